@@ -1,0 +1,21 @@
+#pragma once
+
+// Reading model and weights files and turning LibTorch's archive errors into messages that
+// name the file and say what is wrong with it. Internal to core.
+
+#include <string>
+
+#include "srgan/error.h"
+
+namespace srgan::detail {
+
+/// The whole file, or ModelFileError kNotFound / kUnreadable.
+std::string read_model_file(const std::string& path);
+
+/// Classifies a failure to open `bytes` as a PyTorch archive: a zip whose end record is
+/// missing is truncated (kCorrupt), a complete zip that LibTorch refuses is kWrongFormat, and
+/// anything else is not an archive at all (kCorrupt).
+ModelFileError archive_error(const std::string& path, const std::string& bytes,
+                             const std::string& libtorch_message);
+
+}  // namespace srgan::detail

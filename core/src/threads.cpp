@@ -1,0 +1,34 @@
+#include "srgan/threads.h"
+
+#include <sched.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include <ATen/Parallel.h>
+
+namespace srgan {
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int count = CPU_COUNT(&set);
+    if (count > 0) return count;
+  }
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return hardware > 0 ? static_cast<int>(hardware) : 1;
+}
+
+int configure_intra_op_threads(int requested) {
+  int threads = requested;
+  if (threads <= 0) {
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    const int from_env = omp ? std::atoi(omp) : 0;
+    threads = from_env > 0 ? from_env : available_cores();
+  }
+  if (at::get_num_threads() != threads) at::set_num_threads(threads);
+  return at::get_num_threads();
+}
+
+}  // namespace srgan

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# expect.sh STATUS PATTERN COMMAND...: runs COMMAND and passes when it exits with STATUS and its
+# combined output matches the extended regular expression PATTERN.
+status=$1 pattern=$2
+shift 2
+output=$("$@" 2>&1)
+actual=$?
+printf '%s\n' "$output"
+if [ "$actual" -ne "$status" ]; then echo "expect.sh: exit status $actual, expected $status" >&2; exit 1; fi
+if ! grep -Eq -- "$pattern" <<<"$output"; then echo "expect.sh: output does not match: $pattern" >&2; exit 1; fi

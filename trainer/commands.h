@@ -1,0 +1,12 @@
+#pragma once
+
+// The subcommands of srgan-train. Each registers its options on the CLI11 app and runs from
+// the callback; core does the work.
+
+#include <CLI/CLI.hpp>
+
+namespace srgan::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace srgan::cli

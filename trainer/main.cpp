@@ -1,0 +1,28 @@
+// srgan-train: trains, evaluates and inspects srganupscale models.
+#include <iostream>
+
+#include "commands.h"
+#include "srgan/error.h"
+#include "srgan/threads.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"srgan-train: train and inspect SRGAN super-resolution models for srganupscale"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("srgan-train ") + SRGAN_VERSION);
+  srgan::cli::add_info_command(app);
+  try {
+    srgan::configure_intra_op_threads();
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const srgan::Error& e) {
+    std::cerr << "srgan-train: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    // LibTorch's own errors: show their first line, the rest is a C++ backtrace.
+    const std::string message = e.what();
+    std::cerr << "srgan-train: " << message.substr(0, message.find('\n')) << "\n";
+    return 1;
+  }
+  return 0;
+}
