@@ -1,0 +1,80 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+#include <torch/arg.h>
+
+namespace srgan {
+
+class GeneratorImpl;
+
+/// Which exact load-time rewrites InferenceNetwork applies. All on is the fast path; tests turn
+/// them off one by one to check each against the plain Generator.
+struct InferenceRewrites {
+  /// Fold every BatchNorm (eval statistics) into the convolution before it.
+  TORCH_ARG(bool, fold_batch_norm) = true;
+  /// Replace conv9x9(PixelShuffle(v)) at the output by PixelShuffle(conv5x5'(v)) on the
+  /// 4C-channel tensor before the last shuffle, moving that stage's activation before the
+  /// shuffle. It saves the largest copy in the network and runs the costliest convolution on a
+  /// 256-channel input instead of a 64-channel one.
+  TORCH_ARG(bool, reparametrize_tail) = true;
+  /// Run in channels-last memory format (faster with oneDNN and cuDNN, measured).
+  TORCH_ARG(bool, channels_last) = true;
+};
+
+/// The generator rewritten for inference: a flat list of weights and the ops between them,
+/// with no autograd and no module dispatch. Same input/output contract as Generator.
+class InferenceNetwork {
+ public:
+  InferenceNetwork(const GeneratorImpl& generator, const InferenceRewrites& rewrites = {});
+
+  /// [N, 3, H, W] in [-1, 1] to [N, 3, sH, sW] in (-1, 1), on the network's device and dtype.
+  at::Tensor forward(const at::Tensor& lr) const;
+
+  void to(c10::Device device, c10::ScalarType dtype);
+  int64_t scale() const { return scale_; }
+
+ private:
+  struct Conv {
+    at::Tensor weight;
+    at::Tensor bias;
+    int64_t padding = 0;
+    // A BatchNorm left unfolded, as per-channel scale and shift; undefined when folded or absent.
+    at::Tensor bn_scale;
+    at::Tensor bn_shift;
+  };
+  struct ResidualBlock {
+    Conv conv1;
+    at::Tensor act;  // PReLU slopes
+    Conv conv2;
+  };
+  struct UpsampleStage {
+    Conv conv;
+    at::Tensor prelu;                 // PReLU slopes; undefined for ReLU
+    bool act_before_shuffle = false;  // the last stage when the tail is reparametrised
+  };
+
+  at::Tensor conv(const at::Tensor& x, const Conv& c) const;
+  std::vector<at::Tensor*> tensors();
+
+  InferenceRewrites rewrites_;
+  int64_t scale_ = 0;
+  Conv head_;
+  at::Tensor head_act_;
+  std::vector<ResidualBlock> blocks_;
+  Conv trunk_;
+  std::vector<UpsampleStage> stages_;
+  Conv tail_;
+};
+
+/// The 5x5 kernel on the pre-shuffle tensor that equals a (2r+1)x(2r+1) kernel, r <= 4, after a
+/// x2 pixel shuffle: weight [O, C, k, k] -> [4*O, 4*C, 5, 5], bias [O] -> [4*O]. Differentiable,
+/// so training can build it from the 9x9 parameters at every step.
+at::Tensor reparametrize_conv_after_shuffle(const at::Tensor& weight);
+at::Tensor repeat_bias_for_shuffle(const at::Tensor& bias);
+
+}  // namespace srgan
