@@ -1,0 +1,98 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <c10/core/Device.h>
+
+namespace srgan {
+
+/// The pixel formats frames may have, named as GStreamer names them.
+enum class PixelFormat {
+  kRGB,
+  kBGR,  // packed, 3 bytes
+  kRGBA,
+  kBGRA,
+  kARGB,
+  kABGR,  // packed, 4 bytes with alpha
+  kRGBx,
+  kBGRx,
+  kxRGB,
+  kxBGR,  // packed, 4 bytes, one unused
+  kI420,
+  kYV12,  // planar 4:2:0 (Y, U, V) and (Y, V, U)
+  kNV12,
+  kNV21,   // semi-planar 4:2:0: Y, then interleaved UV (VU)
+  kY444,   // planar 4:4:4
+  kGRAY8,  // luma only
+};
+
+/// Every supported format, in declaration order.
+const std::vector<PixelFormat>& all_pixel_formats();
+/// GStreamer's name ("RGB", "BGRx", "I420", ...).
+std::string to_string(PixelFormat format);
+/// Parses GStreamer's name; throws srgan::Error listing the supported ones.
+PixelFormat pixel_format_from_string(const std::string& name);
+bool is_yuv(PixelFormat format);
+bool has_alpha(PixelFormat format);
+
+enum class ColorMatrix { kBT601, kBT709, kBT2020 };
+enum class ColorRange { kLimited, kFull };
+
+/// How Y'CbCr values relate to R'G'B' (ignored for the RGB family). GRAY8 uses the range only.
+struct Colorimetry {
+  ColorMatrix matrix = ColorMatrix::kBT709;
+  ColorRange range = ColorRange::kLimited;
+};
+
+/// One image plane: its first byte and the distance in bytes between rows.
+struct Plane {
+  uint8_t* data = nullptr;
+  int64_t stride = 0;
+};
+
+/// A frame in memory the caller owns, on the CPU or a CUDA device: format, size, colorimetry
+/// and up to three planes with their strides (GStreamer's GstVideoFrame maps 1:1 onto this).
+/// Views are checked before use: validate() throws srgan::Error saying what is inconsistent.
+struct FrameView {
+  PixelFormat format = PixelFormat::kRGB;
+  int64_t width = 0;
+  int64_t height = 0;
+  std::array<Plane, 3> planes{};
+  Colorimetry colorimetry;
+  c10::Device device = c10::Device(c10::kCPU);
+
+  int plane_count() const;
+  /// Width and height of plane `index` in pixels (chroma planes are smaller for 4:2:0).
+  int64_t plane_width(int index) const;
+  int64_t plane_height(int index) const;
+  /// Bytes one row of plane `index` needs: the smallest valid stride.
+  int64_t min_stride(int index) const;
+  void validate() const;
+};
+
+/// A frame that owns its bytes on the CPU, laid out as GStreamer lays out a buffer of that
+/// format (rows padded to 4 bytes, 4:2:0 chroma of ceil(w/2) x ceil(h/2)), plus optional extra
+/// padding per row. For tests, the trainer and benchmarks.
+class FrameBuffer {
+ public:
+  FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colorimetry colorimetry = {},
+              int64_t extra_row_padding = 0);
+  // The view points into bytes_: copying would leave it pointing at the original.
+  FrameBuffer(const FrameBuffer&) = delete;
+  FrameBuffer& operator=(const FrameBuffer&) = delete;
+  FrameBuffer(FrameBuffer&&) = default;
+  FrameBuffer& operator=(FrameBuffer&&) = default;
+
+  const FrameView& view() const { return view_; }
+  std::vector<uint8_t>& bytes() { return bytes_; }
+  const std::vector<uint8_t>& bytes() const { return bytes_; }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  FrameView view_;
+};
+
+}  // namespace srgan

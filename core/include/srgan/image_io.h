@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include <ATen/core/Tensor.h>
+
+namespace srgan {
+
+/// Reads a JPEG, PNG, BMP, TGA or PPM file (stb_image) as RGB [1, 3, H, W] float32 in [0, 1] on
+/// the CPU. Grey and alpha images are converted to RGB. Throws srgan::Error naming the file
+/// and stb's reason for anything it cannot decode.
+at::Tensor read_image(const std::string& path);
+
+/// Writes [1, 3, H, W] or [3, H, W] RGB in [0, 1] (any device, any float type) as an 8-bit
+/// PNG, atomically. Throws srgan::Error on failure.
+void write_png(const std::string& path, const at::Tensor& rgb);
+
+}  // namespace srgan

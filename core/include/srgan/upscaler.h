@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+#include <torch/arg.h>
+
+#include "srgan/frame.h"
+
+namespace srgan {
+
+/// How an Upscaler runs its model.
+struct UpscalerOptions {
+  /// A checkpoint or TorchScript file (see load_model).
+  TORCH_ARG(std::string, model_path);
+  /// "auto" (CUDA when LibTorch has a usable GPU, else CPU), "cpu", "cuda" or "cuda:N".
+  TORCH_ARG(std::string, device) = "auto";
+  /// "auto" (fp32 on CPU, fp16 on CUDA), "fp32", "fp16" or "bf16".
+  TORCH_ARG(std::string, precision) = "auto";
+  /// Edge of the square input tiles in pixels; 0 picks the largest that fits memory_budget_mb.
+  TORCH_ARG(int64_t, tile_size) = 0;
+  /// Context each tile reads beyond its edges, in input pixels; -1 uses the generator's
+  /// receptive-field radius (16 for TorchScript models, whose radius is unknown).
+  TORCH_ARG(int64_t, tile_overlap) = -1;
+  /// Memory the model's activations may use per tile, in MiB; 0 = 1024 on CPU, 2048 on CUDA.
+  TORCH_ARG(int64_t, memory_budget_mb) = 0;
+  /// Intra-op CPU threads; 0 = every available core (see configure_intra_op_threads).
+  TORCH_ARG(int, threads) = 0;
+};
+
+/// One tile of an input frame: the region it produces (core) and the region it reads (with
+/// the overlap), both in input pixels.
+struct Tile {
+  int64_t x, y, width, height;                      // core
+  int64_t read_x, read_y, read_width, read_height;  // core plus overlap, clipped
+};
+
+/// Turns frames into frames `scale()` times larger with a super-resolution model, on the CPU
+/// or a GPU. Construction loads and prepares the model (BatchNorm folded, output convolution
+/// reparametrised, channels-last) and throws srgan::Error (ModelFileError for the file) with a
+/// message that says what is wrong and what is available. Not thread-safe: one frame at a time.
+class Upscaler {
+ public:
+  explicit Upscaler(const UpscalerOptions& options);
+  ~Upscaler();
+  Upscaler(Upscaler&&) noexcept;
+  Upscaler& operator=(Upscaler&&) noexcept;
+
+  int64_t scale() const;
+  c10::Device device() const;
+  at::ScalarType dtype() const;
+  /// The overlap in effect, in input pixels.
+  int64_t tile_overlap() const;
+  /// The tile edge used for a width x height input (the option, or derived from the budget).
+  int64_t tile_size_for(int64_t width, int64_t height) const;
+  /// The tiles a width x height input is cut into.
+  std::vector<Tile> plan(int64_t width, int64_t height) const;
+  /// One line: model, device, precision, tiling.
+  std::string describe() const;
+
+  /// Upscales `in` into `out`: same format, out exactly scale() times in's width and height.
+  /// Throws srgan::Error for mismatched frames.
+  void upscale(const FrameView& in, const FrameView& out);
+
+  /// The model alone on an image: [1, 3, H, W] RGB in [0, 1] (any device, any float type) to
+  /// [1, 3, sH, sW] in [0, 1] on the upscaler's device, in float32, tiled.
+  at::Tensor upscale_rgb(const at::Tensor& rgb);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// Parses a device name as UpscalerOptions::device does; throws srgan::Error listing what this
+/// machine has.
+c10::Device resolve_device(const std::string& name);
+/// Parses a precision name for `device`; throws srgan::Error when the device cannot run it.
+at::ScalarType resolve_precision(const std::string& name, c10::Device device);
+
+}  // namespace srgan

@@ -1,0 +1,55 @@
+#include "srgan/image_io.h"
+
+#include <memory>
+#include <string>
+
+#include <ATen/ATen.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_FAILURE_USERMSG
+#include <stb_image.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb_image_write.h>
+
+#include "srgan/atomic_file.h"
+#include "srgan/error.h"
+
+namespace srgan {
+
+at::Tensor read_image(const std::string& path) {
+  int width = 0, height = 0, channels = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load(path.c_str(), &width, &height, &channels, 3), stbi_image_free);
+  if (!pixels) {
+    throw Error(path + ": cannot read image (" + stbi_failure_reason() + ")");
+  }
+  return at::from_blob(pixels.get(), {height, width, 3}, at::kByte)
+      .permute({2, 0, 1})
+      .unsqueeze(0)
+      .to(at::kFloat)
+      .div_(255);
+}
+
+void write_png(const std::string& path, const at::Tensor& rgb) {
+  const auto image = rgb.dim() == 4 ? rgb[0] : rgb;
+  if (image.dim() != 3 || image.size(0) != 3) {
+    throw Error("write_png(" + path + "): expected RGB [1, 3, H, W], got " + c10::str(rgb.sizes()));
+  }
+  const auto bytes = at::round(image.detach().to(at::kCPU, at::kFloat).clamp(0, 1) * 255)
+                         .to(at::kByte)
+                         .permute({1, 2, 0})
+                         .contiguous();
+  const int height = static_cast<int>(bytes.size(0));
+  const int width = static_cast<int>(bytes.size(1));
+  std::string encoded;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
+  };
+  if (!stbi_write_png_to_func(append, &encoded, width, height, 3, bytes.data_ptr<uint8_t>(),
+                              width * 3)) {
+    throw Error("write_png(" + path + "): PNG encoding failed");
+  }
+  write_file_atomically(path, encoded);
+}
+
+}  // namespace srgan

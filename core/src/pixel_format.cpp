@@ -1,0 +1,125 @@
+#include "pixel_format.h"
+
+#include <limits>
+
+#include "srgan/error.h"
+
+namespace srgan {
+namespace detail {
+namespace {
+
+// name, yuv, planes, bpp, r, g, b, a, x, subsampled, u_plane, v_plane, u_off, v_off
+constexpr PixelLayout kLayouts[] = {
+    {"RGB", false, 1, 3, 0, 1, 2, -1, -1, false, -1, -1, -1, -1},
+    {"BGR", false, 1, 3, 2, 1, 0, -1, -1, false, -1, -1, -1, -1},
+    {"RGBA", false, 1, 4, 0, 1, 2, 3, -1, false, -1, -1, -1, -1},
+    {"BGRA", false, 1, 4, 2, 1, 0, 3, -1, false, -1, -1, -1, -1},
+    {"ARGB", false, 1, 4, 1, 2, 3, 0, -1, false, -1, -1, -1, -1},
+    {"ABGR", false, 1, 4, 3, 2, 1, 0, -1, false, -1, -1, -1, -1},
+    {"RGBx", false, 1, 4, 0, 1, 2, -1, 3, false, -1, -1, -1, -1},
+    {"BGRx", false, 1, 4, 2, 1, 0, -1, 3, false, -1, -1, -1, -1},
+    {"xRGB", false, 1, 4, 1, 2, 3, -1, 0, false, -1, -1, -1, -1},
+    {"xBGR", false, 1, 4, 3, 2, 1, -1, 0, false, -1, -1, -1, -1},
+    {"I420", true, 3, 1, -1, -1, -1, -1, -1, true, 1, 2, 0, 0},
+    {"YV12", true, 3, 1, -1, -1, -1, -1, -1, true, 2, 1, 0, 0},
+    {"NV12", true, 2, 1, -1, -1, -1, -1, -1, true, 1, 1, 0, 1},
+    {"NV21", true, 2, 1, -1, -1, -1, -1, -1, true, 1, 1, 1, 0},
+    {"Y444", true, 3, 1, -1, -1, -1, -1, -1, false, 1, 2, 0, 0},
+    {"GRAY8", true, 1, 1, -1, -1, -1, -1, -1, false, -1, -1, -1, -1},
+};
+
+}  // namespace
+
+const PixelLayout& layout_of(PixelFormat format) { return kLayouts[static_cast<int>(format)]; }
+
+}  // namespace detail
+
+const std::vector<PixelFormat>& all_pixel_formats() {
+  static const std::vector<PixelFormat> formats = [] {
+    std::vector<PixelFormat> all;
+    for (int i = 0; i < static_cast<int>(std::size(detail::kLayouts)); ++i) {
+      all.push_back(static_cast<PixelFormat>(i));
+    }
+    return all;
+  }();
+  return formats;
+}
+
+std::string to_string(PixelFormat format) { return detail::layout_of(format).name; }
+
+PixelFormat pixel_format_from_string(const std::string& name) {
+  std::string known;
+  for (PixelFormat format : all_pixel_formats()) {
+    if (name == to_string(format)) return format;
+    known += (known.empty() ? "" : ", ") + to_string(format);
+  }
+  throw Error("unsupported pixel format '" + name + "' (supported: " + known + ")");
+}
+
+bool is_yuv(PixelFormat format) { return detail::layout_of(format).yuv; }
+bool has_alpha(PixelFormat format) { return detail::layout_of(format).alpha >= 0; }
+
+int FrameView::plane_count() const { return detail::layout_of(format).planes; }
+
+int64_t FrameView::plane_width(int index) const {
+  return index > 0 && detail::layout_of(format).subsampled ? (width + 1) / 2 : width;
+}
+
+int64_t FrameView::plane_height(int index) const {
+  return index > 0 && detail::layout_of(format).subsampled ? (height + 1) / 2 : height;
+}
+
+int64_t FrameView::min_stride(int index) const {
+  const auto& layout = detail::layout_of(format);
+  if (index == 0) return width * layout.bytes_per_pixel;
+  // Semi-planar chroma interleaves U and V: two bytes per chroma sample.
+  return plane_width(index) * (layout.u_plane == layout.v_plane ? 2 : 1);
+}
+
+void FrameView::validate() const {
+  // Sizes stay far below what would overflow 64-bit byte offsets or a tensor's element count.
+  constexpr int64_t kMaxSide = 1 << 16;
+  if (width < 1 || height < 1 || width > kMaxSide || height > kMaxSide) {
+    throw Error("frame size " + std::to_string(width) + "x" + std::to_string(height) +
+                " is out of range (1 to " + std::to_string(kMaxSide) + " per side)");
+  }
+  for (int i = 0; i < plane_count(); ++i) {
+    const Plane& plane = planes[i];
+    if (plane.data == nullptr) {
+      throw Error(to_string(format) + " frame: plane " + std::to_string(i) + " has no data");
+    }
+    if (plane.stride < min_stride(i)) {
+      throw Error(to_string(format) + " frame " + std::to_string(width) + "x" +
+                  std::to_string(height) + ": plane " + std::to_string(i) + " stride " +
+                  std::to_string(plane.stride) + " is smaller than a row (" +
+                  std::to_string(min_stride(i)) + " bytes)");
+    }
+  }
+}
+
+FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colorimetry colorimetry,
+                         int64_t extra_row_padding) {
+  view_.format = format;
+  view_.width = width;
+  view_.height = height;
+  view_.colorimetry = colorimetry;
+  if (width < 1 || height < 1 || extra_row_padding < 0) {
+    throw Error("FrameBuffer needs a positive size, got " + std::to_string(width) + "x" +
+                std::to_string(height));
+  }
+  std::array<int64_t, 3> offsets{};
+  int64_t size = 0;
+  for (int i = 0; i < view_.plane_count(); ++i) {
+    const int64_t stride = (view_.min_stride(i) + 3) / 4 * 4 + extra_row_padding;
+    view_.planes[i].stride = stride;
+    offsets[i] = size;
+    // GStreamer rounds the luma plane of 4:2:0 formats up to an even number of rows.
+    const bool pad_luma = i == 0 && detail::layout_of(format).subsampled;
+    size += stride * (pad_luma ? (view_.plane_height(i) + 1) / 2 * 2 : view_.plane_height(i));
+  }
+  bytes_.assign(static_cast<size_t>(size), 0);
+  for (int i = 0; i < view_.plane_count(); ++i) view_.planes[i].data = bytes_.data() + offsets[i];
+  view_.validate();
+}
+
+}  // namespace srgan

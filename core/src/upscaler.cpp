@@ -1,0 +1,275 @@
+#include "srgan/upscaler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
+#include <torch/cuda.h>
+
+#include "srgan/color_conversion.h"
+#include "srgan/error.h"
+#include "srgan/generator.h"
+#include "srgan/inference_network.h"
+#include "srgan/model.h"
+#include "srgan/threads.h"
+
+namespace srgan {
+namespace {
+
+using at::indexing::Slice;
+
+constexpr int64_t kDefaultTorchScriptOverlap = 16;
+constexpr int64_t kMinTileSize = 32;
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string precision_name(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kHalf:
+      return "fp16";
+    case at::kBFloat16:
+      return "bf16";
+    default:
+      return "fp32";
+  }
+}
+
+// Activation bytes per input pixel for one tile, from the largest tensors alive at once: the
+// last upsampling stage works at (scale/2)^2 times the input resolution with C and 4C channels
+// (plus LibTorch's convolution workspace). Calibrated with srgan-bench's peak-RSS measurement.
+int64_t activation_bytes_per_pixel(int64_t channels, int64_t scale, at::ScalarType dtype) {
+  const int64_t element = c10::elementSize(dtype);
+  return element * (scale * scale / 4) * 12 * channels;
+}
+
+}  // namespace
+
+c10::Device resolve_device(const std::string& name) {
+  if (name == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::kCPU;
+  std::optional<c10::Device> device;
+  try {
+    device = c10::Device(name);
+  } catch (const c10::Error&) {
+  }
+  if (!device || (device->type() != c10::kCPU && device->type() != c10::kCUDA)) {
+    throw Error("unknown device '" + name + "' (expected auto, cpu, cuda or cuda:N)");
+  }
+  if (device->is_cpu()) return c10::kCPU;
+  const int64_t count = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
+  if (count == 0) {
+    throw Error(
+        "device '" + name + "' was requested but CUDA is not available here (" +
+        std::string(at::hasCUDA() ? "no usable GPU or driver" : "LibTorch built without CUDA") +
+        "); available devices: cpu");
+  }
+  const int64_t index = device->has_index() ? device->index() : 0;
+  if (index >= count) {
+    throw Error("device '" + name + "' does not exist: this machine has " + std::to_string(count) +
+                " CUDA device(s), cuda:0 to cuda:" + std::to_string(count - 1));
+  }
+  return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+at::ScalarType resolve_precision(const std::string& name, c10::Device device) {
+  at::ScalarType dtype;
+  if (name == "auto") {
+    dtype = device.is_cuda() ? at::kHalf : at::kFloat;
+  } else if (name == "fp32") {
+    dtype = at::kFloat;
+  } else if (name == "fp16") {
+    dtype = at::kHalf;
+  } else if (name == "bf16") {
+    dtype = at::kBFloat16;
+  } else {
+    throw Error("unknown precision '" + name + "' (expected auto, fp32, fp16 or bf16)");
+  }
+  // A probe through the ops the generator uses tells whether this LibTorch can run them.
+  try {
+    c10::InferenceMode guard;
+    const auto options = at::TensorOptions().dtype(dtype).device(device);
+    const auto x = at::ones({1, 4, 4, 4}, options);
+    at::tanh(at::pixel_shuffle(
+        at::prelu(at::conv2d(x, at::ones({4, 4, 3, 3}, options)), at::ones({4}, options)), 2));
+  } catch (const std::exception& e) {
+    throw Error("precision " + name + " is not supported on " + device.str() +
+                " by this LibTorch (" + first_line(e.what()) + "); use " +
+                (device.is_cpu() ? "fp32 or bf16" : "fp32, fp16 or bf16"));
+  }
+  return dtype;
+}
+
+struct Upscaler::State {
+  UpscalerOptions options;
+  Model model;
+  std::optional<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
+  c10::Device device = c10::kCPU;
+  at::ScalarType dtype = at::kFloat;
+  int64_t overlap = 0;
+  int64_t channels = 64;
+  int64_t tile_override = 0;  // a smaller tile after running out of memory
+
+  at::Tensor run(const at::Tensor& x) const {
+    const auto input = x.to(device, dtype);
+    return (network ? network->forward(input) : model.forward(input)).to(at::kFloat);
+  }
+};
+
+Upscaler::Upscaler(const UpscalerOptions& options) {
+  configure_intra_op_threads(options.threads());
+  const c10::Device device = resolve_device(options.device());
+  const at::ScalarType dtype = resolve_precision(options.precision(), device);
+  if (options.tile_size() < 0 || (options.tile_size() > 0 && options.tile_size() < 8)) {
+    throw Error("tile size must be 0 (automatic) or at least 8 pixels, got " +
+                std::to_string(options.tile_size()));
+  }
+  if (options.memory_budget_mb() < 0) throw Error("memory budget must be >= 0 MiB");
+  Model model = load_model(options.model_path());
+  state_ = std::unique_ptr<State>(new State{options, model, std::nullopt, device, dtype});
+  if (auto generator = model.generator()) {
+    state_->network.emplace(*generator);
+    state_->network->to(device, dtype);
+    state_->overlap = generator->receptive_field_radius();
+    state_->channels = generator->options().channels();
+  } else {
+    state_->model.to(device, dtype);
+    state_->overlap = kDefaultTorchScriptOverlap;
+  }
+  if (options.tile_overlap() >= 0) state_->overlap = options.tile_overlap();
+  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+}
+
+Upscaler::~Upscaler() = default;
+Upscaler::Upscaler(Upscaler&&) noexcept = default;
+Upscaler& Upscaler::operator=(Upscaler&&) noexcept = default;
+
+int64_t Upscaler::scale() const { return state_->model.scale(); }
+c10::Device Upscaler::device() const { return state_->device; }
+at::ScalarType Upscaler::dtype() const { return state_->dtype; }
+int64_t Upscaler::tile_overlap() const { return state_->overlap; }
+
+int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
+  if (state_->tile_override > 0) return state_->tile_override;
+  if (state_->options.tile_size() > 0) return state_->options.tile_size();
+  int64_t budget_mb = state_->options.memory_budget_mb();
+  if (budget_mb == 0) budget_mb = state_->device.is_cuda() ? 2048 : 1024;
+  const double pixels = static_cast<double>(budget_mb) * 1024 * 1024 /
+                        activation_bytes_per_pixel(state_->channels, scale(), state_->dtype);
+  const int64_t edge = static_cast<int64_t>(std::sqrt(pixels)) - 2 * state_->overlap;
+  return std::min(std::max(edge, kMinTileSize), std::max(width, height));
+}
+
+std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
+  const int64_t tile = tile_size_for(width, height);
+  const int64_t overlap = state_->overlap;
+  // Split each side into equal parts no larger than the tile, so no sliver tile is left over.
+  auto split = [tile](int64_t length) {
+    const int64_t parts = (length + tile - 1) / tile;
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    for (int64_t i = 0; i < parts; ++i) {
+      const int64_t begin = length * i / parts;
+      spans.emplace_back(begin, length * (i + 1) / parts - begin);
+    }
+    return spans;
+  };
+  std::vector<Tile> tiles;
+  for (const auto& [y, h] : split(height)) {
+    for (const auto& [x, w] : split(width)) {
+      const int64_t rx = std::max<int64_t>(0, x - overlap);
+      const int64_t ry = std::max<int64_t>(0, y - overlap);
+      tiles.push_back({x, y, w, h, rx, ry, std::min(width, x + w + overlap) - rx,
+                       std::min(height, y + h + overlap) - ry});
+    }
+  }
+  return tiles;
+}
+
+std::string Upscaler::describe() const {
+  std::ostringstream out;
+  out << state_->options.model_path() << " (" << state_->model.describe() << ") on "
+      << state_->device.str() << ", " << precision_name(state_->dtype) << ", tiles ";
+  if (state_->options.tile_size() > 0) {
+    out << state_->options.tile_size() << " px";
+  } else {
+    out << "from a "
+        << (state_->options.memory_budget_mb() > 0 ? state_->options.memory_budget_mb()
+                                                   : (state_->device.is_cuda() ? 2048 : 1024))
+        << " MiB budget";
+  }
+  out << " with " << state_->overlap << " px overlap";
+  return out.str();
+}
+
+at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
+  if (!rgb.defined() || rgb.dim() != 4 || rgb.size(0) != 1 || rgb.size(1) != 3) {
+    throw Error("upscale_rgb expects a [1, 3, H, W] image, got " +
+                (rgb.defined() ? c10::str(rgb.sizes()) : std::string("(none)")));
+  }
+  c10::InferenceMode guard;
+  const int64_t s = scale();
+  const int64_t height = rgb.size(2);
+  const int64_t width = rgb.size(3);
+  const auto in = state_->model.input_range();
+  const auto out_range = state_->model.output_range();
+  const auto x = rgb.to(state_->device, at::kFloat) * (in.max - in.min) + in.min;
+  auto output = at::empty({1, 3, s * height, s * width},
+                          at::TensorOptions().dtype(at::kFloat).device(state_->device));
+  auto run_tiles = [&] {
+    for (const Tile& t : plan(width, height)) {
+      const auto region = x.index({Slice(), Slice(), Slice(t.read_y, t.read_y + t.read_height),
+                                   Slice(t.read_x, t.read_x + t.read_width)});
+      const auto result = state_->run(region);
+      const int64_t dy = (t.y - t.read_y) * s;
+      const int64_t dx = (t.x - t.read_x) * s;
+      output
+          .index({Slice(), Slice(), Slice(t.y * s, (t.y + t.height) * s),
+                  Slice(t.x * s, (t.x + t.width) * s)})
+          .copy_(result.index(
+              {Slice(), Slice(), Slice(dy, dy + t.height * s), Slice(dx, dx + t.width * s)}));
+    }
+  };
+  try {
+    run_tiles();
+  } catch (const c10::OutOfMemoryError&) {
+    // Once: halve the tile and keep the smaller size for the frames that follow.
+    const int64_t smaller = std::max(kMinTileSize, tile_size_for(width, height) / 2);
+    if (smaller >= tile_size_for(width, height)) throw;
+    state_->tile_override = smaller;
+    try {
+      run_tiles();
+    } catch (const c10::OutOfMemoryError& e) {
+      throw Error("out of memory on " + state_->device.str() + " even with " +
+                  std::to_string(smaller) + " px tiles (" + first_line(e.what()) +
+                  "); lower the tile size or the memory budget");
+    }
+  }
+  return output.sub_(out_range.min).div_(out_range.max - out_range.min).clamp_(0, 1);
+}
+
+void Upscaler::upscale(const FrameView& in, const FrameView& out) {
+  in.validate();
+  out.validate();
+  const int64_t s = scale();
+  if (in.format != out.format || out.width != in.width * s || out.height != in.height * s) {
+    throw Error("output frame must be the input's format at " + std::to_string(s) +
+                "x its size: input " + to_string(in.format) + " " + std::to_string(in.width) + "x" +
+                std::to_string(in.height) + " needs " + to_string(in.format) + " " +
+                std::to_string(in.width * s) + "x" + std::to_string(in.height * s) + ", got " +
+                to_string(out.format) + " " + std::to_string(out.width) + "x" +
+                std::to_string(out.height));
+  }
+  c10::InferenceMode guard;
+  const RgbImage image = frame_to_rgb(in, state_->device);
+  RgbImage result{upscale_rgb(image.rgb), at::Tensor()};
+  if (image.alpha.defined()) {
+    // Alpha is not the network's business: bicubic, like any scaler would.
+    result.alpha = at::upsample_bicubic2d(image.alpha, {out.height, out.width}, false).clamp_(0, 1);
+  }
+  rgb_to_frame(result, out);
+}
+
+}  // namespace srgan
