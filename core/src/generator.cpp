@@ -115,4 +115,16 @@ int64_t generator_parameter_count(const GeneratorOptions& options) {
          tail;
 }
 
+double generator_flops(const GeneratorOptions& options, int64_t height, int64_t width) {
+  const double c = static_cast<double>(options.channels());
+  double macs = 3 * c * 81 + options.residual_blocks() * 2 * c * c * 9 + c * c * 9;
+  double resolution = 1.0;  // pixels per input pixel at this stage
+  for (int64_t i = 0; i < options.upsample_stages(); ++i) {
+    macs += c * 4 * c * 9 * resolution;
+    resolution *= 4.0;
+  }
+  macs += c * 3 * 81 * resolution;
+  return 2.0 * macs * static_cast<double>(height * width);
+}
+
 }  // namespace srgan

@@ -75,4 +75,8 @@ TORCH_MODULE(Generator);
 /// formula (used to check the network against its description).
 int64_t generator_parameter_count(const GeneratorOptions& options);
 
+/// Floating-point operations (2 per multiply-add) of the plain generator's convolutions on a
+/// height x width input: the useful work, whatever rewrite computes it.
+double generator_flops(const GeneratorOptions& options, int64_t height, int64_t width);
+
 }  // namespace srgan

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""The peer srgan-bench compares against: the same generator in plain PyTorch, from Python.
+
+    python3 bench/pytorch_peer.py --threads 2 --sizes 96x96 135x240 270x480 --repeats 3
+
+Prints one JSON object per size: milliseconds per frame (the minimum over repeats) for the
+model as a PyTorch user writes it (eval, inference_mode, NCHW) and with channels_last.
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(c)
+        self.act = nn.PReLU(c)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return x + self.bn2(self.conv2(self.act(self.bn1(self.conv1(x)))))
+
+
+class Generator(nn.Module):
+    """The paper's generator: as core/src/generator.cpp builds it."""
+
+    def __init__(self, blocks=3, c=64, scale=4):
+        super().__init__()
+        self.head = nn.Conv2d(3, c, 9, padding=4)
+        self.head_act = nn.PReLU(c)
+        self.blocks = nn.Sequential(*[ResidualBlock(c) for _ in range(blocks)])
+        self.trunk_conv = nn.Conv2d(c, c, 3, padding=1)
+        self.trunk_bn = nn.BatchNorm2d(c)
+        stages = []
+        for _ in range(scale.bit_length() - 1):
+            stages += [nn.Conv2d(c, 4 * c, 3, padding=1), nn.PixelShuffle(2), nn.ReLU()]
+        self.upsample = nn.Sequential(*stages)
+        self.tail = nn.Conv2d(c, 3, 9, padding=4)
+
+    def forward(self, x):
+        features = self.head_act(self.head(x))
+        trunk = self.trunk_bn(self.trunk_conv(self.blocks(features)))
+        return torch.tanh(self.tail(self.upsample(features + trunk)))
+
+
+def time_ms(model, x, repeats):
+    with torch.inference_mode():
+        model(x)
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model(x)
+            best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--sizes", nargs="+", required=True)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = Generator().eval()
+    model_cl = Generator().eval().to(memory_format=torch.channels_last)
+    for size in args.sizes:
+        h, w = (int(v) for v in size.split("x"))
+        x = torch.rand(1, 3, h, w) * 2 - 1
+        print(json.dumps({
+            "size": size,
+            "eager_ms": time_ms(model, x, args.repeats),
+            "channels_last_ms": time_ms(model_cl, x.contiguous(memory_format=torch.channels_last),
+                                        args.repeats),
+            "torch": torch.__version__,
+        }), flush=True)
+
+
+if __name__ == "__main__":
+    main()

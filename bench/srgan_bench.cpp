@@ -1,0 +1,325 @@
+// srgan-bench: speed and memory of the generator and the Upscaler on this machine, measured
+// side by side in one run and printed as markdown tables (docs/PERFORMANCE.md keeps them).
+//
+//   srgan-bench                      # CPU, every measurement
+//   srgan-bench --device cuda        # GPU (fp32/fp16/bf16 where supported)
+//
+// Times are the minimum over --repeats runs after a warm-up: shared machines add noise, never
+// speed. GFLOP/s count the plain generator's multiply-adds (2 FLOPs each), whatever computes them.
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+#include <CLI/CLI.hpp>
+
+#include "fma_peak.h"
+#include "srgan/checkpoint.h"
+#include "srgan/color_conversion.h"
+#include "srgan/frame.h"
+#include "srgan/generator.h"
+#include "srgan/inference_network.h"
+#include "srgan/threads.h"
+#include "srgan/upscaler.h"
+
+namespace srgan::bench {
+namespace {
+
+struct Settings {
+  std::string device = "cpu";
+  std::vector<std::string> precisions;
+  int repeats = 3;
+  int threads = 0;
+  std::string python = "python3";
+  bool skip_python = false;
+  bool quick = false;
+  std::string peak_rss_child;  // internal: measure one 4K frame in a fresh process
+};
+
+void synchronize(const c10::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
+}
+
+// Minimum wall time in milliseconds of `repeats` calls after one warm-up call.
+double time_ms(const std::function<void()>& fn, int repeats, const c10::Device& device) {
+  fn();
+  synchronize(device);
+  double best = 1e300;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    synchronize(device);
+    best = std::min(
+        best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count());
+  }
+  return best;
+}
+
+std::string fixed(double value, int digits = 1) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(digits);
+  out << value;
+  return out.str();
+}
+
+std::string cpu_model() {
+  std::ifstream info("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(info, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown CPU";
+}
+
+std::string today() {
+  char text[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof(text), "%Y-%m-%d", std::gmtime(&now));
+  return text;
+}
+
+// The card's name from nvidia-smi: keeps CUDA headers out of the benchmark.
+std::string gpu_name() {
+  FILE* pipe =
+      popen("nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null", "r");
+  char line[256] = {0};
+  const bool ok = pipe && fgets(line, sizeof(line), pipe);
+  if (pipe) pclose(pipe);
+  std::string name = ok ? line : "unknown GPU";
+  if (!name.empty() && name.back() == '\n') name.pop_back();
+  return name;
+}
+
+at::ScalarType dtype_of(const std::string& precision) {
+  return precision == "fp16" ? at::kHalf : precision == "bf16" ? at::kBFloat16 : at::kFloat;
+}
+
+// Milliseconds per frame of the PyTorch peer, by size: {eager, channels_last}.
+std::map<std::string, std::pair<double, double>> run_python_peer(
+    const Settings& s, const std::vector<std::string>& sizes, int threads) {
+  std::map<std::string, std::pair<double, double>> result;
+  std::string command = s.python + " " + SRGAN_BENCH_DIR + "/pytorch_peer.py --threads " +
+                        std::to_string(threads) + " --repeats " + std::to_string(s.repeats) +
+                        " --sizes";
+  for (const auto& size : sizes) command += " " + size;
+  command += " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  char line[1024];
+  while (fgets(line, sizeof(line), pipe)) {
+    // {"size": "96x96", "eager_ms": 1.0, "channels_last_ms": 2.0, ...}: small, fixed keys.
+    const std::string text = line;
+    auto value = [&](const std::string& key) {
+      const auto at = text.find("\"" + key + "\": ");
+      return at == std::string::npos ? -1.0 : std::stod(text.substr(at + key.size() + 4));
+    };
+    const auto size_at = text.find("\"size\": \"");
+    if (size_at == std::string::npos) continue;
+    const auto size = text.substr(size_at + 9, text.find('"', size_at + 9) - size_at - 9);
+    result[size] = {value("eager_ms"), value("channels_last_ms")};
+  }
+  pclose(pipe);
+  return result;
+}
+
+std::string write_model(const GeneratorOptions& options) {
+  const std::string path = "/tmp/srgan-bench-model-" + std::to_string(getpid()) + ".pt";
+  torch::manual_seed(0);
+  Generator generator(options);
+  generator->eval();
+  save_checkpoint(path, *generator, {});
+  return path;
+}
+
+// In a fresh process, so that only this work counts: one 960x540 -> 3840x2160 I420 frame with
+// the default tiles. Prints "peak_rss_kb N tiles T tile_size S".
+int peak_rss_child(const Settings& s) {
+  Upscaler upscaler(
+      UpscalerOptions().model_path(s.peak_rss_child).device(s.device).threads(s.threads));
+  FrameBuffer in(PixelFormat::kI420, 960, 540), out(PixelFormat::kI420, 3840, 2160);
+  upscaler.upscale(in.view(), out.view());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::cout << "peak_rss_kb " << usage.ru_maxrss << " tiles " << upscaler.plan(960, 540).size()
+            << " tile_size " << upscaler.tile_size_for(960, 540) << std::endl;
+  return 0;
+}
+
+int run(const Settings& s, const std::string& self) {
+  const c10::Device device = resolve_device(s.device);
+  const int threads = configure_intra_op_threads(s.threads);
+  const GeneratorOptions paper;  // 3 blocks, 64 channels, x4
+  std::vector<std::pair<int64_t, int64_t>> sizes = {{96, 96}, {135, 240}, {270, 480}};
+  if (s.quick) sizes = {{96, 96}};
+  std::vector<std::string> precisions = s.precisions;
+  if (precisions.empty())
+    precisions = device.is_cuda() ? std::vector<std::string>{"fp32", "fp16", "bf16"}
+                                  : std::vector<std::string>{"fp32"};
+
+  std::cout << "# srgan-bench\n\n";
+  utsname host{};
+  uname(&host);
+  std::cout << "- date: " << today() << "\n- machine: " << cpu_model() << ", " << available_cores()
+            << " cores available, " << threads << " intra-op threads\n- LibTorch " << TORCH_VERSION
+            << ", device " << device.str() << "\n";
+  if (device.is_cuda()) std::cout << "- GPU: " << gpu_name() << "\n";
+  std::cout << "- model: the paper's generator (3 residual blocks, 64 channels, x4, ReLU "
+               "upsampling), random weights\n\n";
+
+  // Peaks, measured now, on the same threads.
+  double peak = 0;
+  std::cout << "## Peak\n\n| measure | GFLOP/s |\n| --- | ---: |\n";
+  if (device.is_cpu()) {
+    peak = fma_peak_gflops(threads, 1.0);
+    std::cout << "| FMA loop (" << fma_peak_isa() << ", " << threads << " threads) | "
+              << fixed(peak) << " |\n";
+  }
+  {
+    const int64_t n = device.is_cuda() ? 8192 : 2048;
+    const auto a = at::rand({n, n}, at::TensorOptions().device(device));
+    const auto b = at::rand({n, n}, at::TensorOptions().device(device));
+    const double ms = time_ms([&] { at::mm(a, b); }, s.repeats + 2, device);
+    const double gemm = 2.0 * n * n * n / ms / 1e6;
+    std::cout << "| sgemm " << n << "^3 (at::mm, fp32) | " << fixed(gemm) << " |\n";
+    if (peak == 0) peak = gemm;
+  }
+  std::cout << "\n";
+
+  // The generator alone: plain module vs the rewritten InferenceNetwork, and the PyTorch peer.
+  std::vector<std::string> size_names;
+  for (auto [h, w] : sizes) size_names.push_back(std::to_string(h) + "x" + std::to_string(w));
+  std::map<std::string, std::pair<double, double>> peer;
+  if (!s.skip_python && device.is_cpu()) peer = run_python_peer(s, size_names, threads);
+
+  torch::manual_seed(0);
+  Generator generator(paper);
+  generator->eval();
+  std::cout << "## Generator\n\n| input | precision | plain ms | optimised ms | speed-up | "
+               "GFLOP/s | % of peak | PyTorch eager ms | PyTorch channels-last ms | ours / "
+               "eager | ours / channels-last |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | "
+               "---: | ---: | ---: | ---: |\n";
+  for (const auto& precision : precisions) {
+    const auto dtype = dtype_of(precision);
+    Generator plain(paper);
+    plain->eval();
+    plain->to(device, dtype);
+    torch::manual_seed(0);
+    InferenceNetwork network(*generator);
+    network.to(device, dtype);
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      const auto [h, w] = sizes[i];
+      const auto x = (at::rand({1, 3, h, w}) * 2 - 1).to(device, dtype);
+      c10::InferenceMode guard;
+      const int repeats = h * w > 100000 ? std::max(2, s.repeats - 1) : s.repeats;
+      const double plain_ms = time_ms([&] { plain->forward(x); }, repeats, device);
+      const double fast_ms = time_ms([&] { network.forward(x); }, repeats, device);
+      const double gflops = generator_flops(paper, h, w) / fast_ms / 1e6;
+      std::cout << "| " << size_names[i] << " | " << precision << " | " << fixed(plain_ms) << " | "
+                << fixed(fast_ms) << " | " << fixed(plain_ms / fast_ms, 2) << "x | "
+                << fixed(gflops) << " | " << fixed(100.0 * gflops / peak) << "% | ";
+      const auto found = peer.find(size_names[i]);
+      if (found != peer.end() && precision == "fp32") {
+        const auto [eager, cl] = found->second;
+        std::cout << fixed(eager) << " | " << fixed(cl) << " | " << fixed(eager / fast_ms, 2)
+                  << "x faster | " << fixed(cl / fast_ms, 2) << "x faster |\n";
+      } else {
+        std::cout << "- | - | - | - |\n";
+      }
+    }
+  }
+  std::cout << "\n";
+
+  // The whole Upscaler on 8-bit frames: the cost of conversions and copies around the model.
+  const std::string model = write_model(paper);
+  const auto [h, w] = sizes.back();
+  std::cout
+      << "## Upscaler on " << w << "x" << h
+      << " frames\n\n| format | precision | frame ms | "
+         "model ms | conversion + copies | fps |\n| --- | --- | ---: | ---: | ---: | ---: |\n";
+  for (const auto& precision : precisions) {
+    Upscaler upscaler(UpscalerOptions()
+                          .model_path(model)
+                          .device(device.str())
+                          .precision(precision)
+                          .threads(threads));
+    const auto rgb = at::rand({1, 3, h, w});
+    const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
+    for (PixelFormat format : {PixelFormat::kI420, PixelFormat::kRGB}) {
+      FrameBuffer in(format, w, h), out(format, w * 4, h * 4);
+      rgb_to_frame({rgb, at::Tensor()}, in.view());
+      const double frame_ms = time_ms([&] { upscaler.upscale(in.view(), out.view()); }, 2, device);
+      std::cout << "| " << to_string(format) << " | " << precision << " | " << fixed(frame_ms)
+                << " | " << fixed(model_ms) << " | "
+                << fixed(100.0 * (frame_ms - model_ms) / model_ms) << "% | "
+                << fixed(1000.0 / frame_ms, 2) << " |\n";
+    }
+  }
+  std::cout << "\n";
+
+  // Peak memory of a 4K output frame with default tiles, in a fresh process.
+  if (!s.quick) {
+    const std::string command = self + " --device " + s.device + " --threads " +
+                                std::to_string(threads) + " --peak-rss-child " + model;
+    FILE* pipe = popen(command.c_str(), "r");
+    char line[256] = {0};
+    const bool ok = pipe && fgets(line, sizeof(line), pipe);
+    if (pipe) pclose(pipe);
+    long rss = 0, tiles = 0, tile = 0;
+    if (ok &&
+        std::sscanf(line, "peak_rss_kb %ld tiles %ld tile_size %ld", &rss, &tiles, &tile) == 3) {
+      std::cout
+          << "## Memory\n\n| frame | tiles | tile edge | peak RSS |\n| --- | ---: | ---: | ---: |\n"
+          << "| 960x540 -> 3840x2160 I420 | " << tiles << " | " << tile << " px | "
+          << fixed(rss / 1024.0, 0) << " MiB |\n\n";
+    }
+  }
+  std::remove(model.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace srgan::bench
+
+int main(int argc, char** argv) {
+  srgan::bench::Settings s;
+  CLI::App app{"srgan-bench: speed and memory of srganupscale's generator and Upscaler"};
+  app.add_option("--device", s.device, "cpu, cuda or cuda:N")->capture_default_str();
+  app.add_option("--precision", s.precisions,
+                 "fp32, fp16, bf16 (default: fp32 on CPU, all on CUDA)");
+  app.add_option("--repeats", s.repeats, "timed runs per measurement (the minimum is kept)")
+      ->capture_default_str();
+  app.add_option("--threads", s.threads, "intra-op threads (0: every core)")->capture_default_str();
+  app.add_option("--python", s.python, "python3 with torch, for the PyTorch peer")
+      ->capture_default_str();
+  app.add_flag("--skip-python", s.skip_python, "do not run the PyTorch peer");
+  app.add_flag("--quick", s.quick, "one small size only (a smoke test)");
+  app.add_option("--peak-rss-child", s.peak_rss_child)->group("");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (!s.peak_rss_child.empty()) return srgan::bench::peak_rss_child(s);
+    return srgan::bench::run(s, "/proc/" + std::to_string(getpid()) + "/exe");
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    std::cerr << "srgan-bench: " << message.substr(0, message.find('\n')) << "\n";
+    return 1;
+  }
+}

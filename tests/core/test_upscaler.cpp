@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <ATen/ATen.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include "srgan/checkpoint.h"
+#include "srgan/color_conversion.h"
+#include "srgan/error.h"
+#include "srgan/generator.h"
+#include "srgan/upscaler.h"
+#include "test_support.h"
+
+namespace srgan {
+namespace {
+
+using test::test_device;
+
+double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
+  return (a.cpu() - b.cpu()).abs().max().item<double>();
+}
+
+class UpscalerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    torch::manual_seed(31);
+    generator_ = Generator(GeneratorOptions().residual_blocks(1).channels(8).scale(4));
+    generator_->eval();
+    path_ = dir_.file("tiny.pt");
+    save_checkpoint(path_, *generator_, {});
+  }
+  UpscalerOptions options() const {
+    return UpscalerOptions().model_path(path_).device(test_device().str()).precision("fp32");
+  }
+  test::TempDir dir_;
+  Generator generator_{nullptr};
+  std::string path_;
+};
+
+TEST_F(UpscalerTest, ExposesScaleDeviceAndPrecision) {
+  Upscaler upscaler(options());
+  EXPECT_EQ(upscaler.scale(), 4);
+  EXPECT_EQ(upscaler.device(), test_device());
+  EXPECT_EQ(upscaler.dtype(), at::kFloat);
+  EXPECT_EQ(upscaler.tile_overlap(), generator_->receptive_field_radius());
+  EXPECT_NE(upscaler.describe().find("fp32"), std::string::npos) << upscaler.describe();
+}
+
+TEST_F(UpscalerTest, TiledEqualsUntiled) {
+  const auto image = at::rand({1, 3, 37, 45});
+  Upscaler whole(options().tile_size(64));
+  ASSERT_EQ(whole.plan(45, 37).size(), 1u);
+  Upscaler tiled(options().tile_size(12));
+  ASSERT_EQ(tiled.plan(45, 37).size(), 16u);
+  const auto a = whole.upscale_rgb(image);
+  const auto b = tiled.upscale_rgb(image);
+  EXPECT_EQ(b.sizes(), (at::IntArrayRef{1, 3, 148, 180}));
+  EXPECT_LT(max_abs_difference(a, b), 1e-5);
+}
+
+TEST_F(UpscalerTest, TooLittleOverlapShowsSeams) {
+  // The same comparison fails when tiles do not see enough context: the test above can fail.
+  const auto image = at::rand({1, 3, 37, 45});
+  Upscaler whole(options().tile_size(64));
+  Upscaler starved(options().tile_size(12).tile_overlap(1));
+  EXPECT_GT(max_abs_difference(whole.upscale_rgb(image), starved.upscale_rgb(image)), 1e-3);
+}
+
+TEST_F(UpscalerTest, PlanCoversEveryPixelOnce) {
+  Upscaler upscaler(options().tile_size(20));
+  for (auto [w, h] : {std::pair<int64_t, int64_t>{101, 53}, {20, 20}, {1, 1}, {41, 7}}) {
+    auto covered = at::zeros({h, w}, at::kInt);
+    for (const Tile& t : upscaler.plan(w, h)) {
+      EXPECT_LE(t.width, 20);
+      EXPECT_LE(t.height, 20);
+      covered.narrow(0, t.y, t.height).narrow(1, t.x, t.width).add_(1);
+      EXPECT_LE(t.read_x, t.x);
+      EXPECT_LE(t.read_y, t.y);
+      EXPECT_GE(t.read_x, 0);
+      EXPECT_LE(t.read_x + t.read_width, w);
+      EXPECT_LE(t.read_y + t.read_height, h);
+      EXPECT_EQ(t.x - t.read_x, std::min(t.x, upscaler.tile_overlap()));
+    }
+    EXPECT_TRUE(at::equal(covered, at::ones_like(covered))) << w << "x" << h;
+  }
+}
+
+TEST_F(UpscalerTest, DefaultTilesFollowTheMemoryBudget) {
+  Upscaler small_budget(options().memory_budget_mb(64));
+  Upscaler large_budget(options().memory_budget_mb(4096));
+  EXPECT_LT(small_budget.tile_size_for(960, 540), large_budget.tile_size_for(960, 540));
+  EXPECT_GT(small_budget.plan(960, 540).size(), 1u);
+  EXPECT_EQ(large_budget.plan(64, 48).size(), 1u);  // small frames are one tile
+}
+
+TEST_F(UpscalerTest, RgbFrameMatchesThePlainGeneratorQuantised) {
+  // Reference computed another way: the plain (unrewritten) generator, mapped and rounded by
+  // hand, against the optimised Upscaler with its tiles.
+  FrameBuffer in(PixelFormat::kRGB, 21, 13);
+  std::mt19937 random(4);
+  for (auto& b : in.bytes()) b = static_cast<uint8_t>(random());
+  FrameBuffer out(PixelFormat::kRGB, 84, 52);
+  Upscaler upscaler(options().tile_size(8));
+  upscaler.upscale(in.view(), out.view());
+
+  const auto rgb = frame_to_rgb(in.view(), at::kCPU).rgb;
+  torch::NoGradGuard no_grad;
+  const auto expected =
+      at::round((generator_->forward(rgb * 2 - 1) + 1) / 2 * 255).clamp(0, 255).to(at::kInt)[0];
+  const auto actual = frame_to_rgb(out.view(), at::kCPU).rgb;
+  const auto actual_codes = at::round(actual[0] * 255).to(at::kInt);
+  // Float rounding may move a value across a .5 boundary: never by more than one code.
+  EXPECT_LE((actual_codes - expected).abs().max().item<int>(), 1);
+  EXPECT_LT((actual_codes != expected).sum().item<int64_t>(), actual_codes.numel() / 100);
+}
+
+TEST_F(UpscalerTest, EveryFormatAtOddSizes) {
+  Upscaler upscaler(options());
+  for (PixelFormat format : all_pixel_formats()) {
+    FrameBuffer in(format, 7, 5);
+    rgb_to_frame({at::rand({1, 3, 5, 7}), at::full({1, 1, 5, 7}, 0.5)}, in.view());
+    FrameBuffer out(format, 28, 20);
+    upscaler.upscale(in.view(), out.view());
+    // The output decodes to a [1, 3, 20, 28] image with values the network could produce.
+    const auto back = frame_to_rgb(out.view(), at::kCPU);
+    EXPECT_EQ(back.rgb.sizes(), (at::IntArrayRef{1, 3, 20, 28})) << to_string(format);
+  }
+}
+
+TEST_F(UpscalerTest, ConstantAlphaIsKept) {
+  Upscaler upscaler(options());
+  for (PixelFormat format :
+       {PixelFormat::kRGBA, PixelFormat::kBGRA, PixelFormat::kARGB, PixelFormat::kABGR}) {
+    FrameBuffer in(format, 9, 6);
+    rgb_to_frame({at::rand({1, 3, 6, 9}), at::full({1, 1, 6, 9}, 200.0 / 255)}, in.view());
+    FrameBuffer out(format, 36, 24);
+    upscaler.upscale(in.view(), out.view());
+    const auto alpha = frame_to_rgb(out.view(), at::kCPU).alpha;
+    ASSERT_TRUE(alpha.defined());
+    EXPECT_TRUE(
+        at::equal(at::round(alpha * 255).to(at::kInt), at::full({1, 1, 24, 36}, 200, at::kInt)))
+        << to_string(format);
+  }
+}
+
+TEST_F(UpscalerTest, MismatchedFramesAreClearErrors) {
+  Upscaler upscaler(options());
+  FrameBuffer in(PixelFormat::kI420, 16, 8);
+  FrameBuffer wrong_size(PixelFormat::kI420, 32, 16);
+  FrameBuffer wrong_format(PixelFormat::kNV12, 64, 32);
+  try {
+    upscaler.upscale(in.view(), wrong_size.view());
+    FAIL() << "expected srgan::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs I420 64x32, got I420 32x16"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(upscaler.upscale(in.view(), wrong_format.view()), Error);
+  EXPECT_THROW(upscaler.upscale_rgb(at::zeros({3, 8, 8})), Error);
+}
+
+TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
+  auto message_of = [&](const UpscalerOptions& o) -> std::string {
+    try {
+      Upscaler upscaler(o);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message_of(options().device("tpu")).find("expected auto, cpu, cuda or cuda:N"),
+            std::string::npos);
+  EXPECT_NE(message_of(options().precision("fp64")).find("expected auto, fp32, fp16 or bf16"),
+            std::string::npos);
+  EXPECT_NE(message_of(options().tile_size(3)).find("tile size"), std::string::npos);
+  EXPECT_NE(message_of(options().model_path(dir_.file("none.pt"))).find("no such file"),
+            std::string::npos);
+  if (!torch::cuda::is_available()) {
+    EXPECT_NE(message_of(options().device("cuda")).find("available devices: cpu"),
+              std::string::npos);
+    EXPECT_NE(message_of(options().device("cuda:1")).find("not available"), std::string::npos);
+  } else {
+    EXPECT_NE(message_of(options().device("cuda:99")).find("does not exist"), std::string::npos);
+  }
+}
+
+TEST_F(UpscalerTest, AutoPrecisionIsFp32OnCpu) {
+  Upscaler upscaler(options().device("cpu").precision("auto"));
+  EXPECT_EQ(upscaler.dtype(), at::kFloat);
+}
+
+TEST_F(UpscalerTest, Bf16IsCloseToFp32) {
+  const auto image = at::rand({1, 3, 16, 16});
+  Upscaler fp32(options());
+  Upscaler bf16(options().precision("bf16"));
+  EXPECT_EQ(bf16.dtype(), at::kBFloat16);
+  EXPECT_LT(max_abs_difference(fp32.upscale_rgb(image), bf16.upscale_rgb(image)), 0.05);
+}
+
+TEST(UpscalerTorchScript, UpscalesWithAProbedScale) {
+  Upscaler upscaler(UpscalerOptions()
+                        .model_path(test::fixture("tiny_x4_traced.pt"))
+                        .device(test_device().str())
+                        .precision("fp32")
+                        .tile_size(8));
+  EXPECT_EQ(upscaler.scale(), 4);
+  EXPECT_EQ(upscaler.tile_overlap(), 16);
+  FrameBuffer in(PixelFormat::kNV12, 10, 6), out(PixelFormat::kNV12, 40, 24);
+  upscaler.upscale(in.view(), out.view());
+  // conv3x3 + shuffle: one pixel of context suffices, so tiles must equal the whole image.
+  const auto image = at::rand({1, 3, 19, 23});
+  Upscaler whole(UpscalerOptions()
+                     .model_path(test::fixture("tiny_x4_traced.pt"))
+                     .device(test_device().str())
+                     .precision("fp32"));
+  EXPECT_LT(max_abs_difference(upscaler.upscale_rgb(image), whole.upscale_rgb(image)), 1e-5);
+}
+
+}  // namespace
+}  // namespace srgan
