@@ -8,5 +8,6 @@
 namespace srgan::cli {
 
 void add_info_command(CLI::App& app);
+void add_upscale_command(CLI::App& app);
 
 }  // namespace srgan::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("srgan-train ") + SRGAN_VERSION);
   srgan::cli::add_info_command(app);
+  srgan::cli::add_upscale_command(app);
   try {
     srgan::configure_intra_op_threads();
     app.parse(argc, argv);

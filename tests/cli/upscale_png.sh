@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# upscale_png.sh SRGAN_TRAIN MODEL INPUT WIDTH HEIGHT: `srgan-train upscale` writes a PNG of the
+# expected size, and refuses a non-PNG output name.
+set -euo pipefail
+train=$1 model=$2 input=$3 width=$4 height=$5
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$train" upscale --model "$model" --device cpu --tile 16 "$input" "$dir/out.png"
+size=$(od -An -tu1 -j16 -N8 "$dir/out.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')
+[ "$size" = "$width $height" ] || { echo "PNG is $size, expected $width $height"; exit 1; }
+if "$train" upscale --model "$model" "$input" "$dir/out.jpg" 2>"$dir/err"; then
+  echo "a .jpg output was accepted"; exit 1
+fi
+grep -q "must be a .png" "$dir/err"
