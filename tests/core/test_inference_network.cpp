@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <torch/utils.h>
 
 #include "srgan/generator.h"
@@ -42,6 +43,9 @@ struct Case {
 class Rewrites : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
+    // cuDNN computes float32 convolutions in TF32 by default (10-bit mantissa): these tests
+    // check the algebra of the rewrites, so they ask for true float32.
+    at::globalContext().setAllowTF32CuDNN(false);
     generator_ = trained_looking(GeneratorOptions()
                                      .residual_blocks(2)
                                      .channels(16)

@@ -3,6 +3,7 @@
 #include <random>
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
@@ -25,6 +26,7 @@ double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
 class UpscalerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    at::globalContext().setAllowTF32CuDNN(false);  // compare true float32 on GPUs too
     torch::manual_seed(31);
     generator_ = Generator(GeneratorOptions().residual_blocks(1).channels(8).scale(4));
     generator_->eval();

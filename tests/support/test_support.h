@@ -12,10 +12,13 @@
 
 namespace srgan::test {
 
-/// The device the suites run on: SRGAN_TEST_DEVICE (e.g. "cuda") or the CPU.
+/// The device the suites run on: SRGAN_TEST_DEVICE (e.g. "cuda") or the CPU. "cuda" means
+/// cuda:0, as tensors report it.
 inline c10::Device test_device() {
   const char* name = std::getenv("SRGAN_TEST_DEVICE");
-  return c10::Device(name && *name ? name : "cpu");
+  c10::Device device(name && *name ? name : "cpu");
+  if (device.is_cuda() && !device.has_index()) device.set_index(0);
+  return device;
 }
 
 inline std::string fixture(const std::string& name) {

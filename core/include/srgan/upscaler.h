@@ -20,7 +20,8 @@ struct UpscalerOptions {
   TORCH_ARG(std::string, model_path);
   /// "auto" (CUDA when LibTorch has a usable GPU, else CPU), "cpu", "cuda" or "cuda:N".
   TORCH_ARG(std::string, device) = "auto";
-  /// "auto" (fp32 on CPU, fp16 on CUDA), "fp32", "fp16" or "bf16".
+  /// "auto" (fp32 on CPU, fp16 on CUDA), "fp32", "fp16" or "bf16". On CUDA, fp32 follows
+  /// LibTorch's cuDNN setting, which lets convolutions use TF32 by default (as PyTorch does).
   TORCH_ARG(std::string, precision) = "auto";
   /// Edge of the square input tiles in pixels; 0 picks the largest that fits memory_budget_mb.
   TORCH_ARG(int64_t, tile_size) = 0;
