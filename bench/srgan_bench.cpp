@@ -193,8 +193,8 @@ int run(const Settings& s, const std::string& self) {
   if (device.is_cpu()) {
     const double fma = fma_peak_gflops(threads, 1.0);
     for (const auto& p : precisions) peak[p] = fma;
-    std::cout << "| FMA loop (" << fma_peak_isa() << ", " << threads << " threads) | "
-              << fixed(fma) << " |\n";
+    std::cout << "| FMA loop (" << fma_peak_isa() << ", " << threads << " threads) | " << fixed(fma)
+              << " |\n";
   }
   for (const auto& precision : device.is_cuda() ? precisions : std::vector<std::string>{"fp32"}) {
     const int64_t n = device.is_cuda() ? 8192 : 2048;
@@ -207,8 +207,8 @@ int run(const Settings& s, const std::string& self) {
     at::globalContext().setAllowTF32CuBLAS(tf32);
     const double gemm = 2.0 * n * n * n / ms / 1e6;
     std::cout << "| matrix product " << n << "^3 (at::mm, " << precision
-              << (device.is_cuda() && precision == "fp32" ? " as TF32" : "") << ") | " << fixed(gemm)
-              << " |\n";
+              << (device.is_cuda() && precision == "fp32" ? " as TF32" : "") << ") | "
+              << fixed(gemm) << " |\n";
     if (device.is_cuda()) peak[precision] = gemm;
   }
   std::cout << "\n";
@@ -271,7 +271,7 @@ int run(const Settings& s, const std::string& self) {
                           .device(device.str())
                           .precision(precision)
                           .threads(threads));
-    for (const auto [h, w] : frame_sizes) {
+    for (const auto& [h, w] : frame_sizes) {
       const auto rgb = at::rand({1, 3, h, w});
       const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
       for (PixelFormat format : {PixelFormat::kI420, PixelFormat::kRGB}) {

@@ -1,10 +1,15 @@
 /* srganupscale: 4x video super-resolution with an SRGAN generator.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The plugin "srgan". Elements register here as they are added.
+ * The plugin "srgan".
  */
 #include <gst/gst.h>
 
-static gboolean plugin_init(GstPlugin* /*plugin*/) { return TRUE; }
+#include "gstsrganupscale.h"
+
+static gboolean plugin_init(GstPlugin* plugin) {
+  return GST_ELEMENT_REGISTER(srganupscale, plugin);
+}
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, srgan,
                   "Video super-resolution with an SRGAN generator (LibTorch)", plugin_init, VERSION,

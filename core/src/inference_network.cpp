@@ -51,7 +51,7 @@ InferenceNetwork::InferenceNetwork(const GeneratorImpl& g, const InferenceRewrit
   c10::InferenceMode guard;
   // Every generator conv is 'same'-padded with an odd kernel.
   auto plain = [](const torch::nn::Conv2d& c) {
-    return Conv{copy_of(c->weight), copy_of(c->bias), c->weight.size(2) / 2};
+    return Conv{copy_of(c->weight), copy_of(c->bias), c->weight.size(2) / 2, {}, {}};
   };
   auto with_bn = [&](const torch::nn::Conv2d& c, const torch::nn::BatchNorm2d& bn) {
     Conv result = plain(c);

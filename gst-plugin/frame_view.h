@@ -1,0 +1,24 @@
+/* Mapping between GStreamer's video types and core's, the only place that knows both.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <optional>
+
+#include <gst/video/video.h>
+
+#include "srgan/frame.h"
+
+namespace srgan::gst {
+
+/// Core's format for a GStreamer format, or nullopt when core does not support it.
+std::optional<PixelFormat> pixel_format_of(GstVideoFormat format);
+/// The "{ RGB, BGR, ... }" list for caps templates, from every format core supports.
+const char* supported_formats_caps();
+/// Core's colorimetry for a video info (matrix, range); unknown values fall back to
+/// GStreamer's own defaults for the size (BT.601 for SD, BT.709 for HD).
+Colorimetry colorimetry_of(const GstVideoInfo* info);
+/// A view of a mapped system-memory frame.
+FrameView frame_view_of(const GstVideoFrame* frame);
+
+}  // namespace srgan::gst

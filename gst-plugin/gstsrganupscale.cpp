@@ -1,0 +1,542 @@
+/* srganupscale: 4x video super-resolution with an SRGAN generator.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-srganupscale
+ * @title: srganupscale
+ *
+ * Upscales video by the model's factor (4x for the bundled model) with a super-resolution
+ * generator network (SRGAN) run by LibTorch, on the CPU or a CUDA GPU. The output has the
+ * input's format, framerate, pixel-aspect-ratio and colorimetry; width and height are multiplied
+ * by the model's scale. Interlaced video must be deinterlaced first.
+ *
+ * The work is done by srgan::Upscaler (core/): frames are converted to RGB, run through the
+ * network tile by tile (seamlessly) and converted back, with LibTorch ops on the chosen device.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=10 ! video/x-raw,width=160,height=90 ! srganupscale !
+ * videoconvert ! autovideosink
+ * ]| Upscales a test pattern to 640x360 with the bundled model.
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! srganupscale device=cuda
+ * precision=fp16 ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4
+ * ]| Upscales a file on the GPU in half precision.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! srganupscale model-location=my-model.pt tile-size=128 !
+ * videoconvert ! autovideosink
+ * ]| A camera through a model of your own, in 128-pixel tiles.
+ */
+
+#include "gstsrganupscale.h"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "frame_view.h"
+#include "model_location.h"
+#include "srgan/error.h"
+#include "srgan/upscaler.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_srgan_upscale_debug);
+#define GST_CAT_DEFAULT gst_srgan_upscale_debug
+
+enum {
+  PROP_0,
+  PROP_MODEL_LOCATION,
+  PROP_DEVICE,
+  PROP_PRECISION,
+  PROP_TILE_SIZE,
+  PROP_TILE_OVERLAP,
+  PROP_SCALE,
+};
+
+typedef enum {
+  GST_SRGAN_PRECISION_AUTO,
+  GST_SRGAN_PRECISION_FP32,
+  GST_SRGAN_PRECISION_FP16,
+  GST_SRGAN_PRECISION_BF16,
+} GstSrganPrecision;
+
+#define DEFAULT_DEVICE "auto"
+#define DEFAULT_PRECISION GST_SRGAN_PRECISION_AUTO
+#define DEFAULT_TILE_SIZE 0
+#define DEFAULT_TILE_OVERLAP -1
+
+GType gst_srgan_precision_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_SRGAN_PRECISION_AUTO, "fp32 on the CPU, fp16 on CUDA", "auto"},
+      {GST_SRGAN_PRECISION_FP32, "32-bit float", "fp32"},
+      {GST_SRGAN_PRECISION_FP16, "16-bit float (CUDA)", "fp16"},
+      {GST_SRGAN_PRECISION_BF16, "bfloat16", "bf16"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter(&type)) {
+    g_once_init_leave(&type, g_enum_register_static("GstSrganPrecision", values));
+  }
+  return type;
+}
+
+/* Settings are written by set_property under the object lock and copied out under it; the
+ * Upscaler is created in start() and used by the streaming thread without the lock. */
+struct GstSrganUpscaleState {
+  std::string model_location;
+  std::string device = DEFAULT_DEVICE;
+  GstSrganPrecision precision = DEFAULT_PRECISION;
+  guint tile_size = DEFAULT_TILE_SIZE;
+  gint tile_overlap = DEFAULT_TILE_OVERLAP;
+  gint scale = 0; /* 0 until a model is loaded */
+  std::unique_ptr<srgan::Upscaler> upscaler;
+};
+
+struct _GstSrganUpscale {
+  GstVideoFilter parent;
+  GstSrganUpscaleState* state;
+};
+
+#define gst_srgan_upscale_parent_class parent_class
+G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE(srganupscale, "srganupscale", GST_RANK_NONE, GST_TYPE_SRGAN_UPSCALE);
+
+static GstCaps* video_caps() {
+  return gst_caps_from_string((std::string("video/x-raw, format = (string) ") +
+                               srgan::gst::supported_formats_caps() +
+                               ", width = (int) [ 1, 65536 ], height = (int) [ 1, 65536 ], "
+                               "framerate = (fraction) [ 0, max ]")
+                                  .c_str());
+}
+
+static const char* precision_name(GstSrganPrecision precision) {
+  switch (precision) {
+    case GST_SRGAN_PRECISION_FP32:
+      return "fp32";
+    case GST_SRGAN_PRECISION_FP16:
+      return "fp16";
+    case GST_SRGAN_PRECISION_BF16:
+      return "bf16";
+    default:
+      return "auto";
+  }
+}
+
+/* Properties that need a new model refuse changes once the element runs. */
+static gboolean settings_locked(GstSrganUpscale* self, const GParamSpec* pspec) {
+  if (GST_STATE(self) <= GST_STATE_READY) return FALSE;
+  GST_WARNING_OBJECT(self, "'%s' can only change in the NULL or READY state; ignoring the change",
+                     pspec->name);
+  return TRUE;
+}
+
+static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const GValue* value,
+                                           GParamSpec* pspec) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(object);
+  GstSrganUpscaleState* s = self->state;
+  GST_OBJECT_LOCK(self);
+  if (prop_id != PROP_SCALE && settings_locked(self, pspec)) {
+    GST_OBJECT_UNLOCK(self);
+    return;
+  }
+  switch (prop_id) {
+    case PROP_MODEL_LOCATION: {
+      const gchar* location = g_value_get_string(value);
+      s->model_location = location ? location : srgan::gst::default_model_location();
+      break;
+    }
+    case PROP_DEVICE: {
+      const gchar* device = g_value_get_string(value);
+      s->device = device ? device : DEFAULT_DEVICE;
+      break;
+    }
+    case PROP_PRECISION:
+      s->precision = static_cast<GstSrganPrecision>(g_value_get_enum(value));
+      break;
+    case PROP_TILE_SIZE:
+      s->tile_size = g_value_get_uint(value);
+      break;
+    case PROP_TILE_OVERLAP:
+      s->tile_overlap = g_value_get_int(value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValue* value,
+                                           GParamSpec* pspec) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(object);
+  GstSrganUpscaleState* s = self->state;
+  GST_OBJECT_LOCK(self);
+  switch (prop_id) {
+    case PROP_MODEL_LOCATION:
+      g_value_set_string(value, s->model_location.c_str());
+      break;
+    case PROP_DEVICE:
+      g_value_set_string(value, s->device.c_str());
+      break;
+    case PROP_PRECISION:
+      g_value_set_enum(value, s->precision);
+      break;
+    case PROP_TILE_SIZE:
+      g_value_set_uint(value, s->tile_size);
+      break;
+    case PROP_TILE_OVERLAP:
+      g_value_set_int(value, s->tile_overlap);
+      break;
+    case PROP_SCALE:
+      g_value_set_int(value, s->scale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GST_OBJECT_LOCK(self);
+  const auto options = srgan::UpscalerOptions()
+                           .model_path(self->state->model_location)
+                           .device(self->state->device)
+                           .precision(precision_name(self->state->precision))
+                           .tile_size(self->state->tile_size)
+                           .tile_overlap(self->state->tile_overlap);
+  GST_OBJECT_UNLOCK(self);
+
+  const std::string& path = options.model_path();
+  try {
+    auto upscaler = std::make_unique<srgan::Upscaler>(options);
+    GST_INFO_OBJECT(self, "loaded model: %s", upscaler->describe().c_str());
+    GST_OBJECT_LOCK(self);
+    self->state->scale = static_cast<gint>(upscaler->scale());
+    self->state->upscaler = std::move(upscaler);
+    GST_OBJECT_UNLOCK(self);
+  } catch (const srgan::ModelFileError& e) {
+    if (e.reason() == srgan::ModelFileError::Reason::kNotFound) {
+      GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("Model file not found: %s", path.c_str()),
+                        ("%s", e.what()));
+    } else {
+      GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
+                        ("Could not load model %s: %s", path.c_str(), e.what()), (NULL));
+    }
+    return FALSE;
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
+                      ("Could not set up model %s: %s", path.c_str(), e.what()), (NULL));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean gst_srgan_upscale_stop(GstBaseTransform* trans) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GST_OBJECT_LOCK(self);
+  auto upscaler = std::move(self->state->upscaler);
+  GST_OBJECT_UNLOCK(self);
+  upscaler.reset(); /* frees the model outside the lock */
+  return TRUE;
+}
+
+static gint current_scale(GstSrganUpscale* self) {
+  GST_OBJECT_LOCK(self);
+  const gint scale = self->state->scale;
+  GST_OBJECT_UNLOCK(self);
+  return scale;
+}
+
+/* Multiplies (towards the source) or divides (towards the sink) a width or height field.
+ * Returns FALSE when a fixed value has no pre-image (not a multiple of the scale). */
+static gboolean scale_dimension(GValue* out, const GValue* in, gint scale, gboolean up) {
+  if (G_VALUE_HOLDS_INT(in)) {
+    const gint v = g_value_get_int(in);
+    if (!up && v % scale != 0) return FALSE;
+    g_value_init(out, G_TYPE_INT);
+    g_value_set_int(out, up ? v * scale : v / scale);
+    return TRUE;
+  }
+  if (GST_VALUE_HOLDS_INT_RANGE(in)) {
+    const gint64 lo = gst_value_get_int_range_min(in), hi = gst_value_get_int_range_max(in);
+    gint64 min = up ? lo * scale : (lo + scale - 1) / scale;
+    gint64 max = up ? hi * scale : hi / scale;
+    max = MIN(max, G_MAXINT);
+    if (min > max) return FALSE;
+    g_value_init(out, GST_TYPE_INT_RANGE);
+    if (min == max) {
+      g_value_unset(out);
+      g_value_init(out, G_TYPE_INT);
+      g_value_set_int(out, static_cast<gint>(min));
+    } else if (up) {
+      gst_value_set_int_range_step(out, static_cast<gint>(min),
+                                   static_cast<gint>(max - max % scale), scale);
+    } else {
+      gst_value_set_int_range(out, static_cast<gint>(min), static_cast<gint>(max));
+    }
+    return TRUE;
+  }
+  if (GST_VALUE_HOLDS_LIST(in)) {
+    g_value_init(out, GST_TYPE_LIST);
+    for (guint i = 0; i < gst_value_list_get_size(in); ++i) {
+      GValue item = G_VALUE_INIT;
+      if (scale_dimension(&item, gst_value_list_get_value(in, i), scale, up)) {
+        gst_value_list_append_and_take_value(out, &item);
+      }
+    }
+    if (gst_value_list_get_size(out) == 0) {
+      g_value_unset(out);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static GstCaps* gst_srgan_upscale_transform_caps(GstBaseTransform* trans, GstPadDirection direction,
+                                                 GstCaps* caps, GstCaps* filter) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  const gint scale = current_scale(self);
+  GstCaps* result = gst_caps_new_empty();
+  for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+    GstStructure* structure = gst_structure_copy(gst_caps_get_structure(caps, i));
+    GstCapsFeatures* features = gst_caps_features_copy(gst_caps_get_features(caps, i));
+    gboolean keep = TRUE;
+    for (const char* field : {"width", "height"}) {
+      const GValue* value = gst_structure_get_value(structure, field);
+      if (!value) continue;
+      if (scale == 0) {
+        /* No model yet: the scale is unknown, so any size may correspond. */
+        gst_structure_set(structure, field, GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+        continue;
+      }
+      GValue scaled = G_VALUE_INIT;
+      if (!scale_dimension(&scaled, value, scale, direction == GST_PAD_SINK)) {
+        keep = FALSE;
+        break;
+      }
+      gst_structure_take_value(structure, field, &scaled);
+    }
+    if (keep) {
+      gst_caps_append_structure_full(result, structure, features);
+    } else {
+      gst_structure_free(structure);
+      gst_caps_features_free(features);
+    }
+  }
+  if (filter) {
+    GstCaps* intersection = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(result);
+    result = intersection;
+  }
+  GST_DEBUG_OBJECT(self, "scale %d, %s: %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT, scale,
+                   direction == GST_PAD_SINK ? "sink to src" : "src to sink", caps, result);
+  return result;
+}
+
+static GstCaps* gst_srgan_upscale_fixate_caps(GstBaseTransform* trans, GstPadDirection direction,
+                                              GstCaps* caps, GstCaps* othercaps) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  const gint scale = MAX(current_scale(self), 1);
+  othercaps = gst_caps_truncate(gst_caps_make_writable(othercaps));
+  GstStructure* given = gst_caps_get_structure(caps, 0);
+  GstStructure* other = gst_caps_get_structure(othercaps, 0);
+  for (const char* field : {"width", "height"}) {
+    gint value = 0;
+    if (gst_structure_get_int(given, field, &value)) {
+      const gint target = direction == GST_PAD_SINK ? value * scale : value / scale;
+      gst_structure_fixate_field_nearest_int(other, field, target);
+    }
+  }
+  return gst_caps_fixate(othercaps);
+}
+
+static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* incaps,
+                                           GstVideoInfo* in_info, GstCaps* outcaps,
+                                           GstVideoInfo* out_info) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(filter);
+  if (GST_VIDEO_INFO_IS_INTERLACED(in_info)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Interlaced video is not supported"),
+                      ("srganupscale needs progressive frames: insert deinterlace before it (caps "
+                       "%" GST_PTR_FORMAT ")",
+                       incaps));
+    return FALSE;
+  }
+  const gint scale = current_scale(self);
+  const gint in_w = GST_VIDEO_INFO_WIDTH(in_info), in_h = GST_VIDEO_INFO_HEIGHT(in_info);
+  const gint out_w = GST_VIDEO_INFO_WIDTH(out_info), out_h = GST_VIDEO_INFO_HEIGHT(out_info);
+  if (GST_VIDEO_INFO_FORMAT(in_info) != GST_VIDEO_INFO_FORMAT(out_info) || out_w != in_w * scale ||
+      out_h != in_h * scale) {
+    GST_ERROR_OBJECT(self, "output %" GST_PTR_FORMAT " is not input %" GST_PTR_FORMAT " scaled %dx",
+                     outcaps, incaps, scale);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK(self);
+  const auto& upscaler = *self->state->upscaler;
+  GST_DEBUG_OBJECT(
+      self, "%dx%d -> %dx%d %s: %zu tile(s) of %" G_GINT64_FORMAT " px, overlap %" G_GINT64_FORMAT,
+      in_w, in_h, out_w, out_h, GST_VIDEO_INFO_NAME(in_info), upscaler.plan(in_w, in_h).size(),
+      upscaler.tile_size_for(in_w, in_h), upscaler.tile_overlap());
+  GST_OBJECT_UNLOCK(self);
+  return TRUE;
+}
+
+static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, GstVideoFrame* in,
+                                                       GstVideoFrame* out) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(filter);
+  srgan::Upscaler* upscaler = self->state->upscaler.get();
+  if (!upscaler) {
+    GST_ELEMENT_ERROR(self, CORE, STATE_CHANGE, ("No model loaded"), (NULL));
+    return GST_FLOW_ERROR;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    upscaler->upscale(srgan::gst::frame_view_of(in), srgan::gst::frame_view_of(out));
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    GST_ELEMENT_ERROR(self, STREAM, FAILED,
+                      ("Upscaling failed: %s", message.substr(0, message.find('\n')).c_str()),
+                      (NULL));
+    return GST_FLOW_ERROR;
+  }
+  GST_LOG_OBJECT(
+      self, "frame %dx%d in %.1f ms", GST_VIDEO_FRAME_WIDTH(in), GST_VIDEO_FRAME_HEIGHT(in),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  return GST_FLOW_OK;
+}
+
+/* Keeps metas that do not depend on the frame size, scales those that do and can be scaled
+ * (regions of interest), and drops the rest: as videoscale does. */
+static gboolean gst_srgan_upscale_transform_meta(GstBaseTransform* trans, GstBuffer* outbuf,
+                                                 GstMeta* meta, GstBuffer* inbuf) {
+  GstVideoFilter* filter = GST_VIDEO_FILTER(trans);
+  const GstMetaInfo* info = meta->info;
+  const gchar* const* tags = gst_meta_api_type_get_tags(info->api);
+  if (!tags) return TRUE;
+  if (gst_meta_api_type_has_tag(info->api,
+                                g_quark_from_static_string(GST_META_TAG_VIDEO_SIZE_STR))) {
+    GstVideoMetaTransform transform = {&filter->in_info, &filter->out_info};
+    if (info->transform_func) {
+      info->transform_func(outbuf, meta, inbuf, gst_video_meta_transform_scale_get_quark(),
+                           &transform);
+    }
+    return FALSE;
+  }
+  static const gchar* const valid[] = {GST_META_TAG_VIDEO_STR, GST_META_TAG_VIDEO_COLORSPACE_STR,
+                                       GST_META_TAG_VIDEO_ORIENTATION_STR, NULL};
+  for (const gchar* const* tag = tags; *tag; ++tag) {
+    if (!g_strv_contains(valid, *tag)) return FALSE;
+  }
+  return TRUE;
+}
+
+static void gst_srgan_upscale_finalize(GObject* object) {
+  delete GST_SRGAN_UPSCALE(object)->state;
+  G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
+  GstVideoFilterClass* filter_class = GST_VIDEO_FILTER_CLASS(klass);
+
+  GST_DEBUG_CATEGORY_INIT(gst_srgan_upscale_debug, "srganupscale", 0, "SRGAN video upscaler");
+
+  gobject_class->set_property = gst_srgan_upscale_set_property;
+  gobject_class->get_property = gst_srgan_upscale_get_property;
+  gobject_class->finalize = gst_srgan_upscale_finalize;
+
+  const auto flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                              GST_PARAM_MUTABLE_READY);
+  /**
+   * GstSrganUpscale:model-location:
+   *
+   * The model: an srganupscale checkpoint (made by srgan-train) or a TorchScript module.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MODEL_LOCATION,
+      g_param_spec_string("model-location", "Model location",
+                          "Checkpoint or TorchScript file of the super-resolution model (default: "
+                          "the bundled x4 model)",
+                          srgan::gst::default_model_location(), flags));
+  /**
+   * GstSrganUpscale:device:
+   *
+   * Where the network runs: "auto" (CUDA when available), "cpu", "cuda" or "cuda:N".
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_DEVICE,
+      g_param_spec_string("device", "Device", "Where the network runs: auto, cpu, cuda or cuda:N",
+                          DEFAULT_DEVICE, flags));
+  /**
+   * GstSrganUpscale:precision:
+   *
+   * Arithmetic precision of the network.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_PRECISION,
+      g_param_spec_enum("precision", "Precision", "Arithmetic precision of the network",
+                        GST_TYPE_SRGAN_PRECISION, DEFAULT_PRECISION, flags));
+  /**
+   * GstSrganUpscale:tile-size:
+   *
+   * Edge of the square input tiles the network runs on, in pixels; 0 derives it from a memory
+   * budget.
+   */
+  g_object_class_install_property(gobject_class, PROP_TILE_SIZE,
+                                  g_param_spec_uint("tile-size", "Tile size",
+                                                    "Edge of the input tiles in pixels (0 = from a "
+                                                    "memory budget: 1 GiB on CPU, 2 GiB on CUDA)",
+                                                    0, 65536, DEFAULT_TILE_SIZE, flags));
+  /**
+   * GstSrganUpscale:tile-overlap:
+   *
+   * Context each tile reads beyond its edges, in input pixels; -1 uses the model's receptive field.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_TILE_OVERLAP,
+      g_param_spec_int("tile-overlap", "Tile overlap",
+                       "Context each tile reads beyond its edges in input pixels (-1 = the model's "
+                       "receptive field)",
+                       -1, 1024, DEFAULT_TILE_OVERLAP, flags));
+  /**
+   * GstSrganUpscale:scale:
+   *
+   * The model's upscaling factor, known once the element has started (0 before).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_SCALE,
+      g_param_spec_int("scale", "Scale",
+                       "Upscaling factor of the loaded model (0 until it is loaded)", 0, 16, 0,
+                       static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  gst_element_class_set_static_metadata(
+      element_class, "SRGAN super-resolution upscaler", "Filter/Effect/Video/Scaler",
+      "Upscales video with a super-resolution GAN generator (LibTorch, CPU or CUDA)",
+      "srganupscale developers");
+  GstCaps* caps = video_caps();
+  gst_element_class_add_pad_template(
+      element_class, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
+  gst_element_class_add_pad_template(
+      element_class, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
+  gst_caps_unref(caps);
+
+  trans_class->start = GST_DEBUG_FUNCPTR(gst_srgan_upscale_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR(gst_srgan_upscale_stop);
+  trans_class->transform_caps = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_caps);
+  trans_class->fixate_caps = GST_DEBUG_FUNCPTR(gst_srgan_upscale_fixate_caps);
+  trans_class->transform_meta = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_meta);
+  trans_class->passthrough_on_same_caps = FALSE;
+  filter_class->set_info = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_info);
+  filter_class->transform_frame = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_frame);
+
+  gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_PRECISION, static_cast<GstPluginAPIFlags>(0));
+}
+
+static void gst_srgan_upscale_init(GstSrganUpscale* self) {
+  self->state = new GstSrganUpscaleState();
+  self->state->model_location = srgan::gst::default_model_location();
+  gst_base_transform_set_qos_enabled(GST_BASE_TRANSFORM(self), TRUE);
+}
