@@ -1,0 +1,417 @@
+// The srganupscale element through GstHarness, with only our plugin in an isolated registry.
+#include <gtest/gtest.h>
+
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/utils.h>
+
+#include "srgan/checkpoint.h"
+#include "srgan/frame.h"
+#include "srgan/generator.h"
+#include "srgan/upscaler.h"
+#include "test_support.h"
+
+namespace {
+
+// A small x4 checkpoint shared by the suite (fast on two cores).
+class Element : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // Isolated from the system's GStreamer: only our plugin, a registry in the build tree. Set
+    // here, before gst_init, so the binary is isolated however it is run.
+    g_setenv("GST_PLUGIN_SYSTEM_PATH_1_0", "", TRUE);
+    g_setenv("GST_PLUGIN_PATH_1_0", SRGAN_PLUGIN_DIR, TRUE);
+    g_setenv("GST_REGISTRY_1_0", SRGAN_TEST_REGISTRY, TRUE);
+    gst_init(nullptr, nullptr);
+    // As gst-check does: a GLib warning or critical (a wrong property, a refcount error) fails.
+    g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL));
+    dir_ = new srgan::test::TempDir();
+    torch::manual_seed(8);
+    srgan::Generator generator(srgan::GeneratorOptions().residual_blocks(1).channels(8).scale(4));
+    generator->eval();
+    model_ = dir_->file("tiny-x4.pt");
+    srgan::save_checkpoint(model_, *generator, {});
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  // A harness around srganupscale itself (h->element is the element), configured before it
+  // starts: "name=value" settings as gst-launch takes them.
+  static GstHarness* harness(const std::vector<std::pair<const char*, std::string>>& settings = {},
+                             const std::string& model = model_) {
+    GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+    g_object_set(element, "device", "cpu", "model-location", model.c_str(), nullptr);
+    for (const auto& [name, value] : settings)
+      gst_util_set_object_arg(G_OBJECT(element), name, value.c_str());
+    GstHarness* h = gst_harness_new_with_element(element, "sink", "src");
+    gst_object_unref(element);
+    return h;
+  }
+
+  static GstBuffer* random_buffer(GstHarness* h, const GstVideoInfo& info, unsigned seed) {
+    GstBuffer* buffer = gst_harness_create_buffer(h, GST_VIDEO_INFO_SIZE(&info));
+    GstMapInfo map;
+    gst_buffer_map(buffer, &map, GST_MAP_WRITE);
+    std::mt19937 random(seed);
+    for (gsize i = 0; i < map.size; ++i) map.data[i] = static_cast<guint8>(random());
+    gst_buffer_unmap(buffer, &map);
+    return buffer;
+  }
+
+  static inline srgan::test::TempDir* dir_ = nullptr;
+  static inline std::string model_;
+};
+
+gsize size_of(const std::string& caps_string);
+
+GstVideoInfo info_of(const std::string& caps_string) {
+  GstCaps* caps = gst_caps_from_string(caps_string.c_str());
+  GstVideoInfo info;
+  EXPECT_TRUE(gst_video_info_from_caps(&info, caps)) << caps_string;
+  gst_caps_unref(caps);
+  return info;
+}
+
+gsize size_of(const std::string& caps_string) {
+  const GstVideoInfo info = info_of(caps_string);
+  return GST_VIDEO_INFO_SIZE(&info);
+}
+
+std::string caps_for(const char* format, int width, int height) {
+  return std::string("video/x-raw,format=") + format + ",width=" + std::to_string(width) +
+         ",height=" + std::to_string(height) +
+         ",framerate=25/1,pixel-aspect-ratio=4/3,colorimetry=bt601,interlace-mode=progressive";
+}
+
+struct CapsCase {
+  const char* format;
+  int width, height;
+};
+
+class ElementCaps : public Element, public ::testing::WithParamInterface<CapsCase> {};
+
+TEST_P(ElementCaps, OutputCapsAreExactlyScaleTimesInput) {
+  const auto [format, width, height] = GetParam();
+  GstHarness* h = harness();
+  const std::string in_caps = caps_for(format, width, height);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  const GstVideoInfo in = info_of(in_caps);
+  GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, in, 1));
+  ASSERT_NE(out, nullptr);
+
+  GstCaps* caps = gst_pad_get_current_caps(h->sinkpad);
+  GstVideoInfo got;
+  ASSERT_TRUE(gst_video_info_from_caps(&got, caps));
+  EXPECT_EQ(GST_VIDEO_INFO_WIDTH(&got), 4 * width);
+  EXPECT_EQ(GST_VIDEO_INFO_HEIGHT(&got), 4 * height);
+  EXPECT_EQ(GST_VIDEO_INFO_FORMAT(&got), GST_VIDEO_INFO_FORMAT(&in));
+  EXPECT_EQ(GST_VIDEO_INFO_FPS_N(&got), 25);
+  EXPECT_EQ(GST_VIDEO_INFO_PAR_N(&got), 4);
+  EXPECT_EQ(GST_VIDEO_INFO_PAR_D(&got), 3);
+  EXPECT_TRUE(gst_video_colorimetry_is_equal(&GST_VIDEO_INFO_COLORIMETRY(&got),
+                                             &GST_VIDEO_INFO_COLORIMETRY(&in)));
+  EXPECT_EQ(gst_buffer_get_size(out), GST_VIDEO_INFO_SIZE(&got));
+  gint scale = 0;
+  g_object_get(h->element, "scale", &scale, nullptr);
+  EXPECT_EQ(scale, 4);
+  gst_caps_unref(caps);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+
+INSTANTIATE_TEST_SUITE_P(FormatsAndSizes, ElementCaps,
+                         ::testing::Values(CapsCase{"RGB", 32, 24}, CapsCase{"RGB", 33, 17},
+                                           CapsCase{"BGRx", 32, 24}, CapsCase{"BGRx", 31, 9},
+                                           CapsCase{"RGBA", 32, 24}, CapsCase{"RGBA", 7, 5},
+                                           CapsCase{"I420", 32, 24}, CapsCase{"I420", 33, 17},
+                                           CapsCase{"NV12", 32, 24}, CapsCase{"NV12", 15, 11}),
+                         [](const auto& info) {
+                           return std::string(info.param.format) + "_" +
+                                  std::to_string(info.param.width) + "x" +
+                                  std::to_string(info.param.height);
+                         });
+
+TEST_F(Element, DownstreamSizeWithoutPreImageIsRefused) {
+  GstHarness* h = harness();
+  // Asking for a source width that is not a multiple of 4 leaves no sink caps.
+  GstCaps* src = gst_caps_from_string("video/x-raw,format=RGB,width=130,height=96");
+  gst_element_set_state(h->element, GST_STATE_PLAYING);  // the model is loaded: scale known
+  auto* klass = GST_BASE_TRANSFORM_GET_CLASS(h->element);
+  auto* trans = GST_BASE_TRANSFORM(h->element);
+  GstCaps* reverse = klass->transform_caps(trans, GST_PAD_SRC, src, nullptr);
+  EXPECT_TRUE(gst_caps_is_empty(reverse)) << gst_caps_to_string(reverse);
+  gst_caps_unref(reverse);
+  GstCaps* ok = gst_caps_from_string("video/x-raw,format=RGB,width=128,height=96");
+  GstCaps* back = klass->transform_caps(trans, GST_PAD_SRC, ok, nullptr);
+  GstStructure* s = gst_caps_get_structure(back, 0);
+  gint width = 0;
+  EXPECT_TRUE(gst_structure_get_int(s, "width", &width));
+  EXPECT_EQ(width, 32);
+  gst_caps_unref(back);
+  gst_caps_unref(ok);
+  gst_caps_unref(src);
+  gst_harness_teardown(h);
+}
+
+TEST_F(Element, OutputBytesEqualTheUpscaler) {
+  for (const char* format : {"I420", "RGB", "NV12"}) {
+    GstHarness* h = harness({{"tile-size", "16"}});
+    const std::string in_caps = caps_for(format, 27, 19);
+    gst_harness_set_src_caps_str(h, in_caps.c_str());
+    const GstVideoInfo in_info = info_of(in_caps);
+    GstBuffer* in = random_buffer(h, in_info, 5);
+    gst_buffer_ref(in);
+    GstBuffer* out = gst_harness_push_and_pull(h, in);
+    ASSERT_NE(out, nullptr);
+    GstVideoInfo out_info;
+    GstCaps* out_caps = gst_pad_get_current_caps(h->sinkpad);
+    gst_video_info_from_caps(&out_info, out_caps);
+    gst_caps_unref(out_caps);
+
+    // The same frame through srgan::Upscaler directly, into a buffer of GStreamer's layout.
+    srgan::Upscaler upscaler(
+        srgan::UpscalerOptions().model_path(model_).device("cpu").tile_size(16));
+    GstBuffer* expected = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&out_info), nullptr);
+    GstVideoFrame in_frame, expected_frame, out_frame;
+    gst_video_frame_map(&in_frame, &in_info, in, GST_MAP_READ);
+    gst_video_frame_map(&expected_frame, &out_info, expected, GST_MAP_WRITE);
+    gst_video_frame_map(&out_frame, &out_info, out, GST_MAP_READ);
+    auto view = [](GstVideoFrame* f) {
+      srgan::FrameView v;
+      v.format = srgan::pixel_format_from_string(
+          GST_VIDEO_FRAME_FORMAT(f) == GST_VIDEO_FORMAT_I420   ? "I420"
+          : GST_VIDEO_FRAME_FORMAT(f) == GST_VIDEO_FORMAT_NV12 ? "NV12"
+                                                               : "RGB");
+      v.width = GST_VIDEO_FRAME_WIDTH(f);
+      v.height = GST_VIDEO_FRAME_HEIGHT(f);
+      v.colorimetry = {srgan::ColorMatrix::kBT601, srgan::ColorRange::kLimited};
+      for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES(f); ++p) {
+        v.planes[p] = {static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(f, p)),
+                       GST_VIDEO_FRAME_PLANE_STRIDE(f, p)};
+      }
+      return v;
+    };
+    upscaler.upscale(view(&in_frame), view(&expected_frame));
+    for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES(&out_frame); ++p) {
+      const gint row_bytes =
+          GST_VIDEO_FRAME_COMP_WIDTH(&out_frame, p) * GST_VIDEO_FRAME_COMP_PSTRIDE(&out_frame, p);
+      for (gint row = 0; row < GST_VIDEO_FRAME_COMP_HEIGHT(&out_frame, p); ++row) {
+        const auto* a = static_cast<const guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, p)) +
+                        row * GST_VIDEO_FRAME_PLANE_STRIDE(&out_frame, p);
+        const auto* b = static_cast<const guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&expected_frame, p)) +
+                        row * GST_VIDEO_FRAME_PLANE_STRIDE(&expected_frame, p);
+        ASSERT_EQ(std::memcmp(a, b, row_bytes), 0) << format << " plane " << p << " row " << row;
+      }
+    }
+    gst_video_frame_unmap(&in_frame);
+    gst_video_frame_unmap(&expected_frame);
+    gst_video_frame_unmap(&out_frame);
+    gst_buffer_unref(expected);
+    gst_buffer_unref(in);
+    gst_buffer_unref(out);
+    gst_harness_teardown(h);
+  }
+}
+
+TEST_F(Element, TimestampsFlagsAndMetasCarryOver) {
+  GstHarness* h = harness();
+  const std::string in_caps = caps_for("RGB", 16, 12);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  GstBuffer* in = random_buffer(h, info_of(in_caps), 2);
+  GST_BUFFER_PTS(in) = 40 * GST_MSECOND;
+  GST_BUFFER_DTS(in) = 40 * GST_MSECOND;
+  GST_BUFFER_DURATION(in) = 40 * GST_MSECOND;
+  GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_DISCONT);
+  gst_buffer_add_video_region_of_interest_meta(in, "face", 2, 3, 5, 6);
+  GstBuffer* out = gst_harness_push_and_pull(h, in);
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(GST_BUFFER_PTS(out), 40 * GST_MSECOND);
+  EXPECT_EQ(GST_BUFFER_DTS(out), 40 * GST_MSECOND);
+  EXPECT_EQ(GST_BUFFER_DURATION(out), 40 * GST_MSECOND);
+  EXPECT_TRUE(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  // A region of interest is a size-tagged meta: it must be scaled with the frame.
+  GstVideoRegionOfInterestMeta* roi = gst_buffer_get_video_region_of_interest_meta(out);
+  ASSERT_NE(roi, nullptr);
+  EXPECT_EQ(roi->x, 8u);
+  EXPECT_EQ(roi->y, 12u);
+  EXPECT_EQ(roi->w, 20u);
+  EXPECT_EQ(roi->h, 24u);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+
+// Starts the element alone with a bus and returns the error message the start posted.
+std::string start_error(const std::string& location) {
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  g_object_set(element, "model-location", location.c_str(), "device", "cpu", nullptr);
+  GstBus* bus = gst_bus_new();
+  gst_element_set_bus(element, bus);
+  EXPECT_EQ(gst_element_set_state(element, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  std::string text;
+  if (GstMessage* message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
+    GError* error = nullptr;
+    gchar* debug = nullptr;
+    gst_message_parse_error(message, &error, &debug);
+    text = std::string(error->message) + " | " + (debug ? debug : "");
+    g_error_free(error);
+    g_free(debug);
+    gst_message_unref(message);
+  }
+  gst_element_set_state(element, GST_STATE_NULL);
+  gst_element_set_bus(element, nullptr);
+  gst_object_unref(bus);
+  gst_object_unref(element);
+  return text;
+}
+
+TEST_F(Element, MissingModelPostsAnErrorNamingTheFile) {
+  const std::string path = dir_->file("absent-model.pt");
+  const std::string error = start_error(path);
+  EXPECT_NE(error.find("Model file not found: " + path), std::string::npos) << error;
+}
+
+TEST_F(Element, CorruptModelPostsAnErrorNamingTheFile) {
+  const std::string path = dir_->file("corrupt-model.pt");
+  std::ifstream in(model_, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  const std::string error = start_error(path);
+  EXPECT_NE(error.find("Could not load model " + path), std::string::npos) << error;
+  EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+}
+
+TEST_F(Element, BadSettingsPostAnError) {
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  g_object_set(element, "model-location", model_.c_str(), "device", "tpu", nullptr);
+  GstBus* bus = gst_bus_new();
+  gst_element_set_bus(element, bus);
+  EXPECT_EQ(gst_element_set_state(element, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  GstMessage* message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+  ASSERT_NE(message, nullptr);
+  GError* error = nullptr;
+  gst_message_parse_error(message, &error, nullptr);
+  EXPECT_TRUE(g_error_matches(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS))
+      << error->message;
+  EXPECT_NE(std::string(error->message).find("unknown device 'tpu'"), std::string::npos)
+      << error->message;
+  g_error_free(error);
+  gst_message_unref(message);
+  gst_element_set_state(element, GST_STATE_NULL);
+  gst_object_unref(bus);
+  gst_object_unref(element);
+}
+
+TEST_F(Element, TorchScriptModelWorks) {
+  GstHarness* h = harness({}, srgan::test::fixture("tiny_x2_scale_attr.pt"));
+  const std::string in_caps = caps_for("I420", 20, 14);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 3));
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(gst_buffer_get_size(out), size_of(caps_for("I420", 40, 28)));
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+
+// Counts the element's "loaded model" log lines: a model load is visible in the debug log.
+std::atomic<int> model_loads{0};
+void count_loads(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
+                 GObject*, GstDebugMessage* message, gpointer) {
+  if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") == 0 &&
+      std::strstr(gst_debug_message_get(message), "loaded model")) {
+    ++model_loads;
+  }
+}
+
+TEST_F(Element, CapsChangeMidStreamRenegotiatesWithoutReloading) {
+  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
+  gst_debug_add_log_function(count_loads, nullptr, nullptr);
+  model_loads = 0;
+  GstHarness* h = harness();
+  for (auto [w, ht] : {std::pair<int, int>{32, 24}, {48, 36}, {32, 24}}) {
+    const std::string in_caps = caps_for("I420", w, ht);
+    gst_harness_set_src_caps_str(h, in_caps.c_str());
+    GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 4));
+    ASSERT_NE(out, nullptr);
+    EXPECT_EQ(gst_buffer_get_size(out), size_of(caps_for("I420", 4 * w, 4 * ht)));
+    GstCaps* caps = gst_pad_get_current_caps(h->sinkpad);
+    gint width = 0;
+    gst_structure_get_int(gst_caps_get_structure(caps, 0), "width", &width);
+    EXPECT_EQ(width, 4 * w);
+    gst_caps_unref(caps);
+    gst_buffer_unref(out);
+  }
+  EXPECT_EQ(model_loads.load(), 1);
+  gst_harness_teardown(h);
+  gst_debug_remove_log_function(count_loads);
+}
+
+TEST_F(Element, FiftyStateCycles) {
+  GstHarness* h = harness();
+  const std::string in_caps = caps_for("RGB", 8, 6);
+  const GstVideoInfo info = info_of(in_caps);
+  for (int cycle = 0; cycle < 50; ++cycle) {
+    ASSERT_EQ(gst_element_set_state(h->element, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    ASSERT_NE(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+    gst_harness_push_event(h, gst_event_new_stream_start("cycle"));
+    gst_harness_push_event(h, gst_event_new_caps(gst_caps_from_string(in_caps.c_str())));
+    GstSegment segment;
+    gst_segment_init(&segment, GST_FORMAT_TIME);
+    gst_harness_push_event(h, gst_event_new_segment(&segment));
+    GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info, cycle));
+    ASSERT_NE(out, nullptr) << "cycle " << cycle;
+    EXPECT_EQ(gst_buffer_get_size(out), size_of(caps_for("RGB", 32, 24)));
+    gst_buffer_unref(out);
+  }
+  gst_harness_teardown(h);
+}
+
+TEST_F(Element, PropertiesAreRefusedWhilePlaying) {
+  GstHarness* h = harness({{"tile-size", "16"}});
+  const std::string in_caps = caps_for("RGB", 8, 6);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  gst_buffer_unref(gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 1)));
+  g_object_set(h->element, "tile-size", 64u, "model-location", "/elsewhere.pt", nullptr);
+  guint tile = 0;
+  gchar* location = nullptr;
+  g_object_get(h->element, "tile-size", &tile, "model-location", &location, nullptr);
+  EXPECT_EQ(tile, 16u);
+  EXPECT_EQ(std::string(location), model_);
+  g_free(location);
+  gst_harness_teardown(h);
+}
+
+TEST_F(Element, PropertyStressWhileStreaming) {
+  GstHarness* h = harness();
+  const std::string in_caps = caps_for("NV12", 8, 6);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  const GstVideoInfo info = info_of(in_caps);
+  GValue tile = G_VALUE_INIT;
+  g_value_init(&tile, G_TYPE_UINT);
+  g_value_set_uint(&tile, 32);
+  GValue device = G_VALUE_INIT;
+  g_value_init(&device, G_TYPE_STRING);
+  g_value_set_string(&device, "cpu");
+  GstHarnessThread* setter1 = gst_harness_stress_property_start_full(h, "tile-size", &tile, 0);
+  GstHarnessThread* setter2 = gst_harness_stress_property_start_full(h, "device", &device, 0);
+  for (int i = 0; i < 30; ++i) {
+    GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info, i));
+    ASSERT_NE(out, nullptr);
+    gst_buffer_unref(out);
+  }
+  EXPECT_GT(gst_harness_stress_thread_stop(setter1), 0u);
+  EXPECT_GT(gst_harness_stress_thread_stop(setter2), 0u);
+  g_value_unset(&tile);
+  g_value_unset(&device);
+  gst_harness_teardown(h);
+}
+
+}  // namespace
