@@ -400,7 +400,7 @@ static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, G
                       (NULL));
     return GST_FLOW_ERROR;
   }
-  GST_LOG_OBJECT(
+  GST_DEBUG_OBJECT(
       self, "frame %dx%d in %.1f ms", GST_VIDEO_FRAME_WIDTH(in), GST_VIDEO_FRAME_HEIGHT(in),
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return GST_FLOW_OK;

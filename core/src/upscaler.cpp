@@ -7,6 +7,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
@@ -191,7 +192,9 @@ std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
 std::string Upscaler::describe() const {
   std::ostringstream out;
   out << state_->options.model_path() << " (" << state_->model.describe() << ") on "
-      << state_->device.str() << ", " << precision_name(state_->dtype) << ", tiles ";
+      << state_->device.str();
+  if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
+  out << ", " << precision_name(state_->dtype) << ", tiles ";
   if (state_->options.tile_size() > 0) {
     out << state_->options.tile_size() << " px";
   } else {

@@ -1,0 +1,30 @@
+# Sourced by the pipeline scripts: makes srganupscale findable (installed, or this checkout's
+# build tree) and provides small helpers. Set SRGAN_BUILD_DIR to use another build folder.
+
+srgan_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Uses the build tree's plugin when GStreamer does not already know srganupscale.
+srgan_find_plugin() {
+  if gst-inspect-1.0 srganupscale >/dev/null 2>&1; then return 0; fi
+  local dir=${SRGAN_BUILD_DIR:-$srgan_repo/build}/gst-plugin
+  if [ -f "$dir/libgstsrgan.so" ]; then
+    export GST_PLUGIN_PATH_1_0="$dir${GST_PLUGIN_PATH_1_0:+:$GST_PLUGIN_PATH_1_0}"
+    gst-inspect-1.0 srganupscale >/dev/null 2>&1 && return 0
+  fi
+  echo "srganupscale not found: build it (tests/run.sh or pipelines/demo.sh) or install it" >&2
+  return 1
+}
+
+srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
+
+# True when the media file has an audio stream.
+srgan_has_audio() { gst-discoverer-1.0 "$1" 2>/dev/null | grep -qE '^ +audio #'; }
+
+# An AAC encoder that this GStreamer has.
+srgan_aac_encoder() {
+  for e in avenc_aac fdkaacenc voaacenc; do srgan_has_element "$e" && { echo "$e"; return 0; }; done
+  echo "no AAC encoder found (install gstreamer1.0-libav)" >&2
+  return 1
+}
+
+srgan_uri() { case "$1" in *://*) echo "$1" ;; *) echo "file://$(realpath "$1")" ;; esac; }

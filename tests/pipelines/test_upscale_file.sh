@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# pipelines/upscale-file.sh on 1-second clips with and without sound: right size, duration, audio.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$repo/tests/pipelines/check_media.sh"
+model=$repo/tests/fixtures/tiny_x4_traced.pt
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36.webm" "$dir/sound.mp4" --model "$model" --device cpu
+check_media "$dir/sound.mp4" 256 144 1.0 yes
+"$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36-silent.webm" "$dir/silent.mp4" --model "$model" --device cpu
+check_media "$dir/silent.mp4" 256 144 1.0 no
+# A missing input is an error, not an empty file.
+! "$repo/pipelines/upscale-file.sh" "$dir/absent.webm" "$dir/x.mp4" 2>/dev/null
