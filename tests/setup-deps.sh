@@ -7,6 +7,7 @@ srgan_apt_packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
+  gnuplot-nox
 )
 srgan_torch_version=${SRGAN_TORCH_VERSION:-2.11.0}
 

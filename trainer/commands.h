@@ -3,11 +3,15 @@
 // The subcommands of srgan-train. Each registers its options on the CLI11 app and runs from
 // the callback; core does the work.
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace srgan::cli {
 
 void add_info_command(CLI::App& app);
 void add_upscale_command(CLI::App& app);
+void add_train_command(CLI::App& app, const std::string& command_line);
+void add_evaluate_command(CLI::App& app);
 
 }  // namespace srgan::cli

@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("srgan-train ") + SRGAN_VERSION);
   srgan::cli::add_info_command(app);
   srgan::cli::add_upscale_command(app);
+  std::string command_line = "srgan-train";
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+  srgan::cli::add_train_command(app, command_line);
+  srgan::cli::add_evaluate_command(app);
   try {
     srgan::configure_intra_op_threads();
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <torch/nn/init.h>
 
 #include "srgan/error.h"
+#include "srgan/inference_network.h"
 
 namespace srgan {
 namespace {
@@ -76,6 +77,24 @@ torch::Tensor GeneratorImpl::forward(const torch::Tensor& lr) {
   auto features = head_act(head(lr));
   auto trunk = trunk_bn(trunk_conv(blocks->forward(features)));
   return torch::tanh(tail(upsample->forward(features + trunk)));
+}
+
+torch::Tensor GeneratorImpl::forward_reparametrized(const torch::Tensor& lr) {
+  if (lr.dim() != 4 || lr.size(1) != 3) {
+    throw Error("generator input must be [N, 3, H, W] RGB, got " + c10::str(lr.sizes()));
+  }
+  auto features = head_act(head(lr));
+  auto y = features + trunk_bn(trunk_conv(blocks->forward(features)));
+  const size_t stages = upsample->size();
+  for (size_t i = 0; i + 1 < stages; ++i) y = upsample[i]->as<UpsampleStage>()->forward(y);
+  // The last stage without its shuffle; its activation acts per channel, so it moves before
+  // the shuffle with PReLU slopes repeated for the 4 sub-pixel channels of each channel.
+  auto* last = upsample[stages - 1]->as<UpsampleStage>();
+  y = last->conv(y);
+  y = last->prelu ? at::prelu(y, last->prelu->weight.repeat_interleave(4)) : at::relu(y);
+  y = at::conv2d(y, reparametrize_conv_after_shuffle(tail->weight),
+                 repeat_bias_for_shuffle(tail->bias), 1, 2);
+  return torch::tanh(at::pixel_shuffle(y, 2));
 }
 
 int64_t GeneratorImpl::receptive_field_radius() const {

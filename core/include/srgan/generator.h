@@ -49,6 +49,12 @@ class GeneratorImpl : public torch::nn::Module {
 
   torch::Tensor forward(const torch::Tensor& lr);
 
+  /// The same function as forward(), with the output convolution computed as a 5x5 convolution
+  /// on the tensor before the last pixel shuffle (see reparametrize_conv_after_shuffle), its
+  /// kernel rebuilt from the 9x9 parameters on every call. Differentiable; about twice as fast
+  /// on CPUs, so training uses it.
+  torch::Tensor forward_reparametrized(const torch::Tensor& lr);
+
   const GeneratorOptions& options() const { return options_; }
 
   /// How far (in input pixels) an output pixel's value depends on its neighbours; tiles that

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace srgan {
+
+class Upscaler;
+
+/// Quality of one image: the model's and bicubic's PSNR (dB) and SSIM on BT.601 luma, with
+/// `scale` pixels cropped from each border.
+struct EvaluationRow {
+  std::string image;
+  double psnr_y = 0, ssim_y = 0, bicubic_psnr_y = 0, bicubic_ssim_y = 0;
+};
+
+/// For every image of `dir`: HR is the image cropped to a multiple of the scale, LR its
+/// antialiased bicubic downscale; the model's upscale and a bicubic upscale of LR are measured
+/// against HR. Unreadable files are skipped through `warn`; a folder with none is an Error.
+std::vector<EvaluationRow> evaluate_folder(Upscaler& upscaler, const std::string& dir,
+                                           const std::function<void(const std::string&)>& warn);
+
+/// The mean of each column, as a row named "mean".
+EvaluationRow mean_of(const std::vector<EvaluationRow>& rows);
+
+}  // namespace srgan

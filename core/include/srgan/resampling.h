@@ -1,0 +1,15 @@
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+namespace srgan {
+
+/// Antialiased bicubic downscaling by an integer factor, as the training data's LR images are
+/// made (PIL's and torchvision's `antialias=True`): [N, C, H, W] -> [N, C, H/f, W/f].
+at::Tensor downscale_bicubic(const at::Tensor& images, int64_t factor);
+
+/// Plain bicubic upscaling by an integer factor: the baseline every model is compared with.
+/// Clamped to [0, 1].
+at::Tensor upscale_bicubic(const at::Tensor& images, int64_t factor);
+
+}  // namespace srgan

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <torch/arg.h>
+
+#include "srgan/discriminator.h"
+#include "srgan/generator_options.h"
+#include "srgan/training_data.h"
+
+namespace srgan {
+
+/// Everything `srgan-train train` sets. Defaults follow the paper where it says (Adam, the
+/// adversarial weight 1e-3) and otherwise what trains this small network well on a CPU.
+struct TrainerOptions {
+  /// Folder for metrics.csv, plots/, samples/, checkpoints/ and model.pt.
+  TORCH_ARG(std::string, output_dir);
+  TORCH_ARG(TrainingDataOptions, data);
+  /// Validation photos (PSNR/SSIM against bicubic on centre crops); empty: no validation.
+  TORCH_ARG(std::string, val_dir);
+  /// LR edge of the validation centre crops.
+  TORCH_ARG(int64_t, val_crop) = 96;
+  TORCH_ARG(GeneratorOptions, generator);
+  /// Phase 1: generator on MSE alone (the paper's "initialize generator learning").
+  TORCH_ARG(int64_t, pretrain_steps) = 1000;
+  /// Phase 2: generator and discriminator, adversarially.
+  TORCH_ARG(int64_t, gan_steps) = 0;
+  TORCH_ARG(double, generator_lr) = 2e-4;
+  TORCH_ARG(double, discriminator_lr) = 1e-4;
+  TORCH_ARG(double, beta1) = 0.9;
+  TORCH_ARG(double, beta2) = 0.999;
+  /// Multiply the learning rates by lr_gamma every lr_step steps of a phase (0: constant).
+  TORCH_ARG(int64_t, lr_step) = 0;
+  TORCH_ARG(double, lr_gamma) = 0.5;
+  /// Weight of the generator's adversarial loss in phase 2.
+  TORCH_ARG(double, adversarial_weight) = 1e-3;
+  /// VGG19 weights for the perceptual loss (phi 5,4); empty: the perceptual term is off.
+  TORCH_ARG(std::string, vgg_weights);
+  /// Weight of the VGG feature MSE (SRGAN's 1/12.75^2 rescaling).
+  TORCH_ARG(double, vgg_weight) = 0.006;
+  TORCH_ARG(std::string, device) = "auto";
+  TORCH_ARG(int64_t, log_every) = 10;
+  TORCH_ARG(int64_t, val_every) = 250;
+  TORCH_ARG(int64_t, sample_every) = 250;
+  TORCH_ARG(int64_t, checkpoint_every) = 100;
+  /// Continue from output_dir/checkpoints/last.pt.
+  TORCH_ARG(bool, resume) = false;
+  /// The command line, recorded in the model's provenance.
+  TORCH_ARG(std::string, command);
+};
+
+/// Where the trainer reports: progress (a terminal bar or log lines) and warnings.
+struct TrainerReporter {
+  std::function<void(const std::string&)> info;
+  std::function<void(const std::string&)> warn;
+  /// Called after every step: step, total steps, phase, loss, steps per second.
+  std::function<void(int64_t, int64_t, const std::string&, double, double)> progress;
+};
+
+/// Trains a generator as DESIGN.md describes, writing everything to options.output_dir.
+/// Checkpoints are atomic and `resume` continues bit-identically on the CPU. `stop` (e.g. set
+/// by SIGINT) ends the run after the current step with a checkpoint. Returns the steps done.
+int64_t train(const TrainerOptions& options, const TrainerReporter& reporter,
+              const std::atomic<bool>* stop = nullptr);
+
+}  // namespace srgan

@@ -1,0 +1,58 @@
+#include "srgan/evaluation.h"
+
+#include <filesystem>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "srgan/error.h"
+#include "srgan/image_io.h"
+#include "srgan/quality_metrics.h"
+#include "srgan/resampling.h"
+#include "srgan/training_data.h"
+#include "srgan/upscaler.h"
+
+namespace srgan {
+
+std::vector<EvaluationRow> evaluate_folder(Upscaler& upscaler, const std::string& dir,
+                                           const std::function<void(const std::string&)>& warn) {
+  c10::InferenceMode guard;
+  const int64_t s = upscaler.scale();
+  std::vector<EvaluationRow> rows;
+  for (const auto& file : list_images(dir)) {
+    at::Tensor image;
+    try {
+      image = read_image(file);
+    } catch (const Error& e) {
+      warn(std::string("skipping ") + e.what());
+      continue;
+    }
+    const int64_t h = image.size(2) / s * s, w = image.size(3) / s * s;
+    if (h <= 2 * s || w <= 2 * s) {
+      warn("skipping " + file + ": too small for x" + std::to_string(s));
+      continue;
+    }
+    const auto hr = image.slice(2, 0, h).slice(3, 0, w).contiguous();
+    const auto lr = downscale_bicubic(hr, s);
+    const auto truth = luma_bt601(hr);
+    const auto sr = luma_bt601(upscaler.upscale_rgb(lr));
+    const auto bicubic = luma_bt601(upscale_bicubic(lr, s));
+    rows.push_back({std::filesystem::path(file).filename().string(), psnr(sr, truth, s),
+                    ssim(sr, truth, s), psnr(bicubic, truth, s), ssim(bicubic, truth, s)});
+  }
+  if (rows.empty()) throw Error("no usable image in " + dir);
+  return rows;
+}
+
+EvaluationRow mean_of(const std::vector<EvaluationRow>& rows) {
+  EvaluationRow mean{"mean"};
+  for (const auto& r : rows) {
+    mean.psnr_y += r.psnr_y, mean.ssim_y += r.ssim_y;
+    mean.bicubic_psnr_y += r.bicubic_psnr_y, mean.bicubic_ssim_y += r.bicubic_ssim_y;
+  }
+  const double n = static_cast<double>(rows.size());
+  mean.psnr_y /= n, mean.ssim_y /= n, mean.bicubic_psnr_y /= n, mean.bicubic_ssim_y /= n;
+  return mean;
+}
+
+}  // namespace srgan

@@ -1,0 +1,77 @@
+#include "training_log.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include "srgan/error.h"
+
+namespace srgan::detail {
+namespace {
+
+constexpr char kHeader[] =
+    "step,phase,lr,d_real,d_fake,g_adv,vgg,mse,total,seconds,steps_per_second,psnr_y,ssim_y,"
+    "bicubic_psnr_y,bicubic_ssim_y";
+
+std::string cell(double value) {
+  if (std::isnan(value)) return "";
+  std::ostringstream out;
+  out.precision(8);
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+MetricsLog::MetricsLog(const std::string& path, bool resume, int64_t resume_step) : path_(path) {
+  std::vector<std::string> kept;
+  if (resume) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= resume_step)
+        kept.push_back(line);
+    }
+  }
+  out_.open(path, std::ios::trunc);
+  if (!out_) throw Error("cannot write " + path);
+  out_ << kHeader << "\n";
+  for (const auto& line : kept) out_ << line << "\n";
+  out_.flush();
+}
+
+void MetricsLog::write(const MetricsRow& r) {
+  out_ << r.step << "," << r.phase;
+  for (double v : {r.lr, r.d_real, r.d_fake, r.g_adv, r.vgg, r.mse, r.total, r.seconds,
+                   r.steps_per_second, r.psnr_y, r.ssim_y, r.bicubic_psnr_y, r.bicubic_ssim_y}) {
+    out_ << "," << cell(v);
+  }
+  out_ << "\n";
+  out_.flush();
+}
+
+bool draw_plots(const std::string& csv, const std::string& plots_dir) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) return false;
+  // Columns: 1 step, 2 phase, 4 d_real, 5 d_fake, 6 g_adv, 7 vgg, 8 mse, 9 total, 12 psnr,
+  // 14 bicubic psnr. Empty cells are missing values, so each curve shows only its phase's rows.
+  std::ostringstream script;
+  script
+      << "set datafile separator ','\nset datafile missing ''\nset key outside right\n"
+      << "set terminal pngcairo size 1000,600 noenhanced\nset xlabel 'step'\n"
+      << "set output '" << plots_dir
+      << "/losses.png'\nset title 'Training losses'\nset logscale y\n"
+      << "plot for [c in '4 5 6 7 8 9'] '" << csv
+      << "' using 1:(column(int(c))) with lines title columnheader(int(c))\n"
+      << "unset logscale y\nset output '" << plots_dir << "/psnr.png'\n"
+      << "set title 'Validation PSNR (Y)'\nset ylabel 'dB'\n"
+      << "plot '" << csv
+      << "' using 1:12 with linespoints title 'SRGAN', '' using 1:14 with lines title 'bicubic'\n";
+  FILE* gnuplot = popen("gnuplot 2>/dev/null", "w");
+  if (!gnuplot) return false;
+  fputs(script.str().c_str(), gnuplot);
+  return pclose(gnuplot) == 0;
+}
+
+}  // namespace srgan::detail

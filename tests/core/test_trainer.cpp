@@ -1,0 +1,239 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <torch/serialize/input-archive.h>
+
+#include "srgan/discriminator.h"
+#include "srgan/error.h"
+#include "srgan/generator.h"
+#include "srgan/image_io.h"
+#include "srgan/model.h"
+#include "srgan/trainer.h"
+#include "test_support.h"
+
+namespace srgan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A training folder of real photo crops (the repository's fixtures), plus what a user's folder
+// may hold besides photos.
+class Trainer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(data_);
+    for (const char* name : {"photo-boats-96x64.png", "photo-citrus-64x48.png"}) {
+      fs::copy_file(test::fixture(name), data_ / name);
+    }
+  }
+
+  TrainerOptions options(const std::string& out) const {
+    return TrainerOptions()
+        .output_dir(dir_.file(out))
+        .data(
+            TrainingDataOptions().hr_dir(data_.string()).scale(4).lr_crop(8).batch_size(4).seed(3))
+        .val_dir(data_.string())
+        .val_crop(8)
+        .generator(GeneratorOptions().residual_blocks(1).channels(8))
+        .pretrain_steps(30)
+        .generator_lr(1e-3)
+        .log_every(5)
+        .val_every(15)
+        .sample_every(15)
+        .checkpoint_every(10)
+        .device("cpu");
+  }
+
+  TrainerReporter reporter() {
+    TrainerReporter r;
+    r.info = [](const std::string&) {};
+    r.warn = [this](const std::string& m) { warnings_.push_back(m); };
+    return r;
+  }
+
+  static std::vector<std::string> read_lines(const fs::path& path) {
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  static at::Tensor weights_of(const std::string& model) {
+    std::vector<at::Tensor> all;
+    for (const auto& p : load_model(model).generator()->parameters())
+      all.push_back(p.detach().flatten());
+    return at::cat(all);
+  }
+
+  test::TempDir dir_;
+  fs::path data_ = dir_.path() / "photos";
+  std::vector<std::string> warnings_;
+};
+
+TEST_F(Trainer, PretrainingLowersMseAndWritesEverything) {
+  const auto o = options("run");
+  EXPECT_EQ(train(o, reporter()), 30);
+  const fs::path out = o.output_dir();
+  const auto lines = read_lines(out / "metrics.csv");
+  ASSERT_GE(lines.size(), 7u);
+  EXPECT_EQ(lines[0].rfind("step,phase,lr,d_real,d_fake,g_adv,vgg,mse,total,seconds", 0), 0u);
+  // The MSE column (8th) of the first and last training rows.
+  auto mse_of = [](const std::string& line) {
+    std::stringstream cells(line);
+    std::string cell;
+    for (int i = 0; i < 8; ++i) std::getline(cells, cell, ',');
+    return std::stod(cell);
+  };
+  std::vector<double> mse;
+  int validations = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].find(",pretrain,") != std::string::npos) mse.push_back(mse_of(lines[i]));
+    if (lines[i].find(",validation,") != std::string::npos) ++validations;
+  }
+  ASSERT_EQ(mse.size(), 6u);
+  EXPECT_LT(mse.back(), mse.front() * 0.8)
+      << "MSE did not fall: " << mse.front() << " -> " << mse.back();
+  EXPECT_EQ(validations, 2);
+
+  // Plots and samples are real PNGs (they decode); the sample grid is LR | bicubic | SR | HR.
+  for (const char* plot : {"plots/losses.png", "plots/psnr.png"}) {
+    if (std::system("command -v gnuplot >/dev/null") == 0)
+      EXPECT_NO_THROW(read_image((out / plot).string())) << plot;
+  }
+  const auto sample = read_image((out / "samples" / "step-15.png").string());
+  EXPECT_EQ(sample.size(2), 32);
+  EXPECT_EQ(sample.size(3), 4 * 32);
+
+  const Model model = load_model((out / "model.pt").string());
+  EXPECT_EQ(model.scale(), 4);
+  EXPECT_EQ(model.provenance().steps, 30);
+  EXPECT_EQ(model.provenance().dataset, data_.string());
+  EXPECT_FALSE(std::isnan(model.provenance().psnr_y));
+  EXPECT_TRUE(fs::exists(out / "checkpoints" / "best.pt"));
+  EXPECT_TRUE(fs::exists(out / "checkpoints" / "last.pt"));
+}
+
+TEST_F(Trainer, GanPhaseUpdatesBothNetworks) {
+  auto o = options("gan").pretrain_steps(2).gan_steps(4).val_every(100).sample_every(0);
+  std::vector<std::pair<int64_t, double>> losses;
+  auto r = reporter();
+  r.progress = [&](int64_t step, int64_t, const std::string& phase, double loss, double) {
+    if (phase == "gan") losses.emplace_back(step, loss);
+  };
+  EXPECT_EQ(train(o, r), 6);
+  ASSERT_EQ(losses.size(), 4u);
+  for (const auto& [step, loss] : losses) EXPECT_TRUE(std::isfinite(loss)) << step;
+  const auto lines = read_lines(fs::path(o.output_dir()) / "metrics.csv");
+  const auto gan_row = *std::find_if(lines.rbegin(), lines.rend(), [](const std::string& l) {
+    return l.find(",gan,") != std::string::npos;
+  });
+  // d_real, d_fake and g_adv (columns 4 to 6) are filled in for GAN rows; vgg (7) is not.
+  std::vector<std::string> cells;
+  std::stringstream row(gan_row);
+  for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+  ASSERT_GE(cells.size(), 9u);
+  for (int column : {3, 4, 5, 7, 8})
+    EXPECT_FALSE(cells[column].empty()) << "column " << column + 1 << ": " << gan_row;
+  EXPECT_TRUE(cells[6].empty()) << gan_row;
+  EXPECT_NE(std::find_if(warnings_.begin(), warnings_.end(),
+                         [](const std::string& w) {
+                           return w.find("perceptual loss is OFF") != std::string::npos;
+                         }),
+            warnings_.end());
+}
+
+TEST_F(Trainer, GanPhaseChangesGeneratorAndDiscriminatorWeights) {
+  auto o = options("weights").pretrain_steps(1).gan_steps(0).sample_every(0).val_every(100);
+  train(o, reporter());
+  const auto after_pretrain = weights_of(fs::path(o.output_dir()) / "model.pt");
+  // Continue the same run into the GAN phase.
+  o.gan_steps(3).resume(true);
+  train(o, reporter());
+  const auto after_gan = weights_of(fs::path(o.output_dir()) / "model.pt");
+  EXPECT_FALSE(at::equal(after_pretrain, after_gan));
+  // The discriminator lives in the training checkpoint: compare it across two more steps.
+  torch::serialize::InputArchive before, after;
+  before.load_from((fs::path(o.output_dir()) / "checkpoints" / "last.pt").string());
+  torch::serialize::InputArchive d_before;
+  before.read("discriminator", d_before);
+  Discriminator d1(DiscriminatorOptions().crop_size(32));
+  d1->load(d_before);
+  o.gan_steps(5);
+  train(o, reporter());
+  after.load_from((fs::path(o.output_dir()) / "checkpoints" / "last.pt").string());
+  torch::serialize::InputArchive d_after;
+  after.read("discriminator", d_after);
+  Discriminator d2(DiscriminatorOptions().crop_size(32));
+  d2->load(d_after);
+  EXPECT_FALSE(at::equal(d1->dense->weight, d2->dense->weight));
+}
+
+TEST_F(Trainer, InterruptedThenResumedEqualsUninterrupted) {
+  auto whole = options("whole").pretrain_steps(8).gan_steps(4).sample_every(0).val_every(100);
+  train(whole, reporter());
+
+  auto parts = options("parts").pretrain_steps(8).gan_steps(4).sample_every(0).val_every(100);
+  std::atomic<bool> stop{false};
+  auto r = reporter();
+  r.progress = [&](int64_t step, int64_t, const std::string&, double, double) { stop = step == 5; };
+  EXPECT_EQ(train(parts, r, &stop), 5);
+  EXPECT_FALSE(fs::exists(fs::path(parts.output_dir()) / "model.pt"));
+  EXPECT_EQ(train(parts.resume(true), reporter()), 12);
+
+  EXPECT_TRUE(at::equal(weights_of(fs::path(whole.output_dir()) / "model.pt"),
+                        weights_of(fs::path(parts.output_dir()) / "model.pt")));
+  // The metrics of the resumed run read as one run: no duplicated steps.
+  const auto a = read_lines(fs::path(whole.output_dir()) / "metrics.csv");
+  const auto b = read_lines(fs::path(parts.output_dir()) / "metrics.csv");
+  EXPECT_EQ(a.size(), b.size());
+}
+
+TEST_F(Trainer, BadFilesAreSkippedWithAWarning) {
+  std::ofstream(data_ / "notes.jpg") << "this is not a JPEG";
+  std::ofstream(data_ / "readme.txt") << "not an image name";
+  const std::string truncated = (data_ / "truncated.png").string();
+  {
+    std::ifstream in(test::fixture("photo-boats-96x64.png"), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  }
+  // No validation folder here: each loader warns once per bad file, and only training loads.
+  train(options("bad").val_dir("").pretrain_steps(2).sample_every(0), reporter());
+  int about_notes = 0, about_truncated = 0;
+  for (const auto& w : warnings_) {
+    about_notes += w.find("notes.jpg") != std::string::npos;
+    about_truncated += w.find("truncated.png") != std::string::npos;
+  }
+  EXPECT_EQ(about_notes, 1);
+  EXPECT_EQ(about_truncated, 1);
+}
+
+TEST_F(Trainer, EmptyFolderAndOversizedCropsAreErrors) {
+  const fs::path empty = dir_.path() / "empty";
+  fs::create_directories(empty);
+  auto o = options("empty");
+  o.data().hr_dir(empty.string());
+  try {
+    train(o, reporter());
+    FAIL() << "expected srgan::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no usable training image in " + empty.string()),
+              std::string::npos)
+        << e.what();
+  }
+  auto big = options("big");
+  big.data().lr_crop(64);  // 256 px HR crops: larger than every photo
+  EXPECT_THROW(train(big, reporter()), Error);
+  ASSERT_EQ(warnings_.size(), 2u);  // each photo skipped, saying why
+  EXPECT_NE(warnings_[0].find("smaller than the 256 px HR crop"), std::string::npos)
+      << warnings_[0];
+}
+
+}  // namespace
+}  // namespace srgan
