@@ -28,3 +28,13 @@ srgan_aac_encoder() {
 }
 
 srgan_uri() { case "$1" in *://*) echo "$1" ;; *) echo "file://$(realpath "$1")" ;; esac; }
+
+# The scale of MODEL (or of the element's default model) from `srgan-train info`.
+srgan_model_scale() {
+  local model=$1 train
+  if [ -z "$model" ]; then
+    model=$(gst-inspect-1.0 srganupscale | sed -n '/model-location/,/Default/ s/.*Default: "\(.*\)"/\1/p')
+  fi
+  train=$(command -v srgan-train || echo "${SRGAN_BUILD_DIR:-$srgan_repo/build}/trainer/srgan-train")
+  "$train" info "$model" | sed -n 's/^ *scale: //p'
+}

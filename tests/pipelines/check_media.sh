@@ -1,14 +1,14 @@
 # Sourced by pipeline tests: assertions on media files through gst-discoverer-1.0.
 
-# check_media FILE WIDTH HEIGHT SECONDS AUDIO(yes|no)
+# check_media FILE WIDTH HEIGHT SECONDS AUDIO(yes|no) [TOLERANCE_SECONDS, default 0.15]
 check_media() {
-  local file=$1 width=$2 height=$3 seconds=$4 audio=$5 info
+  local file=$1 width=$2 height=$3 seconds=$4 audio=$5 tolerance=${6:-0.15} info
   info=$(gst-discoverer-1.0 "$file") || { echo "cannot discover $file"; return 1; }
   grep -q "Width: $width\$" <<<"$info" || { echo "$file: width is not $width"; echo "$info"; return 1; }
   grep -q "Height: $height\$" <<<"$info" || { echo "$file: height is not $height"; echo "$info"; return 1; }
   local duration
   duration=$(sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' <<<"$info" | awk '{print $1*3600+$2*60+$3}')
-  awk -v d="$duration" -v s="$seconds" 'BEGIN { exit !(d > s - 0.15 && d < s + 0.15) }' \
+  awk -v d="$duration" -v s="$seconds" -v t="$tolerance" 'BEGIN { exit !(d > s - t && d < s + t) }' \
     || { echo "$file: duration $duration s, expected $seconds s"; return 1; }
   if [ "$audio" = yes ]; then
     grep -qE '^ +audio #' <<<"$info" || { echo "$file: no audio stream"; return 1; }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Bicubic and srganupscale side by side (left: bicubic, right: SRGAN), with GStreamer's compositor.
+#
+#   pipelines/compare.sh IN OUT.(mp4|png) [--model MODEL] [--device auto|cpu|cuda]
+#
+# OUT.png holds the first frame; OUT.mp4 the whole clip (video only).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -ge 2 ] || usage
+input=$1 output=$2
+shift 2
+element_args=() model=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --model) element_args+=("model-location=$2"); model=$2; shift 2 ;;
+    --device) element_args+=("device=$2"); shift 2 ;;
+    *) usage ;;
+  esac
+done
+[ -f "$input" ] || { echo "no such file: $input" >&2; exit 1; }
+srgan_find_plugin
+
+# Both halves have the upscaled size: the input's size times the model's scale.
+size=$(gst-discoverer-1.0 "$input" | sed -n 's/^ *Width: \([0-9]*\)$/\1/p;s/^ *Height: \([0-9]*\)$/\1/p' | head -2 | paste -sd' ')
+read -r width height <<<"$size"
+scale=$(srgan_model_scale "$model")
+out_w=$((width * scale)) out_h=$((height * scale))
+case "$output" in
+  *.png) sink="pngenc snapshot=true ! filesink location=$output" ;;
+  *.mp4) sink="x264enc ! h264parse ! mp4mux ! filesink location=$output" ;;
+  *) usage ;;
+esac
+echo "comparing bicubic | SRGAN on $input (${width}x${height} -> ${out_w}x${out_h} each) -> $output"
+# shellcheck disable=SC2086
+gst-launch-1.0 -e -q uridecodebin uri="$(srgan_uri "$input")" name=d \
+  compositor name=mix sink_1::xpos=$out_w ! videoconvert ! $sink \
+  d. ! videoconvert ! tee name=t \
+  t. ! queue ! videoscale method=catrom ! video/x-raw,width=$out_w,height=$out_h ! mix.sink_0 \
+  t. ! queue ! srganupscale ${element_args[*]} ! videoconvert ! mix.sink_1
+echo "wrote $output"

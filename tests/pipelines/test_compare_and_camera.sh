@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# pipelines/compare.sh (PNG and MP4) and pipelines/camera.sh (a clip standing in for the camera)
+# on a 1-second clip: right sizes and duration.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$repo/tests/pipelines/check_media.sh"
+model=$repo/tests/fixtures/tiny_x4_traced.pt
+clip=$repo/tests/fixtures/clip-1s-64x36.webm
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$repo/pipelines/compare.sh" "$clip" "$dir/side.png" --model "$model" --device cpu
+size=$(od -An -tu1 -j16 -N8 "$dir/side.png" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
+[ "$size" = "512x144" ] || { echo "side.png is $size, expected 512x144"; exit 1; }
+"$repo/pipelines/compare.sh" "$clip" "$dir/side.mp4" --model "$model" --device cpu
+check_media "$dir/side.mp4" 512 144 1.0 no
+SRGAN_CAMERA_SOURCE="filesrc location=$clip ! decodebin" \
+  "$repo/pipelines/camera.sh" --size 32x24 --output "$dir/camera.mp4" --model "$model" --device cpu
+# The camera pipeline is live-safe: its leaky queue drops frames a fast (file) source outruns.
+check_media "$dir/camera.mp4" 128 96 0.7 no 0.35
