@@ -6,7 +6,8 @@
 #   SRGAN_JOBS=4 tests/run.sh
 #
 # Environment: CMAKE_PREFIX_PATH to use another LibTorch 2.x instead of pip's torch;
-# SRGAN_BUILD_DIR (default build); SRGAN_TEST_DEVICE=cuda to run the suites on a GPU.
+# SRGAN_BUILD_DIR (default build); SRGAN_TEST_DEVICE=cuda to run the suites on a GPU;
+# SRGAN_SKIP_MESON=1 to skip the meson-alt build and its tests.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,3 +23,7 @@ echo "== build"
 cmake --build "$build_dir" -j "$jobs"
 echo "== test"
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+if [ "${SRGAN_SKIP_MESON:-0}" != 1 ]; then
+  echo "== meson-alt build and tests"
+  tests/meson.sh
+fi

@@ -2,7 +2,7 @@
 # each part only when missing, and sets SRGAN_PYTHON to a python3 that has torch.
 
 srgan_apt_packages=(
-  cmake g++ make pkg-config git python3 python3-pip python3-venv
+  cmake g++ make pkg-config git python3 python3-pip python3-venv meson ninja-build
   libgtest-dev libcli11-dev libstb-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
