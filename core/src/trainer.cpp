@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
@@ -223,6 +224,7 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
   for (const char* sub : {"checkpoints", "plots", "samples"}) fs::create_directories(out / sub);
   const c10::Device device = resolve_device(o.device());
   const int threads = configure_intra_op_threads();
+  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
   const int64_t scale = o.data().scale();
   auto generator_options = GeneratorOptions(o.generator()).scale(scale);
 
