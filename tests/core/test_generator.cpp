@@ -102,7 +102,8 @@ TEST(Generator, ReceptiveFieldCoversEveryInfluence) {
   auto changed = input.clone();
   changed[0][0][size / 2][size / 2] += 0.5;
   const auto diff = (generator->forward(changed) - generator->forward(input)).abs().sum(1)[0];
-  const auto where = at::nonzero(diff > 0);
+  // Above float noise: some GPU convolution algorithms spread rounding over the whole image.
+  const auto where = at::nonzero(diff > 1e-5);
   ASSERT_GT(where.size(0), 0);
   // In input pixels: output pixel o comes from input pixel o / 4.
   const int64_t reach = (at::floor_divide(where, 4) - size / 2).abs().max().item<int64_t>();

@@ -38,7 +38,8 @@ TEST_P(BeatsBicubic, OnAValidationCrop) {
   const double bicubic = psnr(luma_bt601(upscale_bicubic(lr, 4)), truth, 4);
   RecordProperty("psnr_model", std::to_string(model));
   RecordProperty("psnr_bicubic", std::to_string(bicubic));
-  EXPECT_GT(model, bicubic) << GetParam() << ": model " << model << " dB, bicubic " << bicubic << " dB";
+  EXPECT_GT(model, bicubic) << GetParam() << ": model " << model << " dB, bicubic " << bicubic
+                            << " dB";
 }
 
 INSTANTIATE_TEST_SUITE_P(ValidationCrops, BeatsBicubic,
