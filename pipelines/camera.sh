@@ -10,13 +10,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
 camera=/dev/video0 size=320x240 output=window frames=-1
-element_args=()
 while [ $# -gt 0 ]; do
+  srgan_element_arg "$@" && { shift 2; continue; }
   case "$1" in
     --camera) camera=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
-    --model) element_args+=("model-location=$2"); shift 2 ;;
-    --device) element_args+=("device=$2"); shift 2 ;;
     --output) output=$2; shift 2 ;;
     --frames) frames=$2; shift 2 ;;
     *) usage ;;
@@ -36,4 +34,4 @@ echo "camera $camera (${size}) -> $output"
 gst-launch-1.0 -e $source ! identity eos-after=$frames ! videoconvert ! videoscale \
   ! video/x-raw,width=${size%x*},height=${size#*x} \
   ! queue leaky=downstream max-size-buffers=1 max-size-time=0 max-size-bytes=0 \
-  ! srganupscale qos=true ${element_args[*]} ! $sink
+  ! srganupscale qos=true ${srgan_element_args[*]} ! $sink

@@ -15,6 +15,21 @@ srgan_find_plugin() {
   return 1
 }
 
+# The element options every script takes. srgan_element_arg consumes "--model M", "--device D"
+# or "--precision P" into srgan_element_args (and --model into srgan_model); it fails for
+# anything else, so the caller can handle its own options.
+srgan_element_args=()
+srgan_model=""
+srgan_element_arg() {
+  [ $# -ge 2 ] || return 1
+  case "$1" in
+    --model) srgan_element_args+=("model-location=$2"); srgan_model=$2 ;;
+    --device) srgan_element_args+=("device=$2") ;;
+    --precision) srgan_element_args+=("precision=$2") ;;
+    *) return 1 ;;
+  esac
+}
+
 srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
 
 # True when the media file has an audio stream.

@@ -11,11 +11,9 @@ usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 2 ] || usage
 input=$1 output=$2
 shift 2
-element_args=() model=""
 while [ $# -gt 0 ]; do
+  srgan_element_arg "$@" && { shift 2; continue; }
   case "$1" in
-    --model) element_args+=("model-location=$2"); model=$2; shift 2 ;;
-    --device) element_args+=("device=$2"); shift 2 ;;
     *) usage ;;
   esac
 done
@@ -25,7 +23,7 @@ srgan_find_plugin
 # Both halves have the upscaled size: the input's size times the model's scale.
 size=$(gst-discoverer-1.0 "$input" | sed -n 's/^ *Width: \([0-9]*\)$/\1/p;s/^ *Height: \([0-9]*\)$/\1/p' | head -2 | paste -sd' ')
 read -r width height <<<"$size"
-scale=$(srgan_model_scale "$model")
+scale=$(srgan_model_scale "$srgan_model")
 out_w=$((width * scale)) out_h=$((height * scale))
 case "$output" in
   *.png) sink="pngenc snapshot=true ! filesink location=$output" ;;
@@ -38,5 +36,5 @@ gst-launch-1.0 -e -q uridecodebin uri="$(srgan_uri "$input")" name=d \
   compositor name=mix sink_1::xpos=$out_w ! videoconvert ! $sink \
   d. ! videoconvert ! tee name=t \
   t. ! queue ! videoscale method=catrom ! video/x-raw,width=$out_w,height=$out_h ! mix.sink_0 \
-  t. ! queue ! srganupscale ${element_args[*]} ! videoconvert ! mix.sink_1
+  t. ! queue ! srganupscale ${srgan_element_args[*]} ! videoconvert ! mix.sink_1
 echo "wrote $output"

@@ -11,12 +11,9 @@ usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 2 ] || usage
 input=$1 output=$2
 shift 2
-element_args=()
 while [ $# -gt 0 ]; do
+  srgan_element_arg "$@" && { shift 2; continue; }
   case "$1" in
-    --model) element_args+=("model-location=$2"); shift 2 ;;
-    --device) element_args+=("device=$2"); shift 2 ;;
-    --precision) element_args+=("precision=$2"); shift 2 ;;
     *) usage ;;
   esac
 done
@@ -24,7 +21,7 @@ done
 srgan_find_plugin
 
 video="d. ! queue ! videoconvert ! progressreport update-freq=2 \
-  ! srganupscale ${element_args[*]} ! videoconvert ! x264enc ! h264parse ! queue ! mux."
+  ! srganupscale ${srgan_element_args[*]} ! videoconvert ! x264enc ! h264parse ! queue ! mux."
 audio=""
 if srgan_has_audio "$input"; then
   # Unbounded: the demuxer runs ahead on audio only as far as the (bounded) video queue allows.

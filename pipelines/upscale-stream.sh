@@ -16,11 +16,10 @@ usage() { sed -n '4,7p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 2 ] || usage
 input=$1 output=$2
 shift 2
-element_args=() frames=-1
+frames=-1
 while [ $# -gt 0 ]; do
+  srgan_element_arg "$@" && { shift 2; continue; }
   case "$1" in
-    --model) element_args+=("model-location=$2"); shift 2 ;;
-    --device) element_args+=("device=$2"); shift 2 ;;
     --frames) frames=$2; shift 2 ;;
     *) usage ;;
   esac
@@ -47,9 +46,9 @@ case "$output" in
     [[ "$output" == *.mkv ]] && sink="videoconvert ! x264enc tune=zerolatency ! h264parse ! matroskamux ! filesink location=$output" ;;
   *) echo "unsupported output: $output" >&2; usage ;;
 esac
-echo "upscaling the stream $input -> $output (Ctrl-C to stop${frames:+, or after $frames frames})"
+echo "upscaling the stream $input -> $output (Ctrl-C to stop$([ "$frames" -ge 0 ] && echo ", or after $frames frames"))"
 # shellcheck disable=SC2086
 eval gst-launch-1.0 -e $source ! identity eos-after=$frames ! videoconvert \
   ! queue leaky=downstream max-size-buffers=2 max-size-time=0 max-size-bytes=0 \
-  ! srganupscale qos=true "${element_args[@]}" ! $sink
+  ! srganupscale qos=true "${srgan_element_args[@]}" ! $sink
 echo "stream ended"
