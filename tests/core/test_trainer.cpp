@@ -14,6 +14,7 @@
 #include "srgan/generator.h"
 #include "srgan/image_io.h"
 #include "srgan/model.h"
+#include "srgan/resampling.h"
 #include "srgan/trainer.h"
 #include "test_support.h"
 
@@ -192,6 +193,49 @@ TEST_F(Trainer, InterruptedThenResumedEqualsUninterrupted) {
   const auto a = read_lines(fs::path(whole.output_dir()) / "metrics.csv");
   const auto b = read_lines(fs::path(parts.output_dir()) / "metrics.csv");
   EXPECT_EQ(a.size(), b.size());
+}
+
+TEST_F(Trainer, PairedFoldersTrainOnAlignedCrops) {
+  // The paper's layout: LR images with the HR images' names, each exactly 1/4 of its HR image.
+  const fs::path hr_dir = dir_.path() / "hr", lr_dir = dir_.path() / "lr";
+  fs::create_directories(hr_dir);
+  fs::create_directories(lr_dir);
+  for (const char* name : {"photo-boats-96x64.png", "photo-citrus-64x48.png"}) {
+    const auto hr = read_image(test::fixture(name));
+    write_png((hr_dir / name).string(), hr);
+    write_png((lr_dir / name).string(), downscale_bicubic(hr, 4));
+  }
+  std::ofstream(hr_dir / "orphan.png") << "no LR twin and not a PNG";
+  auto o = options("paired").val_dir("").pretrain_steps(10).sample_every(0);
+  o.data().hr_dir(hr_dir.string()).lr_dir(lr_dir.string());
+  EXPECT_EQ(train(o, reporter()), 10);
+  EXPECT_EQ(warnings_.size(), 1u);
+  // A batch's LR crops are its HR crops downscaled, to 8-bit rounding, away from the crop edges
+  // (where the antialiasing filter read beyond the crop): only true if the pairs are aligned.
+  TrainingData data(o.data(), [](const std::string&) {});
+  const auto batch = data.batch(3);
+  const auto interior = [](const at::Tensor& t) { return t.slice(2, 2, -2).slice(3, 2, -2); };
+  EXPECT_LT(
+      (interior(batch.lr) - interior(downscale_bicubic(batch.hr, 4))).abs().max().item<double>(),
+      1.0 / 255 + 1e-6);
+  // Shifted by one LR pixel, the same comparison fails: the check can tell.
+  EXPECT_GT(
+      (interior(batch.lr).slice(3, 1) - interior(downscale_bicubic(batch.hr, 4)).slice(3, 0, -1))
+          .abs()
+          .max()
+          .item<double>(),
+      0.02);
+  // A pair whose LR is not 1/4 of its HR is skipped with a warning naming it.
+  write_png((lr_dir / "photo-boats-96x64.png").string(), at::rand({1, 3, 10, 10}));
+  std::vector<std::string> warnings;
+  TrainingData mismatched(o.data(), [&](const std::string& w) { warnings.push_back(w); });
+  EXPECT_EQ(mismatched.size(), 1u);
+  EXPECT_EQ(std::count_if(warnings.begin(), warnings.end(),
+                          [](const std::string& w) {
+                            return w.find("photo-boats-96x64.png: its LR image") !=
+                                   std::string::npos;
+                          }),
+            1);
 }
 
 TEST_F(Trainer, BadFilesAreSkippedWithAWarning) {
