@@ -30,6 +30,21 @@ srgan_element_arg() {
   esac
 }
 
+# For the scripts of the form `script IN OUT [element options]`: sets srgan_input and
+# srgan_output, checks that IN exists and makes the plugin findable. Calls the script's usage()
+# on anything else.
+srgan_parse_file_job() {
+  [ $# -ge 2 ] || usage
+  srgan_input=$1 srgan_output=$2
+  shift 2
+  while [ $# -gt 0 ]; do
+    srgan_element_arg "$@" || usage
+    shift 2
+  done
+  [ -f "$srgan_input" ] || { echo "no such file: $srgan_input" >&2; exit 1; }
+  srgan_find_plugin
+}
+
 srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
 
 # True when the media file has an audio stream.

@@ -8,17 +8,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
-[ $# -ge 2 ] || usage
-input=$1 output=$2
-shift 2
-while [ $# -gt 0 ]; do
-  srgan_element_arg "$@" && { shift 2; continue; }
-  case "$1" in
-    *) usage ;;
-  esac
-done
-[ -f "$input" ] || { echo "no such file: $input" >&2; exit 1; }
-srgan_find_plugin
+srgan_parse_file_job "$@"
+input=$srgan_input output=$srgan_output
 
 video="d. ! queue ! videoconvert ! progressreport update-freq=2 \
   ! srganupscale ${srgan_element_args[*]} ! videoconvert ! x264enc ! h264parse ! queue ! mux."
