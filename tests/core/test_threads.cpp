@@ -63,7 +63,9 @@ TEST(Threads, DefaultIsEveryAvailableCore) {
   ASSERT_GE(cores, 1);
   EXPECT_EQ(configure_intra_op_threads(), cores);
   EXPECT_EQ(at::get_num_threads(), cores);
-  if (cores > 1) EXPECT_GE(threads_busy_in_convolution(), 2);
+  if (cores > 1) {
+    EXPECT_GE(threads_busy_in_convolution(), 2);
+  }
 }
 
 TEST(Threads, ExplicitRequestWins) {

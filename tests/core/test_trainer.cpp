@@ -104,8 +104,9 @@ TEST_F(Trainer, PretrainingLowersMseAndWritesEverything) {
 
   // Plots and samples are real PNGs (they decode); the sample grid is LR | bicubic | SR | HR.
   for (const char* plot : {"plots/losses.png", "plots/psnr.png"}) {
-    if (std::system("command -v gnuplot >/dev/null") == 0)
+    if (std::system("command -v gnuplot >/dev/null") == 0) {
       EXPECT_NO_THROW(read_image((out / plot).string())) << plot;
+    }
   }
   const auto sample = read_image((out / "samples" / "step-15.png").string());
   EXPECT_EQ(sample.size(2), 32);
