@@ -1,4 +1,5 @@
 // srgan-train: trains, evaluates and inspects srganupscale models.
+#include <csignal>
 #include <iostream>
 
 #include "commands.h"
@@ -6,6 +7,9 @@
 #include "srgan/threads.h"
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) or a full quota must fail a write with a clear error, not kill
+  // the process: atomic writes then keep the previous file.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"srgan-train: train and inspect SRGAN super-resolution models for srganupscale"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("srgan-train ") + SRGAN_VERSION);

@@ -222,6 +222,16 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
   if (o.pretrain_steps() < 0 || o.gan_steps() < 0) throw Error("step counts must be >= 0");
   const fs::path out(o.output_dir());
   for (const char* sub : {"checkpoints", "plots", "samples"}) fs::create_directories(out / sub);
+  // A run killed during an atomic write leaves its temporary file (the target is intact).
+  for (const fs::path& folder : {out, out / "checkpoints"}) {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) {
+        fs::remove(entry.path());
+        report.info("removed " + entry.path().string() + ", left by an interrupted write");
+      }
+    }
+  }
   const c10::Device device = resolve_device(o.device());
   const int threads = configure_intra_op_threads();
   if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
