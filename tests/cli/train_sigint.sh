@@ -3,12 +3,8 @@
 # and exits cleanly; --resume then finishes the run and writes the model.
 set -euo pipefail
 train=$1 fixtures=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-mkdir "$dir/photos"
-cp "$fixtures"/photo-*.png "$dir/photos/"
-args=(--data "$dir/photos" --lr-crop 8 --batch 2 --channels 8 --residual-blocks 1 --device cpu
-      --val-every 1000 --sample-every 0 --checkpoint-every 1000 --log-every 1)
+source "$(dirname "${BASH_SOURCE[0]}")/tiny_training.sh"
+args=("${tiny_args[@]}" --val-every 1000 --checkpoint-every 1000 --log-every 1)
 "$train" train "${args[@]}" --pretrain-steps 100000 --out "$dir/run" >"$dir/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do

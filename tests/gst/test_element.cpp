@@ -15,6 +15,7 @@
 
 #include <torch/utils.h>
 
+#include "gst_test_support.h"
 #include "srgan/checkpoint.h"
 #include "srgan/frame.h"
 #include "srgan/generator.h"
@@ -27,37 +28,18 @@ namespace {
 class Element : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // Isolated from the system's GStreamer: only our plugin, a registry in the build tree. Set
-    // here, before gst_init, so the binary is isolated however it is run.
-    g_setenv("GST_PLUGIN_SYSTEM_PATH_1_0", "", TRUE);
-    g_setenv("GST_PLUGIN_PATH_1_0", SRGAN_PLUGIN_DIR, TRUE);
-    g_setenv("GST_REGISTRY_1_0", SRGAN_TEST_REGISTRY, TRUE);
-    // Scan plugins in this process: a sanitizer build's plugin cannot load in the (uninstrumented)
-    // forked scanner.
-    g_setenv("GST_REGISTRY_FORK", "no", TRUE);
-    gst_init(nullptr, nullptr);
+    srgan::test::init_isolated_gstreamer("", SRGAN_TEST_REGISTRY);
     // As gst-check does: a GLib warning or critical (a wrong property, a refcount error) fails.
     g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL));
     dir_ = new srgan::test::TempDir();
-    torch::manual_seed(8);
-    srgan::Generator generator(srgan::GeneratorOptions().residual_blocks(1).channels(8).scale(4));
-    generator->eval();
     model_ = dir_->file("tiny-x4.pt");
-    srgan::save_checkpoint(model_, *generator, {});
+    srgan::test::write_tiny_x4_model(model_, 8, 8);
   }
   static void TearDownTestSuite() { delete dir_; }
 
-  // A harness around srganupscale itself (h->element is the element), configured before it
-  // starts: "name=value" settings as gst-launch takes them.
   static GstHarness* harness(const std::vector<std::pair<const char*, std::string>>& settings = {},
                              const std::string& model = model_) {
-    GstElement* element = gst_element_factory_make("srganupscale", nullptr);
-    g_object_set(element, "device", "cpu", "model-location", model.c_str(), nullptr);
-    for (const auto& [name, value] : settings)
-      gst_util_set_object_arg(G_OBJECT(element), name, value.c_str());
-    GstHarness* h = gst_harness_new_with_element(element, "sink", "src");
-    gst_object_unref(element);
-    return h;
+    return srgan::test::upscale_harness(model, settings);
   }
 
   static GstBuffer* random_buffer(GstHarness* h, const GstVideoInfo& info, unsigned seed) {

@@ -11,10 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include <torch/utils.h>
-
-#include "srgan/checkpoint.h"
-#include "srgan/generator.h"
+#include "gst_test_support.h"
 #include "test_support.h"
 
 namespace {
@@ -39,29 +36,14 @@ double resident_mib() {
 class Soak : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    g_setenv("GST_PLUGIN_SYSTEM_PATH_1_0", SRGAN_SYSTEM_PLUGIN_DIR, TRUE);
-    g_setenv("GST_PLUGIN_PATH_1_0", SRGAN_PLUGIN_DIR, TRUE);
-    g_setenv("GST_REGISTRY_1_0", SRGAN_TEST_REGISTRY, TRUE);
-    // Scan plugins in this process: a sanitizer build's plugin cannot load in the (uninstrumented)
-    // forked scanner.
-    g_setenv("GST_REGISTRY_FORK", "no", TRUE);
-    gst_init(nullptr, nullptr);
+    srgan::test::init_isolated_gstreamer(SRGAN_SYSTEM_PLUGIN_DIR, SRGAN_TEST_REGISTRY);
     dir_ = new srgan::test::TempDir();
-    torch::manual_seed(4);
-    srgan::Generator generator(srgan::GeneratorOptions().residual_blocks(1).channels(4).scale(4));
-    generator->eval();
     model_ = dir_->file("tiny-x4.pt");
-    srgan::save_checkpoint(model_, *generator, {});
+    srgan::test::write_tiny_x4_model(model_, 4, 4);
   }
   static void TearDownTestSuite() { delete dir_; }
 
-  static GstHarness* harness() {
-    GstElement* element = gst_element_factory_make("srganupscale", nullptr);
-    g_object_set(element, "device", "cpu", "model-location", model_.c_str(), nullptr);
-    GstHarness* h = gst_harness_new_with_element(element, "sink", "src");
-    gst_object_unref(element);
-    return h;
-  }
+  static GstHarness* harness() { return srgan::test::upscale_harness(model_); }
 
   static std::string caps(int w, int h) {
     return "video/x-raw,format=I420,width=" + std::to_string(w) + ",height=" + std::to_string(h) +

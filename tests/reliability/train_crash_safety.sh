@@ -5,12 +5,8 @@
 # error and leaves the previous checkpoint intact.
 set -euo pipefail
 train=$1 fixtures=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-mkdir "$dir/photos"
-cp "$fixtures"/photo-*.png "$dir/photos/"
-args=(--data "$dir/photos" --lr-crop 8 --batch 2 --channels 8 --residual-blocks 1 --device cpu
-      --val-every 100000 --sample-every 0 --checkpoint-every 1 --log-every 1)
+source "$(dirname "${BASH_SOURCE[0]}")/../cli/tiny_training.sh"
+args=("${tiny_args[@]}" --val-every 100000 --checkpoint-every 1 --log-every 1)
 last=$dir/run/checkpoints/last.pt
 
 "$train" train "${args[@]}" --pretrain-steps 2 --out "$dir/run" > /dev/null 2>&1
