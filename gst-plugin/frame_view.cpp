@@ -20,6 +20,17 @@ constexpr FormatPair kFormats[] = {
     {GST_VIDEO_FORMAT_Y444, PixelFormat::kY444}, {GST_VIDEO_FORMAT_GRAY8, PixelFormat::kGRAY8},
 };
 
+// Bytes from `data` to the end of the mapped memory it lies in: the whole buffer when it was
+// mapped in one piece, or the plane's own memory when a GstVideoMeta mapped planes one by one.
+int64_t bytes_from(const GstVideoFrame* frame, const guint8* data) {
+  for (const GstMapInfo& map : frame->map) {
+    if (map.data != nullptr && data >= map.data && data < map.data + map.size) {
+      return static_cast<int64_t>(map.data + map.size - data);
+    }
+  }
+  return 0;  // outside every mapping: FrameView::validate() refuses it
+}
+
 }  // namespace
 
 std::optional<PixelFormat> pixel_format_of(GstVideoFormat format) {
@@ -71,8 +82,8 @@ FrameView frame_view_of(const GstVideoFrame* frame) {
   view.height = GST_VIDEO_FRAME_HEIGHT(frame);
   view.colorimetry = colorimetry_of(&frame->info);
   for (guint i = 0; i < GST_VIDEO_FRAME_N_PLANES(frame) && i < view.planes.size(); ++i) {
-    view.planes[i].data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(frame, i));
-    view.planes[i].stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, i);
+    auto* data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(frame, i));
+    view.planes[i] = {data, GST_VIDEO_FRAME_PLANE_STRIDE(frame, i), bytes_from(frame, data)};
   }
   return view;
 }

@@ -76,9 +76,14 @@ int64_t FrameView::min_stride(int index) const {
   return plane_width(index) * (layout.u_plane == layout.v_plane ? 2 : 1);
 }
 
+int64_t FrameView::min_plane_size(int index) const {
+  return (plane_height(index) - 1) * planes[index].stride + min_stride(index);
+}
+
 void FrameView::validate() const {
   // Sizes stay far below what would overflow 64-bit byte offsets or a tensor's element count.
   constexpr int64_t kMaxSide = 1 << 16;
+  constexpr int64_t kMaxStride = int64_t{1} << 32;
   if (width < 1 || height < 1 || width > kMaxSide || height > kMaxSide) {
     throw Error("frame size " + std::to_string(width) + "x" + std::to_string(height) +
                 " is out of range (1 to " + std::to_string(kMaxSide) + " per side)");
@@ -88,11 +93,16 @@ void FrameView::validate() const {
     if (plane.data == nullptr) {
       throw Error(to_string(format) + " frame: plane " + std::to_string(i) + " has no data");
     }
-    if (plane.stride < min_stride(i)) {
-      throw Error(to_string(format) + " frame " + std::to_string(width) + "x" +
-                  std::to_string(height) + ": plane " + std::to_string(i) + " stride " +
-                  std::to_string(plane.stride) + " is smaller than a row (" +
-                  std::to_string(min_stride(i)) + " bytes)");
+    const std::string where = to_string(format) + " frame " + std::to_string(width) + "x" +
+                              std::to_string(height) + ": plane " + std::to_string(i);
+    if (plane.stride < min_stride(i) || plane.stride > kMaxStride) {
+      throw Error(where + " stride " + std::to_string(plane.stride) + " is out of range (" +
+                  std::to_string(min_stride(i)) + " to " + std::to_string(kMaxStride) +
+                  " bytes)");
+    }
+    if (plane.size < min_plane_size(i)) {
+      throw Error(where + " has " + std::to_string(plane.size) + " bytes, its rows need " +
+                  std::to_string(min_plane_size(i)));
     }
   }
 }
@@ -118,7 +128,10 @@ FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colo
     size += stride * (pad_luma ? (view_.plane_height(i) + 1) / 2 * 2 : view_.plane_height(i));
   }
   bytes_.assign(static_cast<size_t>(size), 0);
-  for (int i = 0; i < view_.plane_count(); ++i) view_.planes[i].data = bytes_.data() + offsets[i];
+  for (int i = 0; i < view_.plane_count(); ++i) {
+    view_.planes[i].data = bytes_.data() + offsets[i];
+    view_.planes[i].size = size - offsets[i];  // to the end of the buffer, as GStreamer maps it
+  }
   view_.validate();
 }
 

@@ -181,6 +181,14 @@ TEST(ColorConversion, InvalidViewsAreClearErrors) {
   view.planes[2].data = nullptr;
   EXPECT_THROW(frame_to_rgb(view, test_device()), Error);
   view = frame.view();
+  view.planes[2].size = view.min_plane_size(2) - 1;  // the last chroma row is one byte short
+  EXPECT_THROW(frame_to_rgb(view, test_device()), Error);
+  view.planes[2].size += 1;
+  EXPECT_NO_THROW(frame_to_rgb(view, test_device()));
+  view = frame.view();
+  view.planes[0].stride = int64_t{1} << 40;  // would reach far past any buffer
+  EXPECT_THROW(frame_to_rgb(view, test_device()), Error);
+  view = frame.view();
   view.width = 0;
   EXPECT_THROW(frame_to_rgb(view, test_device()), Error);
   try {

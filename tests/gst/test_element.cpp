@@ -180,8 +180,9 @@ TEST_F(Element, OutputBytesEqualTheUpscaler) {
       v.height = GST_VIDEO_FRAME_HEIGHT(f);
       v.colorimetry = {srgan::ColorMatrix::kBT601, srgan::ColorRange::kLimited};
       for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES(f); ++p) {
-        v.planes[p] = {static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(f, p)),
-                       GST_VIDEO_FRAME_PLANE_STRIDE(f, p)};
+        auto* data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(f, p));
+        v.planes[p] = {data, GST_VIDEO_FRAME_PLANE_STRIDE(f, p),
+                       static_cast<int64_t>(f->map[0].size) - (data - f->map[0].data)};
       }
       return v;
     };

@@ -47,10 +47,13 @@ struct Colorimetry {
   ColorRange range = ColorRange::kLimited;
 };
 
-/// One image plane: its first byte and the distance in bytes between rows.
+/// One image plane: its first byte, the distance in bytes between rows, and how many bytes
+/// from `data` on belong to the plane's memory (what validate() checks the rows against:
+/// sizes and strides often come from outside, e.g. a GstVideoMeta).
 struct Plane {
   uint8_t* data = nullptr;
   int64_t stride = 0;
+  int64_t size = 0;
 };
 
 /// A frame in memory the caller owns, on the CPU or a CUDA device: format, size, colorimetry
@@ -70,6 +73,8 @@ struct FrameView {
   int64_t plane_height(int index) const;
   /// Bytes one row of plane `index` needs: the smallest valid stride.
   int64_t min_stride(int index) const;
+  /// Bytes plane `index` spans with its stride: every row but the last in full, then one row.
+  int64_t min_plane_size(int index) const;
   void validate() const;
 };
 
