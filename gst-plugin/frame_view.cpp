@@ -75,8 +75,9 @@ Colorimetry colorimetry_of(const GstVideoInfo* info) {
   return result;
 }
 
-FrameView frame_view_of(const GstVideoFrame* frame) {
+FrameView frame_view_of(const GstVideoFrame* frame, c10::Device device) {
   FrameView view;
+  view.device = device;
   view.format = *pixel_format_of(GST_VIDEO_FRAME_FORMAT(frame));
   view.width = GST_VIDEO_FRAME_WIDTH(frame);
   view.height = GST_VIDEO_FRAME_HEIGHT(frame);

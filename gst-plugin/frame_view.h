@@ -18,7 +18,8 @@ const char* supported_formats_caps();
 /// Core's colorimetry for a video info (matrix, range); unknown values fall back to
 /// GStreamer's own defaults for the size (BT.601 for SD, BT.709 for HD).
 Colorimetry colorimetry_of(const GstVideoInfo* info);
-/// A view of a mapped system-memory frame.
-FrameView frame_view_of(const GstVideoFrame* frame);
+/// A view of a mapped frame: in system memory, or in CUDA memory of `device` when the frame
+/// was mapped with GST_MAP_CUDA (its planes are then device pointers with GStreamer's pitch).
+FrameView frame_view_of(const GstVideoFrame* frame, c10::Device device = c10::kCPU);
 
 }  // namespace srgan::gst

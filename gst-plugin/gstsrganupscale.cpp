@@ -27,6 +27,12 @@
  * gst-launch-1.0 v4l2src ! videoconvert ! srganupscale model-location=my-model.pt tile-size=128 !
  * videoconvert ! autovideosink
  * ]| A camera through a model of your own, in 128-pixel tiles.
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! parsebin ! nvh264dec ! srganupscale device=cuda !
+ * nvh264enc ! h264parse ! mp4mux ! filesink location=out.mp4
+ * ]| Frames stay on the GPU from decoder to encoder (CUDA memory, zero-copy): where GStreamer's
+ * CUDA library is present, the element shares LibTorch's CUDA context with GStreamer's CUDA
+ * elements and reads and writes their pitched CUDA buffers in place.
  */
 
 #include "gstsrganupscale.h"
@@ -36,6 +42,7 @@
 #include <memory>
 #include <string>
 
+#include "cuda_memory.h"
 #include "frame_view.h"
 #include "model_location.h"
 #include "srgan/error.h"
@@ -91,6 +98,14 @@ struct GstSrganUpscaleState {
   gint tile_overlap = DEFAULT_TILE_OVERLAP;
   gint scale = 0; /* 0 until a model is loaded */
   std::unique_ptr<srgan::Upscaler> upscaler;
+#ifdef SRGAN_HAVE_GST_CUDA
+  /* LibTorch's primary context wrapped for GStreamer, from NULL->READY to READY->NULL when the
+   * device is a GPU; the negotiated caps say whether frames come in CUDA memory. */
+  GstCudaContext* cuda_context = nullptr;
+  c10::Device cuda_device = c10::Device(c10::kCUDA, 0);
+  bool cuda_caps = false;
+  bool warned_foreign_memory = false;
+#endif
 };
 
 struct _GstSrganUpscale {
@@ -103,11 +118,29 @@ G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE(srganupscale, "srganupscale", GST_RANK_NONE, GST_TYPE_SRGAN_UPSCALE);
 
 static GstCaps* video_caps() {
-  return gst_caps_from_string((std::string("video/x-raw, format = (string) ") +
-                               srgan::gst::supported_formats_caps() +
-                               ", width = (int) [ 1, 65536 ], height = (int) [ 1, 65536 ], "
-                               "framerate = (fraction) [ 0, max ]")
-                                  .c_str());
+  const std::string fields = std::string(", format = (string) ") +
+                             srgan::gst::supported_formats_caps() +
+                             ", width = (int) [ 1, 65536 ], height = (int) [ 1, 65536 ], "
+                             "framerate = (fraction) [ 0, max ]";
+  std::string caps = "video/x-raw" + fields;
+#ifdef SRGAN_HAVE_GST_CUDA
+  /* CUDA memory first: preferred where both neighbours can do it. */
+  caps = "video/x-raw(" GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY ")" + fields + "; " + caps;
+#endif
+  return gst_caps_from_string(caps.c_str());
+}
+
+/* Whether CUDA memory can be negotiated now: a context shared with LibTorch exists. */
+static gboolean cuda_memory_usable(GstSrganUpscale* self) {
+#ifdef SRGAN_HAVE_GST_CUDA
+  GST_OBJECT_LOCK(self);
+  const gboolean usable = self->state->cuda_context != nullptr;
+  GST_OBJECT_UNLOCK(self);
+  return usable;
+#else
+  (void)self;
+  return FALSE;
+#endif
 }
 
 static const char* precision_name(GstSrganPrecision precision) {
@@ -298,8 +331,14 @@ static GstCaps* gst_srgan_upscale_transform_caps(GstBaseTransform* trans, GstPad
                                                  GstCaps* caps, GstCaps* filter) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   const gint scale = current_scale(self);
+  const gboolean cuda_usable = cuda_memory_usable(self);
   GstCaps* result = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+#ifdef SRGAN_HAVE_GST_CUDA
+    if (!cuda_usable && srgan::gst::has_cuda_memory_feature(caps, i)) continue;
+#else
+    (void)cuda_usable;
+#endif
     GstStructure* structure = gst_structure_copy(gst_caps_get_structure(caps, i));
     GstCapsFeatures* features = gst_caps_features_copy(gst_caps_get_features(caps, i));
     gboolean keep = TRUE;
@@ -373,6 +412,14 @@ static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* inca
     return FALSE;
   }
   GST_OBJECT_LOCK(self);
+#ifdef SRGAN_HAVE_GST_CUDA
+  self->state->cuda_caps = srgan::gst::has_cuda_memory_feature(incaps);
+  if (self->state->cuda_caps && !self->state->cuda_context) {
+    GST_OBJECT_UNLOCK(self);
+    GST_ERROR_OBJECT(self, "CUDA memory negotiated without a CUDA context");
+    return FALSE;
+  }
+#endif
   const auto& upscaler = *self->state->upscaler;
   GST_DEBUG_OBJECT(
       self, "%dx%d -> %dx%d %s: %zu tile(s) of %" G_GINT64_FORMAT " px, overlap %" G_GINT64_FORMAT,
@@ -382,9 +429,9 @@ static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* inca
   return TRUE;
 }
 
-static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, GstVideoFrame* in,
-                                                       GstVideoFrame* out) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(filter);
+/* Runs the upscaler on two mapped frames, each in host memory or (device) CUDA memory. */
+static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c10::Device in_device,
+                                    GstVideoFrame* out, c10::Device out_device) {
   srgan::Upscaler* upscaler = self->state->upscaler.get();
   if (!upscaler) {
     GST_ELEMENT_ERROR(self, CORE, STATE_CHANGE, ("No model loaded"), (NULL));
@@ -392,7 +439,8 @@ static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, G
   }
   const auto start = std::chrono::steady_clock::now();
   try {
-    upscaler->upscale(srgan::gst::frame_view_of(in), srgan::gst::frame_view_of(out));
+    upscaler->upscale(srgan::gst::frame_view_of(in, in_device),
+                      srgan::gst::frame_view_of(out, out_device));
   } catch (const std::exception& e) {
     const std::string message = e.what();
     GST_ELEMENT_ERROR(self, STREAM, FAILED,
@@ -405,6 +453,192 @@ static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, G
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return GST_FLOW_OK;
 }
+
+static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, GstVideoFrame* in,
+                                                       GstVideoFrame* out) {
+  return upscale_frames(GST_SRGAN_UPSCALE(filter), in, c10::kCPU, out, c10::kCPU);
+}
+
+#ifdef SRGAN_HAVE_GST_CUDA
+/* CUDA memory: GstVideoFilter would map frames for the host (a download), so CUDA buffers are
+ * mapped here with GST_MAP_CUDA and handed to LibTorch as device pointers. Input memory from
+ * another CUDA context (not shared with LibTorch) goes through the host instead. */
+static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuffer* inbuf,
+                                                 GstBuffer* outbuf) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GstSrganUpscaleState* s = self->state;
+  if (!s->cuda_caps) return GST_BASE_TRANSFORM_CLASS(parent_class)->transform(trans, inbuf, outbuf);
+  GstVideoFilter* filter = GST_VIDEO_FILTER(trans);
+  GstVideoFrame in, out;
+  if (!srgan::gst::map_cuda_frame(&out, &filter->out_info, outbuf, GST_MAP_WRITE,
+                                  s->cuda_context)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map the output CUDA buffer"),
+                      ("%" GST_PTR_FORMAT, outbuf));
+    return GST_FLOW_ERROR;
+  }
+  c10::Device in_device = s->cuda_device;
+  if (!srgan::gst::map_cuda_frame(&in, &filter->in_info, inbuf, GST_MAP_READ, s->cuda_context)) {
+    if (!s->warned_foreign_memory) {
+      GST_WARNING_OBJECT(self, "input buffers are not CUDA memory of the shared context: "
+                               "copying them through the host");
+      s->warned_foreign_memory = true;
+    }
+    in_device = c10::kCPU;
+    if (!gst_video_frame_map(&in, &filter->in_info, inbuf, GST_MAP_READ)) {
+      gst_video_frame_unmap(&out);
+      GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not map the input buffer"),
+                        ("%" GST_PTR_FORMAT, inbuf));
+      return GST_FLOW_ERROR;
+    }
+  }
+  /* Another element may have left its own context current on this streaming thread: LibTorch
+   * (CUDA's runtime API) must run in the shared primary context. */
+  gst_cuda_context_push(s->cuda_context);
+  const GstFlowReturn result = upscale_frames(self, &in, in_device, &out, s->cuda_device);
+  gst_cuda_context_pop(nullptr);
+  gst_video_frame_unmap(&in);
+  gst_video_frame_unmap(&out);
+  return result;
+}
+
+/* Downstream's pool is kept only if it is a CUDA pool of the shared context. */
+static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  if (!caps || !srgan::gst::has_cuda_memory_feature(caps))
+    return GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query);
+  GstBufferPool* pool = nullptr;
+  guint size = 0, min = 0, max = 0;
+  const gboolean update = gst_query_get_n_allocation_pools(query) > 0;
+  if (update) gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
+  if (!srgan::gst::is_cuda_pool_of(pool, self->state->cuda_context)) {
+    if (pool) gst_object_unref(pool);
+    pool = srgan::gst::new_cuda_pool(self->state->cuda_context, caps, &size);
+    if (!pool) {
+      GST_ERROR_OBJECT(self, "could not create a CUDA buffer pool for %" GST_PTR_FORMAT, caps);
+      return FALSE;
+    }
+    min = max = 0;
+  }
+  if (update)
+    gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
+  else
+    gst_query_add_allocation_pool(query, pool, size, min, max);
+  gst_object_unref(pool);
+  return GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query);
+}
+
+/* Upstream gets a CUDA pool of the shared context, so its frames need no copy here. */
+static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, GstQuery* decide_query,
+                                                     GstQuery* query) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GstCaps* caps = nullptr;
+  gboolean need_pool = FALSE;
+  gst_query_parse_allocation(query, &caps, &need_pool);
+  if (!caps || !srgan::gst::has_cuda_memory_feature(caps))
+    return GST_BASE_TRANSFORM_CLASS(parent_class)->propose_allocation(trans, decide_query, query);
+  gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  if (need_pool && self->state->cuda_context) {
+    guint size = 0;
+    GstBufferPool* pool = srgan::gst::new_cuda_pool(self->state->cuda_context, caps, &size);
+    if (!pool) return FALSE;
+    gst_query_add_allocation_pool(query, pool, size, 0, 0);
+    gst_object_unref(pool);
+  }
+  return TRUE;
+}
+
+/* Context queries from GStreamer's CUDA elements are answered with the shared context. */
+static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
+                                        GstQuery* query) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT) {
+    GST_OBJECT_LOCK(self);
+    GstCudaContext* context =
+        self->state->cuda_context ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
+                                  : nullptr;
+    GST_OBJECT_UNLOCK(self);
+    const gboolean answered =
+        context && gst_cuda_handle_context_query(GST_ELEMENT(self), query, context);
+    if (context) gst_object_unref(context);
+    if (answered) return TRUE;
+  }
+  return GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query);
+}
+
+/* A context set by the application or another element is taken only if it is LibTorch's (the
+ * same primary context); any other would hand LibTorch pointers it cannot use. */
+static void gst_srgan_upscale_set_context(GstElement* element, GstContext* context) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
+  GST_OBJECT_LOCK(self);
+  GstCudaContext* ours = self->state->cuda_context;
+  const gint device_id = self->state->cuda_device.index();
+  GST_OBJECT_UNLOCK(self);
+  if (ours) {
+    GstCudaContext* offered = nullptr;
+    if (gst_cuda_handle_set_context(element, context, device_id, &offered) && offered) {
+      if (gst_cuda_context_get_handle(offered) != gst_cuda_context_get_handle(ours)) {
+        GST_INFO_OBJECT(self, "keeping LibTorch's CUDA context instead of %" GST_PTR_FORMAT,
+                        offered);
+      }
+      gst_object_unref(offered);
+    }
+  }
+  GST_ELEMENT_CLASS(parent_class)->set_context(element, context);
+}
+
+/* NULL->READY: with a GPU device, wrap LibTorch's context before neighbours (which reach READY
+ * after this element when upstream) look for one, and announce it to the pipeline. */
+static void open_cuda_context(GstSrganUpscale* self) {
+  GST_OBJECT_LOCK(self);
+  const std::string device_name = self->state->device;
+  GST_OBJECT_UNLOCK(self);
+  c10::Device device = c10::kCPU;
+  try {
+    device = srgan::resolve_device(device_name);
+  } catch (const std::exception&) {
+    return; /* start() reports the bad device */
+  }
+  if (!device.is_cuda()) return;
+  std::string error;
+  GstCudaContext* context = srgan::gst::wrap_libtorch_context(device, &error);
+  if (!context) {
+    GST_WARNING_OBJECT(self, "no CUDA memory support (%s): frames go through system memory",
+                       error.c_str());
+    return;
+  }
+  GST_INFO_OBJECT(self, "sharing LibTorch's CUDA context on %s", device.str().c_str());
+  GST_OBJECT_LOCK(self);
+  self->state->cuda_context = context;
+  self->state->cuda_device = device;
+  GST_OBJECT_UNLOCK(self);
+  gst_element_post_message(GST_ELEMENT(self),
+                           gst_message_new_have_context(GST_OBJECT(self),
+                                                        gst_context_new_cuda_context(context)));
+}
+
+static void close_cuda_context(GstSrganUpscale* self) {
+  GST_OBJECT_LOCK(self);
+  GstCudaContext* context = self->state->cuda_context;
+  self->state->cuda_context = nullptr;
+  self->state->cuda_caps = false;
+  self->state->warned_foreign_memory = false;
+  GST_OBJECT_UNLOCK(self);
+  if (context) gst_object_unref(context);
+}
+
+static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
+                                                           GstStateChange transition) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) open_cuda_context(self);
+  const GstStateChangeReturn result = GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL ||
+      (transition == GST_STATE_CHANGE_NULL_TO_READY && result == GST_STATE_CHANGE_FAILURE))
+    close_cuda_context(self);
+  return result;
+}
+#endif  // SRGAN_HAVE_GST_CUDA
 
 /* Keeps metas that do not depend on the frame size, scales those that do and can be scaled
  * (regions of interest), and drops the rest: as videoscale does. */
@@ -531,6 +765,14 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->passthrough_on_same_caps = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_info);
   filter_class->transform_frame = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_frame);
+#ifdef SRGAN_HAVE_GST_CUDA
+  trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);
+  trans_class->decide_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_decide_allocation);
+  trans_class->propose_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_propose_allocation);
+  trans_class->query = GST_DEBUG_FUNCPTR(gst_srgan_upscale_query);
+  element_class->set_context = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_context);
+  element_class->change_state = GST_DEBUG_FUNCPTR(gst_srgan_upscale_change_state);
+#endif
 
   gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_PRECISION, static_cast<GstPluginAPIFlags>(0));
 }

@@ -6,6 +6,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "pixel_format.h"
+#include "srgan/cuda_device.h"
 #include "srgan/error.h"
 
 namespace srgan {
@@ -51,8 +52,30 @@ at::Tensor plane_tensor(const FrameView& frame, int index, int64_t channels) {
                        at::TensorOptions().dtype(at::kByte).device(frame.device));
 }
 
+// Host frames reach the GPU through pinned (page-locked) staging memory: the copy runs at full
+// bus speed and asynchronously, so the CPU goes on to the next plane while it lands. LibTorch's
+// caching host allocator reuses the staging blocks from frame to frame.
+at::Tensor upload(const at::Tensor& host, c10::Device device) {
+  if (!device.is_cuda() || !host.is_cpu()) return host.to(device);
+  return host.pin_memory().to(device, /*non_blocking=*/true);
+}
+
+// Writes `values` into a plane (converted to its type). GPU results bound for host frames come
+// down through pinned memory, and the stream is synchronised before the CPU reads them.
+void store(const at::Tensor& plane, const at::Tensor& values) {
+  if (!(plane.is_cpu() && values.is_cuda())) {
+    plane.copy_(values);
+    return;
+  }
+  const auto bytes = values.to(plane.scalar_type());
+  auto pinned = at::empty(bytes.sizes(), bytes.options().device(at::kCPU).pinned_memory(true));
+  pinned.copy_(bytes, /*non_blocking=*/true);
+  synchronize_current_stream(values.device());
+  plane.copy_(pinned);
+}
+
 at::Tensor to_unit(const at::Tensor& bytes, c10::Device device, at::ScalarType dtype) {
-  return bytes.to(device).to(dtype);
+  return upload(bytes, device).to(dtype);
 }
 
 at::Tensor quantise(const at::Tensor& values) {
@@ -69,7 +92,7 @@ at::Tensor upsample_chroma(const at::Tensor& chroma, int64_t height, int64_t wid
 
 RgbImage packed_to_rgb(const FrameView& frame, const PixelLayout& layout, c10::Device device,
                        at::ScalarType dtype) {
-  const auto pixels = plane_tensor(frame, 0, layout.bytes_per_pixel).to(device);
+  const auto pixels = upload(plane_tensor(frame, 0, layout.bytes_per_pixel), device);
   const auto order = at::tensor({layout.red, layout.green, layout.blue},
                                 at::TensorOptions().dtype(at::kLong).device(device));
   RgbImage image;
@@ -125,7 +148,7 @@ void rgb_to_packed(const RgbImage& image, const FrameView& frame, const PixelLay
     channels[layout.alpha] =
         image.alpha.defined() ? quantise(image.alpha[0][0].clamp(0, 1) * 255).to(device) : opaque;
   }
-  plane_tensor(frame, 0, layout.bytes_per_pixel).copy_(at::stack(channels, 2));
+  store(plane_tensor(frame, 0, layout.bytes_per_pixel), at::stack(channels, 2));
 }
 
 // GStreamer's videoconvert computes R'G'B' -> Y'CbCr on 8-bit values with an integer matrix:
@@ -175,7 +198,7 @@ void rgb_to_yuv(const RgbImage& image, const FrameView& frame, const PixelLayout
     const auto sum = rgb[0] * m.m[i][0] + rgb[1] * m.m[i][1] + rgb[2] * m.m[i][2] + m.offset[i];
     return at::div(sum, 256, "floor").clamp_(0, 255);
   };
-  plane_tensor(frame, 0, 1).squeeze(2).copy_(component(0));
+  store(plane_tensor(frame, 0, 1).squeeze(2), component(0));
   if (layout.u_plane < 0) return;  // GRAY8
 
   auto chroma = at::stack({component(1), component(2)});
@@ -183,11 +206,13 @@ void rgb_to_yuv(const RgbImage& image, const FrameView& frame, const PixelLayout
   const auto codes = chroma.to(at::kByte);
   if (layout.u_plane == layout.v_plane) {
     const auto uv = plane_tensor(frame, layout.u_plane, 2);
-    uv.select(2, layout.u_offset).copy_(codes[0]);
-    uv.select(2, layout.v_offset).copy_(codes[1]);
+    std::vector<at::Tensor> pair(2);  // interleaved in the plane's order, one transfer
+    pair[layout.u_offset] = codes[0];
+    pair[layout.v_offset] = codes[1];
+    store(uv, at::stack(pair, 2));
   } else {
-    plane_tensor(frame, layout.u_plane, 1).squeeze(2).copy_(codes[0]);
-    plane_tensor(frame, layout.v_plane, 1).squeeze(2).copy_(codes[1]);
+    store(plane_tensor(frame, layout.u_plane, 1).squeeze(2), codes[0]);
+    store(plane_tensor(frame, layout.v_plane, 1).squeeze(2), codes[1]);
   }
 }
 

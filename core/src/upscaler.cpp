@@ -13,6 +13,7 @@
 #include <torch/cuda.h>
 
 #include "srgan/color_conversion.h"
+#include "srgan/cuda_device.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
@@ -273,6 +274,9 @@ void Upscaler::upscale(const FrameView& in, const FrameView& out) {
     result.alpha = at::upsample_bicubic2d(image.alpha, {out.height, out.width}, false).clamp_(0, 1);
   }
   rgb_to_frame(result, out);
+  // A GPU output frame is complete when this returns: its next reader (e.g. a GStreamer CUDA
+  // element, whose 1.22 memory carries no stream to wait on) may be on any stream.
+  synchronize_current_stream(out.device);
 }
 
 }  // namespace srgan

@@ -340,6 +340,17 @@ TEST_F(Element, CapsChangeMidStreamRenegotiatesWithoutReloading) {
   gst_debug_remove_log_function(count_loads);
 }
 
+// Without a GPU context (device=cpu here; also any machine without a GPU) the element offers no
+// CUDA memory: such caps are refused, never read as host memory.
+TEST_F(Element, CudaMemoryCapsNeedAGpuContext) {
+  GstHarness* h = harness();
+  gst_harness_set_src_caps_str(
+      h, "video/x-raw(memory:CUDAMemory),format=RGB,width=8,height=6,framerate=30/1");
+  EXPECT_EQ(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 8 * 6 * 3, nullptr)),
+            GST_FLOW_NOT_NEGOTIATED);
+  gst_harness_teardown(h);
+}
+
 TEST_F(Element, FiftyStateCycles) {
   GstHarness* h = harness();
   const std::string in_caps = caps_for("RGB", 8, 6);

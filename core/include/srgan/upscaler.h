@@ -65,6 +65,7 @@ class Upscaler {
   std::string describe() const;
 
   /// Upscales `in` into `out`: same format, out exactly scale() times in's width and height.
+  /// Either frame may be in host or CUDA memory; a CUDA `out` is fully written on return.
   /// Throws srgan::Error for mismatched frames.
   void upscale(const FrameView& in, const FrameView& out);
 

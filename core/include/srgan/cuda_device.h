@@ -1,0 +1,20 @@
+#pragma once
+
+// What a caller sharing LibTorch's CUDA context needs (the GStreamer element passes GPU frames
+// without copies): LibTorch runs everything in each device's primary context, through CUDA's
+// runtime API, on its current stream.
+
+#include <c10/core/Device.h>
+
+namespace srgan {
+
+/// Makes `device`'s primary context (the one LibTorch uses) current on the calling thread,
+/// initialising CUDA if needed; a driver-API caller can then read it with cuCtxGetCurrent or
+/// cuCtxPopCurrent. Throws srgan::Error when `device` is not a usable CUDA device.
+void make_cuda_context_current(c10::Device device);
+
+/// Blocks until the work queued on LibTorch's current stream for `device` has finished: the
+/// point from which other CUDA users may read what it wrote. No-op for the CPU.
+void synchronize_current_stream(c10::Device device);
+
+}  // namespace srgan

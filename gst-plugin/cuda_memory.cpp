@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cuda_memory.h"
+
+#ifdef SRGAN_HAVE_GST_CUDA
+
+#include <gst/cuda/gstcudaloader.h>
+
+#include "srgan/cuda_device.h"
+#include "srgan/error.h"
+
+namespace srgan::gst {
+
+bool cuda_library_loaded() {
+  static const bool loaded = gst_cuda_load_library();
+  return loaded;
+}
+
+GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error) {
+  if (!cuda_library_loaded()) {
+    *error = "GStreamer's CUDA library found no driver";
+    return nullptr;
+  }
+  try {
+    srgan::make_cuda_context_current(device);
+  } catch (const srgan::Error& e) {
+    *error = e.what();
+    return nullptr;
+  }
+  // The runtime made the primary context current: read its handle by popping it, then put it
+  // back so that LibTorch's state on this thread is unchanged.
+  CUcontext handle = nullptr;
+  if (CuCtxPopCurrent(&handle) != CUDA_SUCCESS || handle == nullptr) {
+    *error = "no current CUDA context after initialising " + device.str();
+    return nullptr;
+  }
+  CuCtxPushCurrent(handle);
+  GstCudaContext* context = gst_cuda_context_new_wrapped(handle, device.index());
+  if (context == nullptr) *error = "gst_cuda_context_new_wrapped failed for " + device.str();
+  return context;
+}
+
+bool has_cuda_memory_feature(const GstCaps* caps, guint index) {
+  const GstCapsFeatures* features = gst_caps_get_features(caps, index);
+  return features != nullptr &&
+         gst_caps_features_contains(features, GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY);
+}
+
+GstBufferPool* new_cuda_pool(GstCudaContext* context, GstCaps* caps, guint* size) {
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps(&info, caps)) return nullptr;
+  GstBufferPool* pool = gst_cuda_buffer_pool_new(context);
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_config_set_params(config, caps, GST_VIDEO_INFO_SIZE(&info), 0, 0);
+  if (!gst_buffer_pool_set_config(pool, config)) {
+    gst_object_unref(pool);
+    return nullptr;
+  }
+  // The pool pitches rows for the device, which may change the buffer size.
+  config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_get_params(config, nullptr, size, nullptr, nullptr);
+  gst_structure_free(config);
+  return pool;
+}
+
+bool is_cuda_pool_of(GstBufferPool* pool, GstCudaContext* context) {
+  return pool != nullptr && GST_IS_CUDA_BUFFER_POOL(pool) &&
+         GST_CUDA_BUFFER_POOL(pool)->context != nullptr &&
+         gst_cuda_context_get_handle(GST_CUDA_BUFFER_POOL(pool)->context) ==
+             gst_cuda_context_get_handle(context);
+}
+
+bool map_cuda_frame(GstVideoFrame* frame, const GstVideoInfo* info, GstBuffer* buffer,
+                    GstMapFlags flags, GstCudaContext* context) {
+  const guint count = gst_buffer_n_memory(buffer);
+  if (count == 0) return false;
+  for (guint i = 0; i < count; ++i) {
+    GstMemory* memory = gst_buffer_peek_memory(buffer, i);
+    if (!gst_is_cuda_memory(memory)) return false;
+    GstCudaContext* owner = GST_CUDA_MEMORY_CAST(memory)->context;
+    if (gst_cuda_context_get_handle(owner) != gst_cuda_context_get_handle(context)) return false;
+  }
+  return gst_video_frame_map(frame, info, buffer, static_cast<GstMapFlags>(flags | GST_MAP_CUDA));
+}
+
+}  // namespace srgan::gst
+
+#endif  // SRGAN_HAVE_GST_CUDA
