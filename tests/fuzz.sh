@@ -26,11 +26,11 @@ for fuzzer in "$build"/fuzz/fuzz_*; do
   [ -x "$fuzzer" ] || continue
   name=$(basename "$fuzzer")
   echo "== $name: regressions"
-  "$fuzzer" -runs=0 "fuzz/regressions/$name"
-  echo "== $name: ${seconds} s from the seed corpus"
-  # The seeds stay untouched: new corpus entries go to a scratch folder listed first.
   corpus=$build/corpus/$name crashes=$build/crashes/$name
   mkdir -p "$corpus" "$crashes"
+  "$fuzzer" -runs=0 -artifact_prefix="$crashes/" "fuzz/regressions/$name"
+  echo "== $name: ${seconds} s from the seed corpus"
+  # The seeds stay untouched: new corpus entries go to a scratch folder listed first.
   log=$build/$name.log
   if "$fuzzer" "$corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -timeout=20 \
       -rss_limit_mb=4096 -max_len=32768 -print_final_stats=1 -artifact_prefix="$crashes/" \

@@ -135,6 +135,11 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--device", o->device(), "auto, cpu, cuda or cuda:N")
       ->capture_default_str()
       ->group(opt_group);
+  cmd->add_option("--precision", o->precision(),
+                  "fp32, or mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+      ->group(opt_group);
 
   auto* out_group = "Output";
   cmd->add_option("--out", *output,

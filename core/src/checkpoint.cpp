@@ -101,7 +101,7 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(bytes.data(), bytes.size(), at::Device(at::kCPU));
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {  // not only c10::Error: damaged pickles throw std ones too
     throw archive_error(path, bytes, e.what());
   }
   c10::IValue tag;

@@ -68,7 +68,7 @@ int64_t torchscript_scale(const std::string& path, torch::jit::Module& module) {
 
 Model::Model(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
-Model load_model(const std::string& path) {
+Model Model::read(const std::string& path) {
   const std::string bytes = detail::read_model_file(path);
   auto state = std::make_shared<Model::State>();
   state->path = path;
@@ -88,7 +88,7 @@ Model load_model(const std::string& path) {
   torch::jit::Module module;
   try {
     module = torch::jit::load(stream, at::Device(at::kCPU));
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     throw detail::archive_error(path, bytes, e.what());
   }
   if (!module.find_method("forward")) {
@@ -153,6 +153,20 @@ std::string Model::describe() const {
     if (!std::isnan(p.bicubic_psnr_y)) out << " (bicubic " << p.bicubic_psnr_y << " dB)";
   }
   return out.str();
+}
+
+Model load_model(const std::string& path) {
+  // LibTorch's readers throw more than c10::Error on damaged archives (a corrupt pickle gave
+  // std::out_of_range, found by fuzz_model_file): whatever escapes becomes a ModelFileError.
+  try {
+    return Model::read(path);
+  } catch (const ModelFileError&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    throw ModelFileError(path, Reason::kCorrupt,
+                         "damaged contents (" + message.substr(0, message.find('\n')) + ")");
+  }
 }
 
 }  // namespace srgan

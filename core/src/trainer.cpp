@@ -26,6 +26,7 @@
 #include "srgan/threads.h"
 #include "srgan/upscaler.h"
 #include "srgan/vgg19_features.h"
+#include "mixed_precision.h"
 #include "training_log.h"
 
 namespace srgan {
@@ -233,6 +234,9 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
     }
   }
   const c10::Device device = resolve_device(o.device());
+  const at::ScalarType precision = detail::training_precision(o.precision(), device);
+  // fp16's narrow range needs loss scaling; bf16 has float32's range and needs none.
+  detail::LossScaler scaler_g(precision == at::kHalf), scaler_d(precision == at::kHalf);
   const int threads = configure_intra_op_threads();
   if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
   const int64_t scale = o.data().scale();
@@ -274,6 +278,7 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
               std::to_string(o.gan_steps()) + " GAN), batch " +
               std::to_string(o.data().batch_size()) + " of " + std::to_string(o.data().lr_crop()) +
               " px LR crops, on " + device.str() +
+              (precision == at::kFloat ? "" : " in " + o.precision() + " mixed precision") +
               (device.is_cpu() ? " with " + std::to_string(threads) + " threads" : "") +
               (vgg ? ", VGG19 perceptual loss on" : ", VGG19 perceptual loss off"));
 
@@ -306,34 +311,55 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
     MetricsRow row;
     row.phase = pretrain ? "pretrain" : "gan";
     row.lr = o.generator_lr() * decay;
-    const auto sr = g->forward_reparametrized(lr);
+    // Forward passes under autocast (mixed precision), losses and backward passes in float32.
+    at::Tensor sr;
+    {
+      detail::AutocastGuard autocast(device, precision);
+      sr = g->forward_reparametrized(lr);
+    }
+    sr = sr.to(at::kFloat);
     if (pretrain) {
       const auto mse = F::mse_loss(sr, hr);
       opt_g.zero_grad();
-      mse.backward();
-      opt_g.step();
+      scaler_g.scale(mse).backward();
+      scaler_g.step(opt_g);
       row.mse = row.total = finite(mse, "MSE", state.step);
     } else {
-      const auto real = d->forward(hr);
-      const auto fake = d->forward(sr.detach());
+      at::Tensor real, fake;
+      {
+        detail::AutocastGuard autocast(device, precision);
+        real = d->forward(hr);
+        fake = d->forward(sr.detach());
+      }
+      real = real.to(at::kFloat), fake = fake.to(at::kFloat);
       const auto d_real = F::binary_cross_entropy_with_logits(real, torch::ones_like(real));
       const auto d_fake = F::binary_cross_entropy_with_logits(fake, torch::zeros_like(fake));
       opt_d.zero_grad();
-      (d_real + d_fake).backward();
-      opt_d.step();
-      const auto judged = d->forward(sr);
+      scaler_d.scale(d_real + d_fake).backward();
+      scaler_d.step(opt_d);
+      at::Tensor judged, sr_features, hr_features;
+      {
+        detail::AutocastGuard autocast(device, precision);
+        judged = d->forward(sr);
+        if (vgg) {
+          sr_features = (*vgg)->forward(sr);
+          hr_features = (*vgg)->forward(hr).detach();
+        }
+      }
+      judged = judged.to(at::kFloat);
       const auto g_adv = F::binary_cross_entropy_with_logits(judged, torch::ones_like(judged));
       const auto mse = F::mse_loss(sr, hr);
       at::Tensor content = mse;
       if (vgg) {
-        const auto perceptual = F::mse_loss((*vgg)->forward(sr), (*vgg)->forward(hr).detach());
+        const auto perceptual =
+            F::mse_loss(sr_features.to(at::kFloat), hr_features.to(at::kFloat));
         content = content + o.vgg_weight() * perceptual;
         row.vgg = finite(perceptual, "VGG", state.step);
       }
       const auto loss = content + o.adversarial_weight() * g_adv;
       opt_g.zero_grad();
-      loss.backward();
-      opt_g.step();
+      scaler_g.scale(loss).backward();
+      scaler_g.step(opt_g);
       row.d_real = finite(d_real, "discriminator (real)", state.step);
       row.d_fake = finite(d_fake, "discriminator (fake)", state.step);
       row.g_adv = finite(g_adv, "adversarial", state.step);

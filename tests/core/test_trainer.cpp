@@ -150,6 +150,32 @@ TEST_F(Trainer, GanPhaseUpdatesBothNetworks) {
             warnings_.end());
 }
 
+// Mixed precision (bf16 on the CPU, fp16 with loss scaling on CUDA): both phases train with
+// finite losses, the MSE falls, and the saved generator keeps float32 weights.
+TEST_F(Trainer, MixedPrecisionTrainsWithFloat32Weights) {
+  const c10::Device device = test::test_device();
+  auto o = options("mixed")
+               .pretrain_steps(30)
+               .gan_steps(2)
+               .val_every(100)
+               .sample_every(0)
+               .device(device.str())
+               .precision(device.is_cuda() ? "fp16" : "bf16");
+  std::vector<double> mse;
+  auto r = reporter();
+  r.progress = [&](int64_t, int64_t, const std::string& phase, double loss, double) {
+    ASSERT_TRUE(std::isfinite(loss)) << phase;
+    if (phase == "pretrain") mse.push_back(loss);
+  };
+  EXPECT_EQ(train(o, r), 32);
+  ASSERT_EQ(mse.size(), 30u);
+  const double first = (mse[0] + mse[1] + mse[2] + mse[3] + mse[4]) / 5;
+  const double last = (mse[25] + mse[26] + mse[27] + mse[28] + mse[29]) / 5;
+  EXPECT_LT(last, first);
+  for (const auto& p : load_model(o.output_dir() + "/model.pt").generator()->parameters())
+    EXPECT_EQ(p.scalar_type(), at::kFloat);
+}
+
 TEST_F(Trainer, GanPhaseChangesGeneratorAndDiscriminatorWeights) {
   auto o = options("weights").pretrain_steps(1).gan_steps(0).sample_every(0).val_every(100);
   train(o, reporter());

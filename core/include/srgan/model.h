@@ -47,6 +47,7 @@ class Model {
  private:
   struct State;
   explicit Model(std::shared_ptr<State> state);
+  static Model read(const std::string& path);  // load_model without its last-resort catch
   friend Model load_model(const std::string& path);
   std::shared_ptr<State> state_;
 };

@@ -42,6 +42,9 @@ struct TrainerOptions {
   /// Weight of the VGG feature MSE (SRGAN's 1/12.75^2 rescaling).
   TORCH_ARG(double, vgg_weight) = 0.006;
   TORCH_ARG(std::string, device) = "auto";
+  /// "fp32", or mixed precision: "bf16" (CPU or CUDA) or "fp16" (CUDA, with loss scaling).
+  /// Forward passes run under autocast; weights, optimiser state and losses stay float32.
+  TORCH_ARG(std::string, precision) = "fp32";
   TORCH_ARG(int64_t, log_every) = 10;
   TORCH_ARG(int64_t, val_every) = 250;
   TORCH_ARG(int64_t, sample_every) = 250;

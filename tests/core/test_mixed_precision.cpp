@@ -1,0 +1,77 @@
+// Mixed-precision training pieces: dynamic loss scaling and autocast regions (core's internal
+// mixed_precision.h).
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+#include <torch/nn/functional/conv.h>
+#include <torch/optim/sgd.h>
+
+#include "mixed_precision.h"
+#include "srgan/error.h"
+
+namespace srgan::detail {
+namespace {
+
+// loss = sum(w^2), so the gradient is 2w and one SGD step with lr 0.1 gives 0.8w.
+bool scaled_step(LossScaler& scaler, at::Tensor& w, torch::optim::SGD& sgd, double poison = 1) {
+  sgd.zero_grad();
+  scaler.scale((w * w).sum() * poison).backward();
+  return scaler.step(sgd);
+}
+
+TEST(LossScaler, UnscalesGradientsBeforeTheStep) {
+  auto w = torch::tensor({1.0f, -2.0f}).requires_grad_();
+  torch::optim::SGD sgd({w}, torch::optim::SGDOptions(0.1));
+  LossScaler scaler(true, 1024.0);
+  ASSERT_TRUE(scaled_step(scaler, w, sgd));
+  EXPECT_TRUE(at::allclose(w.detach(), torch::tensor({0.8f, -1.6f}), 0, 1e-6));
+  EXPECT_EQ(scaler.current_scale(), 1024.0);
+}
+
+TEST(LossScaler, OverflowSkipsTheStepAndHalvesTheScaleThenItGrows) {
+  auto w = torch::tensor({1.0f, -2.0f}).requires_grad_();
+  torch::optim::SGD sgd({w}, torch::optim::SGDOptions(0.1));
+  LossScaler scaler(true, 1024.0, /*growth_interval=*/2);
+  EXPECT_FALSE(scaled_step(scaler, w, sgd, std::numeric_limits<double>::infinity()));
+  EXPECT_TRUE(at::equal(w.detach(), torch::tensor({1.0f, -2.0f})));  // untouched
+  EXPECT_EQ(scaler.current_scale(), 512.0);
+  EXPECT_TRUE(scaled_step(scaler, w, sgd));
+  EXPECT_TRUE(scaled_step(scaler, w, sgd));
+  EXPECT_EQ(scaler.current_scale(), 1024.0);  // two good steps in a row
+}
+
+TEST(LossScaler, DisabledIsAPlainStep) {
+  auto w = torch::tensor({1.0f, -2.0f}).requires_grad_();
+  torch::optim::SGD sgd({w}, torch::optim::SGDOptions(0.1));
+  LossScaler scaler(false);
+  EXPECT_TRUE(scaled_step(scaler, w, sgd));
+  EXPECT_TRUE(at::allclose(w.detach(), torch::tensor({0.8f, -1.6f}), 0, 1e-6));
+}
+
+TEST(AutocastGuard, ConvolutionsRunInTheLowPrecisionInsideOnly) {
+  const auto x = torch::randn({1, 3, 8, 8});
+  const auto weight = torch::randn({4, 3, 3, 3});
+  {
+    AutocastGuard outer(c10::kCPU, at::kBFloat16);
+    EXPECT_EQ(at::conv2d(x, weight).scalar_type(), at::kBFloat16);
+    {
+      AutocastGuard inner(c10::kCPU, at::kBFloat16);
+      EXPECT_EQ(at::conv2d(x, weight).scalar_type(), at::kBFloat16);
+    }
+    EXPECT_EQ(at::conv2d(x, weight).scalar_type(), at::kBFloat16);  // still in the outer one
+    AutocastGuard off(c10::kCPU, at::kFloat);  // fp32: no autocast region at all
+    EXPECT_EQ(at::conv2d(x, weight).scalar_type(), at::kBFloat16);
+  }
+  EXPECT_EQ(at::conv2d(x, weight).scalar_type(), at::kFloat);
+}
+
+TEST(TrainingPrecision, NamesAndDevices) {
+  EXPECT_EQ(training_precision("fp32", c10::kCPU), at::kFloat);
+  EXPECT_EQ(training_precision("bf16", c10::kCPU), at::kBFloat16);
+  EXPECT_EQ(training_precision("fp16", c10::Device(c10::kCUDA, 0)), at::kHalf);
+  EXPECT_THROW(training_precision("fp16", c10::kCPU), Error);
+  EXPECT_THROW(training_precision("fp8", c10::kCPU), Error);
+}
+
+}  // namespace
+}  // namespace srgan::detail
