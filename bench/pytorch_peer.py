@@ -2,9 +2,11 @@
 """The peer srgan-bench compares against: the same generator in plain PyTorch, from Python.
 
     python3 bench/pytorch_peer.py --threads 2 --sizes 96x96 135x240 270x480 --repeats 3
+    python3 bench/pytorch_peer.py --device cuda --precisions fp32 fp16 bf16 --sizes 270x480
 
-Prints one JSON object per size: milliseconds per frame (the minimum over repeats) for the
-model as a PyTorch user writes it (eval, inference_mode, NCHW) and with channels_last.
+Prints one JSON object per size and precision: milliseconds per frame (the minimum over
+repeats) for the model as a PyTorch user writes it (eval, inference_mode, NCHW, weights cast to
+the precision) and with channels_last.
 """
 import argparse
 import json
@@ -50,37 +52,55 @@ class Generator(nn.Module):
         return torch.tanh(self.tail(self.upsample(features + trunk)))
 
 
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
 def time_ms(model, x, repeats):
     with torch.inference_mode():
         model(x)
+        sync(x.device)
         best = float("inf")
         for _ in range(repeats):
             start = time.perf_counter()
             model(x)
+            sync(x.device)
             best = min(best, time.perf_counter() - start)
     return best * 1000
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--sizes", nargs="+", required=True)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--precisions", nargs="+", default=["fp32"], choices=list(DTYPES))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
-    model = Generator().eval()
-    model_cl = Generator().eval().to(memory_format=torch.channels_last)
-    for size in args.sizes:
-        h, w = (int(v) for v in size.split("x"))
-        x = torch.rand(1, 3, h, w) * 2 - 1
-        print(json.dumps({
-            "size": size,
-            "eager_ms": time_ms(model, x, args.repeats),
-            "channels_last_ms": time_ms(model_cl, x.contiguous(memory_format=torch.channels_last),
-                                        args.repeats),
-            "torch": torch.__version__,
-        }), flush=True)
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # as our CUDA path does
+    for precision in args.precisions:
+        dtype = DTYPES[precision]
+        torch.manual_seed(0)
+        model = Generator().eval().to(device, dtype)
+        model_cl = Generator().eval().to(device, dtype, memory_format=torch.channels_last)
+        for size in args.sizes:
+            h, w = (int(v) for v in size.split("x"))
+            x = (torch.rand(1, 3, h, w) * 2 - 1).to(device, dtype)
+            print(json.dumps({
+                "size": size,
+                "precision": precision,
+                "eager_ms": time_ms(model, x, args.repeats),
+                "channels_last_ms": time_ms(
+                    model_cl, x.contiguous(memory_format=torch.channels_last), args.repeats),
+                "torch": torch.__version__,
+            }), flush=True)
 
 
 if __name__ == "__main__":

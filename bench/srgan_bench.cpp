@@ -114,13 +114,17 @@ at::ScalarType dtype_of(const std::string& precision) {
   return precision == "fp16" ? at::kHalf : precision == "bf16" ? at::kBFloat16 : at::kFloat;
 }
 
-// Milliseconds per frame of the PyTorch peer, by size: {eager, channels_last}.
+// Milliseconds per frame of the PyTorch peer on the same device, by "size/precision":
+// {eager, channels_last}.
 std::map<std::string, std::pair<double, double>> run_python_peer(
-    const Settings& s, const std::vector<std::string>& sizes, int threads) {
+    const Settings& s, const std::vector<std::string>& sizes, int threads,
+    const std::string& device, const std::vector<std::string>& precisions) {
   std::map<std::string, std::pair<double, double>> result;
   std::string command = s.python + " " + SRGAN_BENCH_DIR + "/pytorch_peer.py --threads " +
                         std::to_string(threads) + " --repeats " + std::to_string(s.repeats) +
-                        " --sizes";
+                        " --device " + device + " --precisions";
+  for (const auto& precision : precisions) command += " " + precision;
+  command += " --sizes";
   for (const auto& size : sizes) command += " " + size;
   command += " 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
@@ -136,7 +140,12 @@ std::map<std::string, std::pair<double, double>> run_python_peer(
     const auto size_at = text.find("\"size\": \"");
     if (size_at == std::string::npos) continue;
     const auto size = text.substr(size_at + 9, text.find('"', size_at + 9) - size_at - 9);
-    result[size] = {value("eager_ms"), value("channels_last_ms")};
+    const auto precision_at = text.find("\"precision\": \"");
+    const auto precision =
+        precision_at == std::string::npos
+            ? std::string("fp32")
+            : text.substr(precision_at + 14, text.find('"', precision_at + 14) - precision_at - 14);
+    result[size + "/" + precision] = {value("eager_ms"), value("channels_last_ms")};
   }
   pclose(pipe);
   return result;
@@ -217,7 +226,7 @@ int run(const Settings& s, const std::string& self) {
   std::vector<std::string> size_names;
   for (auto [h, w] : sizes) size_names.push_back(std::to_string(h) + "x" + std::to_string(w));
   std::map<std::string, std::pair<double, double>> peer;
-  if (!s.skip_python && device.is_cpu()) peer = run_python_peer(s, size_names, threads);
+  if (!s.skip_python) peer = run_python_peer(s, size_names, threads, device.str(), precisions);
 
   torch::manual_seed(0);
   Generator generator(paper);
@@ -245,8 +254,8 @@ int run(const Settings& s, const std::string& self) {
       std::cout << "| " << size_names[i] << " | " << precision << " | " << fixed(plain_ms) << " | "
                 << fixed(fast_ms) << " | " << fixed(plain_ms / fast_ms, 2) << "x | "
                 << fixed(gflops) << " | " << fixed(100.0 * gflops / peak[precision]) << "% | ";
-      const auto found = peer.find(size_names[i]);
-      if (found != peer.end() && precision == "fp32") {
+      const auto found = peer.find(size_names[i] + "/" + precision);
+      if (found != peer.end()) {
         const auto [eager, cl] = found->second;
         std::cout << fixed(eager) << " | " << fixed(cl) << " | " << fixed(eager / fast_ms, 2)
                   << "x faster | " << fixed(cl / fast_ms, 2) << "x faster |\n";

@@ -2,7 +2,16 @@
 # Copies the build dependencies a bare GPU machine lacks (header-only CLI11 and stb, and
 # GoogleTest's sources) from this Debian machine into .device-deps/, which device-check.sh uses
 # when it finds it. Run here, then carry .device-deps to the GPU machine.
+#
+#   tests/gpu/prepare-device-deps.sh [--gstreamer]
+#
+# --gstreamer also unpacks Debian 12's GStreamer 1.22 (development files, libraries, the tools
+# and the plugins the GPU tests use: core elements, videotestsrc, videoconvert, app, nvcodec's
+# cudaupload/cudadownload) into .device-deps/gstreamer, with its pkg-config files made
+# relocatable; device-check.sh then builds and tests the plugin with it.
 set -euo pipefail
+with_gstreamer=0
+[ "${1:-}" = --gstreamer ] && with_gstreamer=1
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source tests/setup-deps.sh >/dev/null
 rm -rf .device-deps
@@ -10,4 +19,43 @@ mkdir -p .device-deps/include .device-deps/share/cmake .device-deps/src
 cp -r /usr/include/CLI /usr/include/stb .device-deps/include/
 cp -r /usr/share/cmake/CLI11 .device-deps/share/cmake/
 cp -r /usr/src/googletest .device-deps/src/
+if [ "$with_gstreamer" = 1 ]; then
+  packages=(libgstreamer1.0-dev libgstreamer1.0-0 libgstreamer-plugins-base1.0-dev
+    libgstreamer-plugins-base1.0-0 libgstreamer-plugins-bad1.0-dev libgstreamer-plugins-bad1.0-0
+    libgstreamer-gl1.0-0 gstreamer1.0-plugins-base gstreamer1.0-plugins-bad gstreamer1.0-tools
+    libglib2.0-dev libglib2.0-0 liborc-0.4-0
+    libgl-dev libegl-dev libgles-dev libglx-dev libglvnd-dev mesa-common-dev libx11-dev x11proto-dev)
+  debs=$(mktemp -d)
+  (cd "$debs" && apt-get download "${packages[@]}" >/dev/null)
+  root=.device-deps/gstreamer
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$root"; done
+  rm -rf "$debs" "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/locale" \
+    "$root/usr/share/gdb" "$root/usr/share/bash-completion" "$root/usr/share/gir-1.0" \
+    "$root/usr/share/gtk-doc" "$root/usr/share/glib-2.0/codegen" "$root/usr/lib/x86_64-linux-gnu/girepository-1.0"
+  # Only the plugins the tests use: the rest of gst-plugins-bad would bring libraries a GPU
+  # machine does not have.
+  plugins=$root/usr/lib/x86_64-linux-gnu/gstreamer-1.0
+  for plugin in "$plugins"/*.so; do
+    case $(basename "$plugin") in
+      libgstcoreelements.so | libgstvideotestsrc.so | libgstvideoconvertscale.so | libgstapp.so | \
+        libgstnvcodec.so) ;;
+      *) rm -f "$plugin" ;;
+    esac
+  done
+  # prefix=/usr -> the folder the .pc file is in, wherever the tree lands.
+  for pc in "$root"/usr/lib/x86_64-linux-gnu/pkgconfig/*.pc "$root"/usr/share/pkgconfig/*.pc; do
+    [ -f "$pc" ] || continue
+    case $pc in
+      */share/pkgconfig/*) up='${pcfiledir}/../..' ;;
+      *) up='${pcfiledir}/../../..' ;;
+    esac
+    # Requires.private only matters for static linking, and names packages not carried.
+    sed -i -e "s|^prefix=/usr\$|prefix=$up|" -e '/^Requires.private:/d' "$pc"
+  done
+  # Dev symlinks that point at absolute paths (/usr/lib/...) are made relative.
+  find "$root" -type l | while read -r link; do
+    target=$(readlink "$link")
+    case $target in /*) ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$target")" "$link" ;; esac
+  done
+fi
 du -sh .device-deps
