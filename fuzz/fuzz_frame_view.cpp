@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   view.height = static_cast<int16_t>(input.u16());
   const uint8_t colorimetry = input.u8();
   view.colorimetry.matrix = static_cast<srgan::ColorMatrix>(colorimetry % 3);
-  view.colorimetry.range = (colorimetry & 0x80) != 0 ? srgan::ColorRange::kFull
-                                                     : srgan::ColorRange::kLimited;
+  view.colorimetry.range =
+      (colorimetry & 0x80) != 0 ? srgan::ColorRange::kFull : srgan::ColorRange::kLimited;
   // A heap buffer of exactly this many bytes: one byte past it is an ASan report.
   const size_t buffer_size = input.bytes(3) % (1u << 18) + 1;
   std::vector<uint8_t> buffer(buffer_size, 0x80);

@@ -45,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // slack), so that AddressSanitizer reports the first byte past it.
   auto* bytes = static_cast<guint8*>(g_malloc(buffer_size));
   memset(bytes, 0x80, buffer_size);
-  GstBuffer* buffer =
-      gst_buffer_new_wrapped_full(GstMemoryFlags(0), bytes, buffer_size, 0, buffer_size, bytes, g_free);
+  GstBuffer* buffer = gst_buffer_new_wrapped_full(GstMemoryFlags(0), bytes, buffer_size, 0,
+                                                  buffer_size, bytes, g_free);
   gsize offsets[GST_VIDEO_MAX_PLANES] = {};
   gint strides[GST_VIDEO_MAX_PLANES] = {};
   const bool with_meta = (input.u8() & 1) != 0;

@@ -479,8 +479,9 @@ static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuf
   c10::Device in_device = s->cuda_device;
   if (!srgan::gst::map_cuda_frame(&in, &filter->in_info, inbuf, GST_MAP_READ, s->cuda_context)) {
     if (!s->warned_foreign_memory) {
-      GST_WARNING_OBJECT(self, "input buffers are not CUDA memory of the shared context: "
-                               "copying them through the host");
+      GST_WARNING_OBJECT(self,
+                         "input buffers are not CUDA memory of the shared context: "
+                         "copying them through the host");
       s->warned_foreign_memory = true;
     }
     in_device = c10::kCPU;
@@ -530,8 +531,8 @@ static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, Gst
 }
 
 /* Upstream gets a CUDA pool of the shared context, so its frames need no copy here. */
-static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, GstQuery* decide_query,
-                                                     GstQuery* query) {
+static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans,
+                                                     GstQuery* decide_query, GstQuery* query) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   GstCaps* caps = nullptr;
   gboolean need_pool = FALSE;
@@ -555,8 +556,8 @@ static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT) {
     GST_OBJECT_LOCK(self);
-    GstCudaContext* context =
-        self->state->cuda_context ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
+    GstCudaContext* context = self->state->cuda_context
+                                  ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
                                   : nullptr;
     GST_OBJECT_UNLOCK(self);
     const gboolean answered =
@@ -613,9 +614,9 @@ static void open_cuda_context(GstSrganUpscale* self) {
   self->state->cuda_context = context;
   self->state->cuda_device = device;
   GST_OBJECT_UNLOCK(self);
-  gst_element_post_message(GST_ELEMENT(self),
-                           gst_message_new_have_context(GST_OBJECT(self),
-                                                        gst_context_new_cuda_context(context)));
+  gst_element_post_message(
+      GST_ELEMENT(self),
+      gst_message_new_have_context(GST_OBJECT(self), gst_context_new_cuda_context(context)));
 }
 
 static void close_cuda_context(GstSrganUpscale* self) {
@@ -632,7 +633,8 @@ static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
                                                            GstStateChange transition) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
   if (transition == GST_STATE_CHANGE_NULL_TO_READY) open_cuda_context(self);
-  const GstStateChangeReturn result = GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
+  const GstStateChangeReturn result =
+      GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
   if (transition == GST_STATE_CHANGE_READY_TO_NULL ||
       (transition == GST_STATE_CHANGE_NULL_TO_READY && result == GST_STATE_CHANGE_FAILURE))
     close_cuda_context(self);

@@ -97,8 +97,7 @@ void FrameView::validate() const {
                               std::to_string(height) + ": plane " + std::to_string(i);
     if (plane.stride < min_stride(i) || plane.stride > kMaxStride) {
       throw Error(where + " stride " + std::to_string(plane.stride) + " is out of range (" +
-                  std::to_string(min_stride(i)) + " to " + std::to_string(kMaxStride) +
-                  " bytes)");
+                  std::to_string(min_stride(i)) + " to " + std::to_string(kMaxStride) + " bytes)");
     }
     if (plane.size < min_plane_size(i)) {
       throw Error(where + " has " + std::to_string(plane.size) + " bytes, its rows need " +

@@ -16,6 +16,7 @@
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
 
+#include "mixed_precision.h"
 #include "srgan/atomic_file.h"
 #include "srgan/checkpoint.h"
 #include "srgan/error.h"
@@ -26,7 +27,6 @@
 #include "srgan/threads.h"
 #include "srgan/upscaler.h"
 #include "srgan/vgg19_features.h"
-#include "mixed_precision.h"
 #include "training_log.h"
 
 namespace srgan {
@@ -351,8 +351,7 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
       const auto mse = F::mse_loss(sr, hr);
       at::Tensor content = mse;
       if (vgg) {
-        const auto perceptual =
-            F::mse_loss(sr_features.to(at::kFloat), hr_features.to(at::kFloat));
+        const auto perceptual = F::mse_loss(sr_features.to(at::kFloat), hr_features.to(at::kFloat));
         content = content + o.vgg_weight() * perceptual;
         row.vgg = finite(perceptual, "VGG", state.step);
       }

@@ -192,9 +192,9 @@ TEST_F(CudaMemory, FramesStayOnTheDevice) {
       },
       &context, nullptr);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstMessage* message = gst_bus_timed_pop_filtered(
-      GST_ELEMENT_BUS(pipeline), GST_CLOCK_TIME_NONE,
-      static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  GstMessage* message =
+      gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipeline), GST_CLOCK_TIME_NONE,
+                                 static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
   EXPECT_EQ(GST_MESSAGE_TYPE(message), GST_MESSAGE_EOS);
   gst_message_unref(message);
   gst_element_set_state(pipeline, GST_STATE_NULL);
