@@ -7,6 +7,7 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/script.h>
 
+#include "archive_check.h"
 #include "checkpoint_reader.h"
 #include "model_file.h"
 #include "srgan/error.h"
@@ -70,6 +71,7 @@ Model::Model(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
 Model Model::read(const std::string& path) {
   const std::string bytes = detail::read_model_file(path);
+  detail::check_archive_pickles(path, bytes);
   auto state = std::make_shared<Model::State>();
   state->path = path;
   if (auto checkpoint = detail::read_checkpoint(path, bytes)) {

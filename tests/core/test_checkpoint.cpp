@@ -154,6 +154,20 @@ TEST_F(Checkpoint, RandomBytes) {
   expect_load_error(path, Reason::kCorrupt, "not a PyTorch archive");
 }
 
+// A string length in the pickle raised to 3.75 GiB: LibTorch's unpickler would allocate and
+// zero-fill that much (4.4 GB resident, found by fuzz_model_file) before failing. The archive
+// check refuses it first.
+TEST_F(Checkpoint, AnOverlongPickleStringIsRefusedBeforeLibTorchReadsIt) {
+  std::string bytes = read_all(path_);
+  const std::string key("X\x06\0\0\0format", 10);  // BINUNICODE, length 6, "format"
+  const size_t at = bytes.find(key);
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at + 1, 4, std::string("\0\0\0\xf0", 4));
+  const std::string path = dir_.file("overlong.pt");
+  write_all(path, bytes);
+  expect_load_error(path, Reason::kCorrupt, "declares 4026531840 bytes");
+}
+
 TEST_F(Checkpoint, ATensorFileIsTheWrongFormat) {
   const auto bytes = torch::pickle_save(c10::IValue(at::ones({3})));
   const std::string path = dir_.file("tensor.pt");
