@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/) with clang, AddressSanitizer and UndefinedBehaviorSanitizer
 # into build-fuzz/, replays their regressions, then fuzzes each for SRGAN_FUZZ_SECONDS (default
-# 60) from the seed corpus. New crash inputs land in build-fuzz/crashes/<target>/; copy them to
-# fuzz/regressions/<target>/ once fixed. Called by .ci/run; SRGAN_SKIP_FUZZ=1 skips it.
+# 60) from the seed corpus with seed SRGAN_FUZZ_SEED (default 1). New crash inputs land in
+# build-fuzz/crashes/<target>/; once fixed, copy them to fuzz/regressions/<target>/.
+# Called by .ci/run; SRGAN_SKIP_FUZZ=1 skips it.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -10,6 +11,8 @@ srgan_extra_apt_packages=(clang libclang-rt-14-dev)
 source tests/setup-deps.sh
 build=${SRGAN_FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${SRGAN_FUZZ_SECONDS:-60}
+# A fixed seed makes a CI run repeatable: what it finds, a rerun finds again.
+seed=${SRGAN_FUZZ_SEED:-1}
 jobs=${SRGAN_JOBS:-$(nproc)}
 # Only core and the fuzz targets: no plugin, trainer, benchmarks or GoogleTest suites.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSRGAN_FUZZ=ON \
@@ -32,7 +35,7 @@ for fuzzer in "$build"/fuzz/fuzz_*; do
   echo "== $name: ${seconds} s from the seed corpus"
   # The seeds stay untouched: new corpus entries go to a scratch folder listed first.
   log=$build/$name.log
-  if "$fuzzer" "$corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -timeout=20 \
+  if "$fuzzer" "$corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -seed="$seed" -timeout=20 \
       -rss_limit_mb=4096 -max_len=32768 -print_final_stats=1 -artifact_prefix="$crashes/" \
       >"$log" 2>&1; then
     result=ok
