@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "model_file.h"
 #include "srgan/error.h"
 
 namespace srgan::detail {
@@ -79,12 +80,9 @@ std::optional<std::string> overlong_argument(std::string_view pickle) {
 
 void check_archive_pickles(const std::string& path, const std::string& bytes) {
   const std::string_view zip = bytes;
-  const size_t window = std::min<size_t>(zip.size(), 22 + 65535);
-  const size_t end_record = zip.rfind("PK\x05\x06");
-  if (end_record == std::string_view::npos || end_record < zip.size() - window ||
-      end_record + 22 > zip.size()) {
-    return;
-  }
+  const auto end = zip_end_record(bytes);
+  if (!end || *end + 22 > zip.size()) return;
+  const size_t end_record = *end;
   const uint64_t entries = little_endian(zip, end_record + 10, 2);
   const uint64_t directory = little_endian(zip, end_record + 16, 4);
   if (entries == 0xffff || directory == 0xffffffff) return;  // zip64

@@ -13,17 +13,17 @@ using Reason = ModelFileError::Reason;
 
 bool starts_with_zip_header(const std::string& bytes) { return bytes.rfind("PK\x03\x04", 0) == 0; }
 
-// The end-of-central-directory record sits in the last 22 bytes plus at most 64 KiB of comment;
-// a truncated zip has lost it.
-bool has_zip_end_record(const std::string& bytes) {
-  const size_t window = std::min<size_t>(bytes.size(), 22 + 65535);
-  return bytes.find("PK\x05\x06", bytes.size() - window) != std::string::npos;
-}
-
 // LibTorch's messages carry a C++ backtrace after the first line; users need only that line.
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 }  // namespace
+
+std::optional<size_t> zip_end_record(const std::string& bytes) {
+  const size_t window = std::min<size_t>(bytes.size(), 22 + 65535);
+  const size_t at = bytes.rfind("PK\x05\x06");
+  if (at == std::string::npos || at < bytes.size() - window) return std::nullopt;
+  return at;
+}
 
 std::string read_model_file(const std::string& path) {
   std::error_code ec;
@@ -54,7 +54,7 @@ ModelFileError archive_error(const std::string& path, const std::string& bytes,
                           "not a PyTorch archive (no zip header): the file is damaged or is not "
                           "a model file");
   }
-  if (!has_zip_end_record(bytes)) {
+  if (!zip_end_record(bytes)) {
     return ModelFileError(path, Reason::kCorrupt,
                           "the archive is truncated (its zip directory is missing); the file "
                           "was cut short, copy or download it again");
