@@ -47,8 +47,13 @@ srgan_parse_file_job() {
 
 srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
 
-# True when the media file has an audio stream.
-srgan_has_audio() { gst-discoverer-1.0 "$1" 2>/dev/null | grep -qE '^ +audio #'; }
+# True when the media file has an audio stream. The report is read whole before grep: with
+# pipefail, `discoverer | grep -q` fails when grep stops reading early (SIGPIPE to the writer).
+srgan_has_audio() {
+  local info
+  info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || return 1
+  grep -qE '^ +audio #' <<<"$info"
+}
 
 # An AAC encoder that this GStreamer has.
 srgan_aac_encoder() {

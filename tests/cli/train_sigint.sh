@@ -21,4 +21,4 @@ step=$(sed -n 's/.*stopped at step \([0-9]*\).*/\1/p' "$dir/log")
 "$train" train "${args[@]}" --pretrain-steps $((step + 2)) --resume "$dir/run" 2>&1 | tee "$dir/log2"
 grep -q "resuming at step $step" "$dir/log2"
 [ -f "$dir/run/model.pt" ]
-"$train" info "$dir/run/model.pt" | grep -q "steps: $((step + 2))"
+grep -q "steps: $((step + 2))" <<<"$("$train" info "$dir/run/model.pt")"

@@ -30,5 +30,5 @@ else
 fi
 gst-launch-1.0 -q videotestsrc num-buffers=3 ! video/x-raw,width=32,height=24 \
   ! srganupscale device=cpu "${model_args[@]}" ! fakesink
-"$train" info "$fixtures/tiny_x4_traced.pt" | grep -q "scale: 4"
+grep -q "scale: 4" <<<"$("$train" info "$fixtures/tiny_x4_traced.pt")"
 echo "install OK"
