@@ -20,6 +20,9 @@ GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error) {
     *error = "GStreamer's CUDA library found no driver";
     return nullptr;
   }
+  // Creates GStreamer's CUDA allocator, which pools and memory checks need. nvcodec's plugin does
+  // this when it loads; an application whose CUDA frames come from elsewhere may not load it.
+  gst_cuda_memory_init_once();
   try {
     srgan::make_cuda_context_current(device);
   } catch (const srgan::Error& e) {
@@ -37,12 +40,6 @@ GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error) {
   GstCudaContext* context = gst_cuda_context_new_wrapped(handle, device.index());
   if (context == nullptr) *error = "gst_cuda_context_new_wrapped failed for " + device.str();
   return context;
-}
-
-bool has_cuda_memory_feature(const GstCaps* caps, guint index) {
-  const GstCapsFeatures* features = gst_caps_get_features(caps, index);
-  return features != nullptr &&
-         gst_caps_features_contains(features, GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY);
 }
 
 GstBufferPool* new_cuda_pool(GstCudaContext* context, GstCaps* caps, guint* size) {
@@ -70,17 +67,26 @@ bool is_cuda_pool_of(GstBufferPool* pool, GstCudaContext* context) {
              gst_cuda_context_get_handle(context);
 }
 
-bool map_cuda_frame(GstVideoFrame* frame, const GstVideoInfo* info, GstBuffer* buffer,
-                    GstMapFlags flags, GstCudaContext* context) {
+BufferMemory buffer_memory(GstBuffer* buffer, GstCudaContext* context) {
   const guint count = gst_buffer_n_memory(buffer);
-  if (count == 0) return false;
+  if (count == 0 || context == nullptr) return BufferMemory::kSystem;
+  BufferMemory kind = BufferMemory::kSharedCuda;
   for (guint i = 0; i < count; ++i) {
     GstMemory* memory = gst_buffer_peek_memory(buffer, i);
-    if (!gst_is_cuda_memory(memory)) return false;
+    if (!gst_is_cuda_memory(memory)) return BufferMemory::kSystem;
     GstCudaContext* owner = GST_CUDA_MEMORY_CAST(memory)->context;
-    if (gst_cuda_context_get_handle(owner) != gst_cuda_context_get_handle(context)) return false;
+    if (gst_cuda_context_get_handle(owner) != gst_cuda_context_get_handle(context))
+      kind = BufferMemory::kOtherCudaContext;
   }
-  return gst_video_frame_map(frame, info, buffer, static_cast<GstMapFlags>(flags | GST_MAP_CUDA));
+  return kind;
+}
+
+bool map_frame(GstVideoFrame* frame, const GstVideoInfo* info, GstBuffer* buffer, GstMapFlags flags,
+               GstCudaContext* context, c10::Device cuda_device, c10::Device* device) {
+  const bool on_device = buffer_memory(buffer, context) == BufferMemory::kSharedCuda;
+  *device = on_device ? cuda_device : c10::Device(c10::kCPU);
+  return gst_video_frame_map(frame, info, buffer,
+                             static_cast<GstMapFlags>(on_device ? flags | GST_MAP_CUDA : flags));
 }
 
 }  // namespace srgan::gst

@@ -27,9 +27,6 @@ bool cuda_library_loaded();
 /// reference, or nullptr with the reason in `error`.
 GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error);
 
-/// Whether the caps structure at `index` asks for CUDA memory.
-bool has_cuda_memory_feature(const GstCaps* caps, guint index = 0);
-
 /// A CUDA buffer pool of `context` for `caps`, configured with video meta (GStreamer's CUDA
 /// frames are pitched); `size` is updated to the pool's buffer size. nullptr on failure.
 GstBufferPool* new_cuda_pool(GstCudaContext* context, GstCaps* caps, guint* size);
@@ -37,10 +34,18 @@ GstBufferPool* new_cuda_pool(GstCudaContext* context, GstCaps* caps, guint* size
 /// Whether `pool` is a CUDA pool of exactly `context`.
 bool is_cuda_pool_of(GstBufferPool* pool, GstCudaContext* context);
 
-/// Maps `buffer` for device access when all of its memory is CUDA memory of `context` (so the
-/// pointers are valid in LibTorch's context); returns false, leaving nothing mapped, otherwise.
-bool map_cuda_frame(GstVideoFrame* frame, const GstVideoInfo* info, GstBuffer* buffer,
-                    GstMapFlags flags, GstCudaContext* context);
+/// How a buffer's memory relates to the shared context.
+enum class BufferMemory {
+  kSystem,            ///< host memory (or anything that is not CUDA memory)
+  kSharedCuda,        ///< CUDA memory of the shared context: LibTorch can use its pointers
+  kOtherCudaContext,  ///< CUDA memory of another context: only reachable through the host
+};
+BufferMemory buffer_memory(GstBuffer* buffer, GstCudaContext* context);
+
+/// Maps `buffer` as a video frame: for device access (GST_MAP_CUDA) when it is CUDA memory of
+/// `context`, for host access otherwise. `device` is set to where the planes' pointers point.
+bool map_frame(GstVideoFrame* frame, const GstVideoInfo* info, GstBuffer* buffer, GstMapFlags flags,
+               GstCudaContext* context, c10::Device cuda_device, c10::Device* device);
 
 }  // namespace srgan::gst
 

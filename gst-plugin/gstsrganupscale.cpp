@@ -37,6 +37,8 @@
 
 #include "gstsrganupscale.h"
 
+#include <gst/video/video.h>
+
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -45,6 +47,8 @@
 #include "cuda_memory.h"
 #include "frame_view.h"
 #include "model_location.h"
+#include "size_caps.h"
+#include "srgan/cuda_device.h"
 #include "srgan/error.h"
 #include "srgan/upscaler.h"
 
@@ -98,23 +102,25 @@ struct GstSrganUpscaleState {
   gint tile_overlap = DEFAULT_TILE_OVERLAP;
   gint scale = 0; /* 0 until a model is loaded */
   std::unique_ptr<srgan::Upscaler> upscaler;
+  /* The negotiated frames, written by set_caps on the streaming thread. */
+  GstVideoInfo in_info;
+  GstVideoInfo out_info;
 #ifdef SRGAN_HAVE_GST_CUDA
   /* LibTorch's primary context wrapped for GStreamer, from NULL->READY to READY->NULL when the
    * device is a GPU; the negotiated caps say whether frames come in CUDA memory. */
   GstCudaContext* cuda_context = nullptr;
   c10::Device cuda_device = c10::Device(c10::kCUDA, 0);
-  bool cuda_caps = false;
   bool warned_foreign_memory = false;
 #endif
 };
 
 struct _GstSrganUpscale {
-  GstVideoFilter parent;
+  GstBaseTransform parent;
   GstSrganUpscaleState* state;
 };
 
 #define gst_srgan_upscale_parent_class parent_class
-G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_VIDEO_FILTER);
+G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(srganupscale, "srganupscale", GST_RANK_NONE, GST_TYPE_SRGAN_UPSCALE);
 
 static GstCaps* video_caps() {
@@ -270,7 +276,9 @@ static gboolean gst_srgan_upscale_stop(GstBaseTransform* trans) {
   GST_OBJECT_LOCK(self);
   auto upscaler = std::move(self->state->upscaler);
   GST_OBJECT_UNLOCK(self);
-  upscaler.reset(); /* frees the model outside the lock */
+  const c10::Device device = upscaler ? upscaler->device() : c10::Device(c10::kCPU);
+  upscaler.reset();                            /* frees the model outside the lock */
+  srgan::release_cached_device_memory(device); /* a stopped element leaves the GPU as it was */
   return TRUE;
 }
 
@@ -281,94 +289,18 @@ static gint current_scale(GstSrganUpscale* self) {
   return scale;
 }
 
-/* Multiplies (towards the source) or divides (towards the sink) a width or height field.
- * Returns FALSE when a fixed value has no pre-image (not a multiple of the scale). */
-static gboolean scale_dimension(GValue* out, const GValue* in, gint scale, gboolean up) {
-  if (G_VALUE_HOLDS_INT(in)) {
-    const gint v = g_value_get_int(in);
-    if (!up && v % scale != 0) return FALSE;
-    g_value_init(out, G_TYPE_INT);
-    g_value_set_int(out, up ? v * scale : v / scale);
-    return TRUE;
-  }
-  if (GST_VALUE_HOLDS_INT_RANGE(in)) {
-    const gint64 lo = gst_value_get_int_range_min(in), hi = gst_value_get_int_range_max(in);
-    gint64 min = up ? lo * scale : (lo + scale - 1) / scale;
-    gint64 max = up ? hi * scale : hi / scale;
-    max = MIN(max, G_MAXINT);
-    if (min > max) return FALSE;
-    g_value_init(out, GST_TYPE_INT_RANGE);
-    if (min == max) {
-      g_value_unset(out);
-      g_value_init(out, G_TYPE_INT);
-      g_value_set_int(out, static_cast<gint>(min));
-    } else if (up) {
-      gst_value_set_int_range_step(out, static_cast<gint>(min),
-                                   static_cast<gint>(max - max % scale), scale);
-    } else {
-      gst_value_set_int_range(out, static_cast<gint>(min), static_cast<gint>(max));
-    }
-    return TRUE;
-  }
-  if (GST_VALUE_HOLDS_LIST(in)) {
-    g_value_init(out, GST_TYPE_LIST);
-    for (guint i = 0; i < gst_value_list_get_size(in); ++i) {
-      GValue item = G_VALUE_INIT;
-      if (scale_dimension(&item, gst_value_list_get_value(in, i), scale, up)) {
-        gst_value_list_append_and_take_value(out, &item);
-      }
-    }
-    if (gst_value_list_get_size(out) == 0) {
-      g_value_unset(out);
-      return FALSE;
-    }
-    return TRUE;
-  }
-  return FALSE;
-}
-
 static GstCaps* gst_srgan_upscale_transform_caps(GstBaseTransform* trans, GstPadDirection direction,
                                                  GstCaps* caps, GstCaps* filter) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   const gint scale = current_scale(self);
-  const gboolean cuda_usable = cuda_memory_usable(self);
-  GstCaps* result = gst_caps_new_empty();
-  for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
-#ifdef SRGAN_HAVE_GST_CUDA
-    if (!cuda_usable && srgan::gst::has_cuda_memory_feature(caps, i)) continue;
-#else
-    (void)cuda_usable;
-#endif
-    GstStructure* structure = gst_structure_copy(gst_caps_get_structure(caps, i));
-    GstCapsFeatures* features = gst_caps_features_copy(gst_caps_get_features(caps, i));
-    gboolean keep = TRUE;
-    for (const char* field : {"width", "height"}) {
-      const GValue* value = gst_structure_get_value(structure, field);
-      if (!value) continue;
-      if (scale == 0) {
-        /* No model yet: the scale is unknown, so any size may correspond. */
-        gst_structure_set(structure, field, GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
-        continue;
-      }
-      GValue scaled = G_VALUE_INIT;
-      if (!scale_dimension(&scaled, value, scale, direction == GST_PAD_SINK)) {
-        keep = FALSE;
-        break;
-      }
-      gst_structure_take_value(structure, field, &scaled);
-    }
-    if (keep) {
-      gst_caps_append_structure_full(result, structure, features);
-    } else {
-      gst_structure_free(structure);
-      gst_caps_features_free(features);
-    }
-  }
+  GstCaps* result =
+      srgan::gst::scale_caps(caps, scale, direction == GST_PAD_SINK, cuda_memory_usable(self));
   if (filter) {
     GstCaps* intersection = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
     gst_caps_unref(result);
     result = intersection;
   }
+  result = srgan::gst::cuda_memory_first(result);
   GST_DEBUG_OBJECT(self, "scale %d, %s: %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT, scale,
                    direction == GST_PAD_SINK ? "sink to src" : "src to sink", caps, result);
   return result;
@@ -391,10 +323,16 @@ static GstCaps* gst_srgan_upscale_fixate_caps(GstBaseTransform* trans, GstPadDir
   return gst_caps_fixate(othercaps);
 }
 
-static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* incaps,
-                                           GstVideoInfo* in_info, GstCaps* outcaps,
-                                           GstVideoInfo* out_info) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(filter);
+static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* incaps,
+                                           GstCaps* outcaps) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  GstVideoInfo in, out;
+  if (!gst_video_info_from_caps(&in, incaps) || !gst_video_info_from_caps(&out, outcaps)) {
+    GST_ERROR_OBJECT(self, "invalid caps %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT, incaps, outcaps);
+    return FALSE;
+  }
+  const GstVideoInfo* in_info = &in;
+  const GstVideoInfo* out_info = &out;
   if (GST_VIDEO_INFO_IS_INTERLACED(in_info)) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Interlaced video is not supported"),
                       ("srganupscale needs progressive frames: insert deinterlace before it (caps "
@@ -413,8 +351,9 @@ static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* inca
   }
   GST_OBJECT_LOCK(self);
 #ifdef SRGAN_HAVE_GST_CUDA
-  self->state->cuda_caps = srgan::gst::has_cuda_memory_feature(incaps);
-  if (self->state->cuda_caps && !self->state->cuda_context) {
+  if ((srgan::gst::has_cuda_memory_feature(incaps) ||
+       srgan::gst::has_cuda_memory_feature(outcaps)) &&
+      !self->state->cuda_context) {
     GST_OBJECT_UNLOCK(self);
     GST_ERROR_OBJECT(self, "CUDA memory negotiated without a CUDA context");
     return FALSE;
@@ -426,6 +365,16 @@ static gboolean gst_srgan_upscale_set_info(GstVideoFilter* filter, GstCaps* inca
       in_w, in_h, out_w, out_h, GST_VIDEO_INFO_NAME(in_info), upscaler.plan(in_w, in_h).size(),
       upscaler.tile_size_for(in_w, in_h), upscaler.tile_overlap());
   GST_OBJECT_UNLOCK(self);
+  self->state->in_info = in;
+  self->state->out_info = out;
+  return TRUE;
+}
+
+/* Buffers hold whole frames of the caps, in GStreamer's default layout. */
+static gboolean gst_srgan_upscale_get_unit_size(GstBaseTransform*, GstCaps* caps, gsize* size) {
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps(&info, caps)) return FALSE;
+  *size = GST_VIDEO_INFO_SIZE(&info);
   return TRUE;
 }
 
@@ -454,61 +403,145 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
   return GST_FLOW_OK;
 }
 
-static GstFlowReturn gst_srgan_upscale_transform_frame(GstVideoFilter* filter, GstVideoFrame* in,
-                                                       GstVideoFrame* out) {
-  return upscale_frames(GST_SRGAN_UPSCALE(filter), in, c10::kCPU, out, c10::kCPU);
+#ifdef SRGAN_HAVE_GST_CUDA
+/* Maps one side for the upscaler: CUDA memory of the shared context for the device (LibTorch
+ * reads and writes GStreamer's pitched buffers in place), anything else for the host. */
+static gboolean map_for_upscaler(GstSrganUpscale* self, GstVideoFrame* frame,
+                                 const GstVideoInfo* info, GstBuffer* buffer, GstMapFlags flags,
+                                 c10::Device* device) {
+  GstSrganUpscaleState* s = self->state;
+  if (!(flags & GST_MAP_WRITE) && !s->warned_foreign_memory &&
+      srgan::gst::buffer_memory(buffer, s->cuda_context) ==
+          srgan::gst::BufferMemory::kOtherCudaContext) {
+    GST_ELEMENT_WARNING(self, RESOURCE, READ,
+                        ("Input frames are in another CUDA context: copying them through the host"),
+                        ("%" GST_PTR_FORMAT " is not CUDA memory of the context shared with "
+                         "LibTorch",
+                         buffer));
+    s->warned_foreign_memory = true;
+  }
+  return srgan::gst::map_frame(frame, info, buffer, flags, s->cuda_context, s->cuda_device, device);
 }
 
-#ifdef SRGAN_HAVE_GST_CUDA
-/* CUDA memory: GstVideoFilter would map frames for the host (a download), so CUDA buffers are
- * mapped here with GST_MAP_CUDA and handed to LibTorch as device pointers. Input memory from
- * another CUDA context (not shared with LibTorch) goes through the host instead. */
+/* Another element may have left its own context current on this streaming thread: LibTorch
+ * (CUDA's runtime API) must run in the shared primary context. */
+static gboolean push_shared_context(GstSrganUpscale* self) {
+  return self->state->cuda_context && gst_cuda_context_push(self->state->cuda_context);
+}
+static void pop_shared_context() { gst_cuda_context_pop(nullptr); }
+#else
+static gboolean map_for_upscaler(GstSrganUpscale*, GstVideoFrame* frame, const GstVideoInfo* info,
+                                 GstBuffer* buffer, GstMapFlags flags, c10::Device* device) {
+  *device = c10::kCPU;
+  return gst_video_frame_map(frame, info, buffer, flags);
+}
+static gboolean push_shared_context(GstSrganUpscale*) { return FALSE; }
+static void pop_shared_context() {}
+#endif  // SRGAN_HAVE_GST_CUDA
+
+/* Each side is mapped on its own (CUDA memory for the device, anything else for the host); a
+ * buffer that does not hold a frame of the negotiated caps is an error. */
 static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuffer* inbuf,
                                                  GstBuffer* outbuf) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   GstSrganUpscaleState* s = self->state;
-  if (!s->cuda_caps) return GST_BASE_TRANSFORM_CLASS(parent_class)->transform(trans, inbuf, outbuf);
-  GstVideoFilter* filter = GST_VIDEO_FILTER(trans);
   GstVideoFrame in, out;
-  if (!srgan::gst::map_cuda_frame(&out, &filter->out_info, outbuf, GST_MAP_WRITE,
-                                  s->cuda_context)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map the output CUDA buffer"),
+  c10::Device in_device = c10::kCPU, out_device = c10::kCPU;
+  /* NO_REF: a mapped frame's extra reference would make the output buffer read-only. */
+  const auto read = static_cast<GstMapFlags>(GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
+  const auto write = static_cast<GstMapFlags>(GST_MAP_WRITE | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
+  if (!map_for_upscaler(self, &in, &s->in_info, inbuf, read, &in_device)) {
+    GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+                      ("Input buffer of %" G_GSIZE_FORMAT " bytes does not hold a %dx%d %s frame "
+                       "(%" G_GSIZE_FORMAT " bytes)",
+                       gst_buffer_get_size(inbuf), GST_VIDEO_INFO_WIDTH(&s->in_info),
+                       GST_VIDEO_INFO_HEIGHT(&s->in_info), GST_VIDEO_INFO_NAME(&s->in_info),
+                       GST_VIDEO_INFO_SIZE(&s->in_info)),
+                      ("%" GST_PTR_FORMAT, inbuf));
+    return GST_FLOW_ERROR;
+  }
+  if (!map_for_upscaler(self, &out, &s->out_info, outbuf, write, &out_device)) {
+    gst_video_frame_unmap(&in);
+    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map the output buffer"),
                       ("%" GST_PTR_FORMAT, outbuf));
     return GST_FLOW_ERROR;
   }
-  c10::Device in_device = s->cuda_device;
-  if (!srgan::gst::map_cuda_frame(&in, &filter->in_info, inbuf, GST_MAP_READ, s->cuda_context)) {
-    if (!s->warned_foreign_memory) {
-      GST_WARNING_OBJECT(self,
-                         "input buffers are not CUDA memory of the shared context: "
-                         "copying them through the host");
-      s->warned_foreign_memory = true;
-    }
-    in_device = c10::kCPU;
-    if (!gst_video_frame_map(&in, &filter->in_info, inbuf, GST_MAP_READ)) {
-      gst_video_frame_unmap(&out);
-      GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not map the input buffer"),
-                        ("%" GST_PTR_FORMAT, inbuf));
-      return GST_FLOW_ERROR;
-    }
-  }
-  /* Another element may have left its own context current on this streaming thread: LibTorch
-   * (CUDA's runtime API) must run in the shared primary context. */
-  gst_cuda_context_push(s->cuda_context);
-  const GstFlowReturn result = upscale_frames(self, &in, in_device, &out, s->cuda_device);
-  gst_cuda_context_pop(nullptr);
+  const gboolean pushed = push_shared_context(self);
+  const GstFlowReturn result = upscale_frames(self, &in, in_device, &out, out_device);
+  if (pushed) pop_shared_context();
   gst_video_frame_unmap(&in);
   gst_video_frame_unmap(&out);
   return result;
 }
 
-/* Downstream's pool is kept only if it is a CUDA pool of the shared context. */
+#ifdef SRGAN_HAVE_GST_CUDA
+static gboolean decide_cuda_allocation(GstSrganUpscale* self, GstQuery* query, GstCaps* caps);
+static GstBufferPool* new_cuda_pool_for_upstream(GstSrganUpscale* self, GstCaps* caps, guint* size);
+#endif
+
+/* Downstream's pool: a CUDA pool of the shared context for CUDA memory; otherwise the base
+ * class's choice, with video meta where downstream reads it (padded strides). */
 static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
-  if (!caps || !srgan::gst::has_cuda_memory_feature(caps))
-    return GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query);
+  if (!caps) return FALSE;
+#ifdef SRGAN_HAVE_GST_CUDA
+  if (srgan::gst::has_cuda_memory_feature(caps) &&
+      !decide_cuda_allocation(GST_SRGAN_UPSCALE(trans), query, caps))
+    return FALSE;
+#endif
+  if (!GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query)) return FALSE;
+  GstBufferPool* pool = nullptr;
+  if (gst_query_get_n_allocation_pools(query) > 0)
+    gst_query_parse_nth_allocation_pool(query, 0, &pool, nullptr, nullptr, nullptr);
+  if (pool && gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr)) {
+    GstStructure* config = gst_buffer_pool_get_config(pool);
+    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+    gst_buffer_pool_set_config(pool, config);
+  }
+  if (pool) gst_object_unref(pool);
+  return TRUE;
+}
+
+/* Upstream may write frames with padded strides (video meta), into a pool of ours: a CUDA pool
+ * of the shared context for CUDA memory, a video pool for system memory. */
+static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans,
+                                                     GstQuery* decide_query, GstQuery* query) {
+  GstCaps* caps = nullptr;
+  gboolean need_pool = FALSE;
+  gst_query_parse_allocation(query, &caps, &need_pool);
+  if (!caps) return FALSE;
+  gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  if (!need_pool || gst_query_get_n_allocation_pools(query) > 0) return TRUE;
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps(&info, caps)) return FALSE;
+  guint size = GST_VIDEO_INFO_SIZE(&info);
+  GstBufferPool* pool = nullptr;
+#ifdef SRGAN_HAVE_GST_CUDA
+  if (srgan::gst::has_cuda_memory_feature(caps)) {
+    pool = new_cuda_pool_for_upstream(GST_SRGAN_UPSCALE(trans), caps, &size);
+    if (!pool) return FALSE;
+  }
+#endif
+  if (!pool) {
+    pool = gst_video_buffer_pool_new();
+    GstStructure* config = gst_buffer_pool_get_config(pool);
+    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+    gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
+    if (!gst_buffer_pool_set_config(pool, config)) {
+      gst_object_unref(pool);
+      return FALSE;
+    }
+  }
+  gst_query_add_allocation_pool(query, pool, size, 0, 0);
+  gst_object_unref(pool);
+  (void)decide_query;
+  return TRUE;
+}
+
+#ifdef SRGAN_HAVE_GST_CUDA
+/* Downstream's pool is kept only if it is a CUDA pool of the shared context. */
+static gboolean decide_cuda_allocation(GstSrganUpscale* self, GstQuery* query, GstCaps* caps) {
   GstBufferPool* pool = nullptr;
   guint size = 0, min = 0, max = 0;
   const gboolean update = gst_query_get_n_allocation_pools(query) > 0;
@@ -527,30 +560,19 @@ static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, Gst
   else
     gst_query_add_allocation_pool(query, pool, size, min, max);
   gst_object_unref(pool);
-  return GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query);
-}
-
-/* Upstream gets a CUDA pool of the shared context, so its frames need no copy here. */
-static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans,
-                                                     GstQuery* decide_query, GstQuery* query) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
-  GstCaps* caps = nullptr;
-  gboolean need_pool = FALSE;
-  gst_query_parse_allocation(query, &caps, &need_pool);
-  if (!caps || !srgan::gst::has_cuda_memory_feature(caps))
-    return GST_BASE_TRANSFORM_CLASS(parent_class)->propose_allocation(trans, decide_query, query);
-  gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
-  if (need_pool && self->state->cuda_context) {
-    guint size = 0;
-    GstBufferPool* pool = srgan::gst::new_cuda_pool(self->state->cuda_context, caps, &size);
-    if (!pool) return FALSE;
-    gst_query_add_allocation_pool(query, pool, size, 0, 0);
-    gst_object_unref(pool);
-  }
   return TRUE;
 }
 
-/* Context queries from GStreamer's CUDA elements are answered with the shared context. */
+/* Upstream gets a CUDA pool of the shared context, so its frames need no copy here. */
+static GstBufferPool* new_cuda_pool_for_upstream(GstSrganUpscale* self, GstCaps* caps,
+                                                 guint* size) {
+  return self->state->cuda_context
+             ? srgan::gst::new_cuda_pool(self->state->cuda_context, caps, size)
+             : nullptr;
+}
+
+/* Context queries from GStreamer's CUDA elements are answered with the shared context; caps
+ * answers list CUDA memory first. */
 static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
                                         GstQuery* query) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
@@ -565,7 +587,19 @@ static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection
     if (context) gst_object_unref(context);
     if (answered) return TRUE;
   }
-  return GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query);
+  const gboolean result = GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query);
+  if (result && GST_QUERY_TYPE(query) == GST_QUERY_CAPS) {
+    /* GstBaseTransform puts the caps it could pass through unchanged first, in the asking
+     * neighbour's order (system memory first for cudaupload): CUDA memory goes first again. */
+    GstCaps* caps = nullptr;
+    gst_query_parse_caps_result(query, &caps);
+    if (caps) {
+      GstCaps* ordered = srgan::gst::cuda_memory_first(gst_caps_ref(caps));
+      gst_query_set_caps_result(query, ordered);
+      gst_caps_unref(ordered);
+    }
+  }
+  return result;
 }
 
 /* A context set by the application or another element is taken only if it is LibTorch's (the
@@ -623,7 +657,6 @@ static void close_cuda_context(GstSrganUpscale* self) {
   GST_OBJECT_LOCK(self);
   GstCudaContext* context = self->state->cuda_context;
   self->state->cuda_context = nullptr;
-  self->state->cuda_caps = false;
   self->state->warned_foreign_memory = false;
   GST_OBJECT_UNLOCK(self);
   if (context) gst_object_unref(context);
@@ -646,13 +679,13 @@ static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
  * (regions of interest), and drops the rest: as videoscale does. */
 static gboolean gst_srgan_upscale_transform_meta(GstBaseTransform* trans, GstBuffer* outbuf,
                                                  GstMeta* meta, GstBuffer* inbuf) {
-  GstVideoFilter* filter = GST_VIDEO_FILTER(trans);
+  GstSrganUpscaleState* s = GST_SRGAN_UPSCALE(trans)->state;
   const GstMetaInfo* info = meta->info;
   const gchar* const* tags = gst_meta_api_type_get_tags(info->api);
   if (!tags) return TRUE;
   if (gst_meta_api_type_has_tag(info->api,
                                 g_quark_from_static_string(GST_META_TAG_VIDEO_SIZE_STR))) {
-    GstVideoMetaTransform transform = {&filter->in_info, &filter->out_info};
+    GstVideoMetaTransform transform = {&s->in_info, &s->out_info};
     if (info->transform_func) {
       info->transform_func(outbuf, meta, inbuf, gst_video_meta_transform_scale_get_quark(),
                            &transform);
@@ -676,7 +709,6 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
   GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
-  GstVideoFilterClass* filter_class = GST_VIDEO_FILTER_CLASS(klass);
 
   GST_DEBUG_CATEGORY_INIT(gst_srgan_upscale_debug, "srganupscale", 0, "SRGAN video upscaler");
 
@@ -721,11 +753,12 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
    * Edge of the square input tiles the network runs on, in pixels; 0 derives it from a memory
    * budget.
    */
-  g_object_class_install_property(gobject_class, PROP_TILE_SIZE,
-                                  g_param_spec_uint("tile-size", "Tile size",
-                                                    "Edge of the input tiles in pixels (0 = from a "
-                                                    "memory budget: 1 GiB on CPU, 2 GiB on CUDA)",
-                                                    0, 65536, DEFAULT_TILE_SIZE, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_TILE_SIZE,
+      g_param_spec_uint("tile-size", "Tile size",
+                        "Edge of the input tiles in pixels (0 = from a "
+                        "memory budget: 1 GiB on CPU, half the free memory on CUDA)",
+                        0, 65536, DEFAULT_TILE_SIZE, flags));
   /**
    * GstSrganUpscale:tile-overlap:
    *
@@ -765,12 +798,12 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->fixate_caps = GST_DEBUG_FUNCPTR(gst_srgan_upscale_fixate_caps);
   trans_class->transform_meta = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_meta);
   trans_class->passthrough_on_same_caps = FALSE;
-  filter_class->set_info = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_info);
-  filter_class->transform_frame = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_frame);
-#ifdef SRGAN_HAVE_GST_CUDA
-  trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_caps);
+  trans_class->get_unit_size = GST_DEBUG_FUNCPTR(gst_srgan_upscale_get_unit_size);
   trans_class->decide_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_decide_allocation);
   trans_class->propose_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_propose_allocation);
+  trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);
+#ifdef SRGAN_HAVE_GST_CUDA
   trans_class->query = GST_DEBUG_FUNCPTR(gst_srgan_upscale_query);
   element_class->set_context = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_context);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_srgan_upscale_change_state);

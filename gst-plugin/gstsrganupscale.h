@@ -3,12 +3,12 @@
  */
 #pragma once
 
-#include <gst/video/gstvideofilter.h>
+#include <gst/base/gstbasetransform.h>
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_SRGAN_UPSCALE (gst_srgan_upscale_get_type())
-G_DECLARE_FINAL_TYPE(GstSrganUpscale, gst_srgan_upscale, GST, SRGAN_UPSCALE, GstVideoFilter)
+G_DECLARE_FINAL_TYPE(GstSrganUpscale, gst_srgan_upscale, GST, SRGAN_UPSCALE, GstBaseTransform)
 
 #define GST_TYPE_SRGAN_PRECISION (gst_srgan_precision_get_type())
 GType gst_srgan_precision_get_type(void);

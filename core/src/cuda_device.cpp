@@ -5,7 +5,9 @@
 #include "srgan/error.h"
 
 #ifdef SRGAN_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 #endif
@@ -33,6 +35,25 @@ void synchronize_current_stream(c10::Device device) {
   if (!device.is_cuda()) return;
 #ifdef SRGAN_WITH_CUDA
   c10::cuda::getCurrentCUDAStream(device.has_index() ? device.index() : 0).synchronize();
+#endif
+}
+
+int64_t free_device_memory(c10::Device device) {
+  if (!device.is_cuda()) return 0;
+#ifdef SRGAN_WITH_CUDA
+  c10::cuda::CUDAGuard guard(device.has_index() ? device.index() : 0);
+  size_t free = 0, total = 0;
+  if (cudaMemGetInfo(&free, &total) != cudaSuccess) return 0;
+  return static_cast<int64_t>(free);
+#else
+  return 0;
+#endif
+}
+
+void release_cached_device_memory(c10::Device device) {
+  if (!device.is_cuda()) return;
+#ifdef SRGAN_WITH_CUDA
+  c10::cuda::CUDACachingAllocator::emptyCache();
 #endif
 }
 

@@ -71,8 +71,10 @@ c10::Device resolve_device(const std::string& name) {
   }
   const int64_t index = device->has_index() ? device->index() : 0;
   if (index >= count) {
+    std::string available = "cpu";
+    for (int64_t i = 0; i < count; ++i) available += ", cuda:" + std::to_string(i);
     throw Error("device '" + name + "' does not exist: this machine has " + std::to_string(count) +
-                " CUDA device(s), cuda:0 to cuda:" + std::to_string(count - 1));
+                " CUDA device(s); available devices: " + available);
   }
   return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
@@ -113,7 +115,8 @@ struct Upscaler::State {
   at::ScalarType dtype = at::kFloat;
   int64_t overlap = 0;
   int64_t channels = 64;
-  int64_t tile_override = 0;  // a smaller tile after running out of memory
+  int64_t tile_override = 0;         // a smaller tile after running out of memory
+  int64_t default_budget_mb = 1024;  // activation memory for tiles when the options set none
 
   at::Tensor run(const at::Tensor& x) const {
     const auto input = x.to(device, dtype);
@@ -142,7 +145,12 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
     state_->overlap = kDefaultTorchScriptOverlap;
   }
   if (options.tile_overlap() >= 0) state_->overlap = options.tile_overlap();
-  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+  if (device.is_cuda()) {
+    at::globalContext().setBenchmarkCuDNN(true);
+    // Half of what is free when the model loads: a frame that fits runs untiled, and cuDNN's
+    // workspaces and the frames of the pipeline keep the rest.
+    state_->default_budget_mb = std::max<int64_t>(256, free_device_memory(device) / 2 / (1 << 20));
+  }
 }
 
 Upscaler::~Upscaler() = default;
@@ -158,7 +166,7 @@ int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
   if (state_->tile_override > 0) return state_->tile_override;
   if (state_->options.tile_size() > 0) return state_->options.tile_size();
   int64_t budget_mb = state_->options.memory_budget_mb();
-  if (budget_mb == 0) budget_mb = state_->device.is_cuda() ? 2048 : 1024;
+  if (budget_mb == 0) budget_mb = state_->default_budget_mb;
   const double pixels = static_cast<double>(budget_mb) * 1024 * 1024 /
                         activation_bytes_per_pixel(state_->channels, scale(), state_->dtype);
   const int64_t edge = static_cast<int64_t>(std::sqrt(pixels)) - 2 * state_->overlap;
@@ -201,7 +209,7 @@ std::string Upscaler::describe() const {
   } else {
     out << "from a "
         << (state_->options.memory_budget_mb() > 0 ? state_->options.memory_budget_mb()
-                                                   : (state_->device.is_cuda() ? 2048 : 1024))
+                                                   : state_->default_budget_mb)
         << " MiB budget";
   }
   out << " with " << state_->overlap << " px overlap";
@@ -236,19 +244,21 @@ at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
               {Slice(), Slice(), Slice(dy, dy + t.height * s), Slice(dx, dx + t.width * s)}));
     }
   };
-  try {
-    run_tiles();
-  } catch (const c10::OutOfMemoryError&) {
-    // Once: halve the tile and keep the smaller size for the frames that follow.
-    const int64_t smaller = std::max(kMinTileSize, tile_size_for(width, height) / 2);
-    if (smaller >= tile_size_for(width, height)) throw;
-    state_->tile_override = smaller;
+  // Out of memory: halve the tile until it fits (the size is kept for the frames that follow),
+  // and name the frame when even the smallest tile does not.
+  for (;;) {
     try {
       run_tiles();
+      break;
     } catch (const c10::OutOfMemoryError& e) {
-      throw Error("out of memory on " + state_->device.str() + " even with " +
-                  std::to_string(smaller) + " px tiles (" + first_line(e.what()) +
-                  "); lower the tile size or the memory budget");
+      const int64_t tile = tile_size_for(width, height);
+      if (tile <= kMinTileSize) {
+        throw Error("a " + std::to_string(width) + "x" + std::to_string(height) +
+                    " frame does not fit on " + state_->device.str() + " even in " +
+                    std::to_string(tile) + " px tiles (" + first_line(e.what()) +
+                    "); free device memory or use a smaller frame");
+      }
+      state_->tile_override = std::max(kMinTileSize, tile / 2);
     }
   }
   return output.sub_(out_range.min).div_(out_range.max - out_range.min).clamp_(0, 1);

@@ -13,11 +13,14 @@
 #include <torch/cuda.h>
 
 #ifdef SRGAN_HAVE_GST_CUDA
+#include <gst/cuda/gstcudacontext.h>
 #include <gst/cuda/gstcudaloader.h>
 #include <gst/cuda/gstcudamemory.h>
+#include <gst/cuda/gstcudautils.h>
 #endif
 
 #include "gst_test_support.h"
+#include "srgan/cuda_device.h"
 #include "test_support.h"
 
 namespace {
@@ -145,6 +148,137 @@ TEST_F(CudaMemory, NegotiatesWithCudaUploadAndDownloadAndMatchesSystemMemory) {
   gst_object_unref(pipeline);
   const Frames system = run(upscaler("device=cuda precision=fp16"));
   expect_close(system, device, 1, 0.01);  // same GPU arithmetic; only the frames' memory differs
+}
+
+// Whether the element's pad `pad_name` negotiated CUDA memory; the pipeline has run.
+bool pad_in_cuda_memory(GstElement* pipeline, const char* pad_name) {
+  GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+  GstPad* pad = gst_element_get_static_pad(up, pad_name);
+  GstCaps* caps = gst_pad_get_current_caps(pad);
+  const bool cuda = caps && gst_caps_features_contains(gst_caps_get_features(caps, 0),
+                                                       GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY);
+  if (caps) gst_caps_unref(caps);
+  gst_object_unref(pad);
+  gst_object_unref(up);
+  return cuda;
+}
+
+// Each side is mapped on its own: every pairing of CUDA and system memory negotiates as its
+// neighbours ask and gives the frames of the system-memory run.
+TEST_F(CudaMemory, EveryMemoryCombinationNegotiatesAndMatches) {
+  const std::string up = upscaler("device=cuda precision=fp16");
+  const Frames reference = run(up);
+  struct Case {
+    std::string middle;
+    bool cuda_in, cuda_out;
+  };
+  for (const Case& c : {Case{"cudaupload ! " + up + " ! cudadownload", true, true},
+                        Case{"cudaupload ! " + up, true, false},
+                        Case{up + " ! cudadownload", false, true}, Case{up, false, false}}) {
+    SCOPED_TRACE(c.middle);
+    GstElement* pipeline = nullptr;
+    const Frames frames = run(c.middle, &pipeline);
+    ASSERT_NE(pipeline, nullptr);
+    EXPECT_EQ(pad_in_cuda_memory(pipeline, "sink"), c.cuda_in);
+    EXPECT_EQ(pad_in_cuda_memory(pipeline, "src"), c.cuda_out);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+    expect_close(reference, frames, 1, 0.01);
+  }
+}
+
+// cudaupload given a CUDA context of its own (not LibTorch's): its frames cannot be read by
+// LibTorch in place, so they go through the host, with one warning for the stream.
+TEST_F(CudaMemory, InputFromAnotherContextGoesThroughTheHostWithOneWarning) {
+  GstCudaContext* foreign = gst_cuda_context_new(0);
+  ASSERT_NE(foreign, nullptr);
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(
+      ("videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=I420,width=64,height=48,"
+       "framerate=30/1 ! cudaupload name=upload ! " +
+       upscaler("device=cuda precision=fp16") + " ! video/x-raw,format=I420 ! appsink name=sink")
+          .c_str(),
+      &error);
+  ASSERT_EQ(error, nullptr);
+  GstElement* upload = gst_bin_get_by_name(GST_BIN(pipeline), "upload");
+  GstContext* context = gst_context_new_cuda_context(foreign);
+  gst_element_set_context(upload, context);
+  gst_context_unref(context);
+  gst_object_unref(upload);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus* bus = gst_element_get_bus(pipeline);
+  int warnings = 0;
+  for (;;) {
+    GstMessage* message = gst_bus_timed_pop_filtered(
+        bus, GST_CLOCK_TIME_NONE,
+        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+    const GstMessageType type = GST_MESSAGE_TYPE(message);
+    gst_message_unref(message);
+    if (type == GST_MESSAGE_WARNING) {
+      ++warnings;
+      continue;
+    }
+    EXPECT_EQ(type, GST_MESSAGE_EOS);
+    break;
+  }
+  EXPECT_EQ(warnings, 1);
+  EXPECT_TRUE(pad_in_cuda_memory(pipeline, "sink"));
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(bus);
+  gst_object_unref(pipeline);
+  gst_object_unref(foreign);
+}
+
+// A resolution change mid-stream, a flushing seek, EOS and 200 state cycles on CUDA memory leave
+// the device's free memory within 64 MiB of where it was before the pipeline existed.
+TEST_F(CudaMemory, DeviceMemoryReturnsAfterCapsChangesSeeksEosAndStateCycles) {
+  const c10::Device gpu(c10::kCUDA, 0);
+  run(upscaler("device=cuda precision=fp16"));  // LibTorch's and GStreamer's one-time set-up
+  const int64_t free_before = srgan::free_device_memory(gpu);
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(
+      ("videotestsrc pattern=ball ! capsfilter name=size caps=video/x-raw,format=NV12,width=64,"
+       "height=48,framerate=30/1 ! cudaupload ! " +
+       upscaler("device=cuda precision=fp16") + " ! cudadownload ! fakesink sync=false")
+          .c_str(),
+      &error);
+  ASSERT_EQ(error, nullptr);
+  GstBus* bus = gst_element_get_bus(pipeline);
+  auto settle = [&] {
+    EXPECT_NE(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+              GST_STATE_CHANGE_FAILURE);
+  };
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  settle();
+  GstElement* size = gst_bin_get_by_name(GST_BIN(pipeline), "size");
+  gst_util_set_object_arg(G_OBJECT(size), "caps",
+                          "video/x-raw,format=NV12,width=80,height=60,framerate=30/1");
+  gst_object_unref(size);
+  g_usleep(200 * 1000);
+  EXPECT_TRUE(gst_element_seek_simple(
+      pipeline, GST_FORMAT_TIME,
+      static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0));
+  settle();
+  gst_element_send_event(pipeline, gst_event_new_eos());
+  GstMessage* message = gst_bus_timed_pop_filtered(
+      bus, 30 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  ASSERT_NE(message, nullptr);
+  EXPECT_EQ(GST_MESSAGE_TYPE(message), GST_MESSAGE_EOS);
+  gst_message_unref(message);
+  for (int cycle = 0; cycle < 200; ++cycle) {
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    settle();
+  }
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+  EXPECT_EQ(message, nullptr) << "pipeline error";
+  if (message) gst_message_unref(message);
+  gst_object_unref(bus);
+  gst_object_unref(pipeline);
+  const int64_t drift = free_before - srgan::free_device_memory(gpu);
+  RecordProperty("device_memory_drift_mib", std::to_string(drift >> 20));
+  EXPECT_LT(drift, int64_t{64} << 20) << (drift >> 20) << " MiB of device memory not returned";
 }
 
 // On the zero-copy path the element maps CUDA buffers for the device only: a host mapping of

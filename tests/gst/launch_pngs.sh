@@ -2,6 +2,8 @@
 # launch_pngs.sh GST_LAUNCH MODEL: the issue's pipeline writes 3 PNGs of 4x the 48x32 input.
 set -euo pipefail
 launch=$1 model=$2
+source "$(dirname "${BASH_SOURCE[0]}")/../support/require_elements.sh"
+SRGAN_GST_INSPECT=$(dirname "$launch")/gst-inspect-1.0 srgan_require_elements videotestsrc videoconvert pngenc multifilesink
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$launch" -q videotestsrc num-buffers=3 ! video/x-raw,width=48,height=32 \

@@ -63,8 +63,9 @@ TEST_F(Soak, ThreeThousandFramesWithCapsChangesDoNotGrowMemory) {
       gst_harness_set_src_caps_str(h, caps(small ? 16 : 20, small ? 12 : 14).c_str());
     }
     const bool small = (frame / 500) % 2 == 0;
-    GstBuffer* out = gst_harness_push_and_pull(
-        h, gst_harness_create_buffer(h, small ? 16 * 12 * 3 / 2 : 20 * 14 * 3 / 2));
+    // GStreamer's I420 layout: 20x14 has 10-pixel chroma rows padded to 12 bytes.
+    GstBuffer* out =
+        gst_harness_push_and_pull(h, gst_harness_create_buffer(h, small ? 16 * 12 * 3 / 2 : 448));
     ASSERT_NE(out, nullptr) << "frame " << frame;
     gst_buffer_unref(out);
     if (frame == 500) at_500 = resident_mib();

@@ -4,6 +4,8 @@
 // without copies): LibTorch runs everything in each device's primary context, through CUDA's
 // runtime API, on its current stream.
 
+#include <cstdint>
+
 #include <c10/core/Device.h>
 
 namespace srgan {
@@ -16,5 +18,12 @@ void make_cuda_context_current(c10::Device device);
 /// Blocks until the work queued on LibTorch's current stream for `device` has finished: the
 /// point from which other CUDA users may read what it wrote. No-op for the CPU.
 void synchronize_current_stream(c10::Device device);
+
+/// Bytes free on `device` now (cudaMemGetInfo); 0 for the CPU.
+int64_t free_device_memory(c10::Device device);
+
+/// Hands the memory LibTorch's caching allocator keeps for reuse back to the driver, so that a
+/// stopped pipeline leaves the GPU as it found it. No-op for the CPU.
+void release_cached_device_memory(c10::Device device);
 
 }  // namespace srgan

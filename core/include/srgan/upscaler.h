@@ -28,7 +28,8 @@ struct UpscalerOptions {
   /// Context each tile reads beyond its edges, in input pixels; -1 uses the generator's
   /// receptive-field radius (16 for TorchScript models, whose radius is unknown).
   TORCH_ARG(int64_t, tile_overlap) = -1;
-  /// Memory the model's activations may use per tile, in MiB; 0 = 1024 on CPU, 2048 on CUDA.
+  /// Memory the model's activations may use per tile, in MiB; 0 = 1024 on CPU, half of the
+  /// device's free memory (when the model loads) on CUDA.
   TORCH_ARG(int64_t, memory_budget_mb) = 0;
   /// Intra-op CPU threads; 0 = every available core (see configure_intra_op_threads).
   TORCH_ARG(int, threads) = 0;
