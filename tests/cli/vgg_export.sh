@@ -4,7 +4,7 @@
 # Skipped (77) where python has no torchvision.
 set -euo pipefail
 train=$1 fixtures=$2 python=$3
-"$python" -c 'import torchvision' 2>/dev/null || { echo "torchvision not installed: skipped"; exit 77; }
+"$python" -c 'import torchvision' 2>/dev/null || { echo "SKIP: needs torchvision (not installed for $python)"; exit 77; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -1,40 +1,57 @@
 #!/usr/bin/env bash
-# The GPU check: on a machine with an NVIDIA GPU and PyTorch in python3, builds the project
-# against that PyTorch's LibTorch (the plugin too where GStreamer's development files are
-# present), runs the test suites on the GPU (SRGAN_TEST_DEVICE=cuda) and srgan-bench on the GPU,
-# and prints the benchmark tables last. Logs go to $OUT when it is set.
+# The GPU check: one command on a machine with an NVIDIA GPU and PyTorch in python3 (and nothing
+# else installed). It builds the project against that PyTorch's LibTorch, with the plugin where
+# GStreamer is present or carried, runs every test on the GPU (SRGAN_TEST_DEVICE=cuda), the
+# benchmarks, and the element's pipelines beside control pipelines without it, and prints a
+# summary last. About 5 minutes on 16 cores.
 #
-#   tests/gpu/device-check.sh            # from the repository root; about 5 minutes on 16 cores
+#   tests/gpu/device-check.sh            # from the repository root
 #
-# Dependencies missing there (CLI11, stb, GoogleTest) come from .device-deps/ when present
-# (tests/gpu/prepare-device-deps.sh fills it on a Debian machine), and GStreamer from
-# .device-deps/gstreamer when the machine has none (prepare-device-deps.sh --gstreamer).
+# What a bare machine lacks comes from .device-deps/ (tests/gpu/prepare-device-deps.sh
+# --gstreamer fills it on a Debian machine; carry it): CLI11, stb and GoogleTest's sources,
+# Debian's GStreamer in .device-deps/gstreamer, and the runtime closure of what is carried in
+# .device-deps/closure, of which only the libraries the machine has no library of that name
+# for are used. Logs go to $OUT when it is set (7 files), else to build-gpu/logs.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-out=${OUT:-$PWD/build-gpu/logs}
+repo=$PWD
+out=${OUT:-$repo/build-gpu/logs}
 mkdir -p "$out"
+summary=$out/summary.md
 started=$(date +%s)
 stamp() { echo "== [$(( $(date +%s) - started ))s] $*"; }
 
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
+  echo "device-check: no NVIDIA GPU here (nvidia-smi finds none); run it on a GPU machine" >&2
+  exit 2
+fi
+if ! python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  echo "device-check: python3's PyTorch sees no CUDA GPU (or there is no torch); nothing to check" >&2
+  exit 2
+fi
+
 stamp "machine"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || { echo "no NVIDIA GPU"; exit 1; }
-python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())'
-nproc
+gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | head -1)
+torch_line=$(python3 -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda)')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "$gpu; $torch_line; $(nproc) cores; commit $commit"
 
 prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 args=(-DCMAKE_BUILD_TYPE=Release "-DPython3_EXECUTABLE=$(command -v python3)")
 if [ -d .device-deps ]; then
-  prefix="$prefix;$PWD/.device-deps"
-  args+=("-DSRGAN_STB_INCLUDE_DIR=$PWD/.device-deps/include/stb"
-         "-DSRGAN_GTEST_SOURCE_DIR=$PWD/.device-deps/src/googletest")
+  prefix="$prefix;$repo/.device-deps"
+  args+=("-DSRGAN_STB_INCLUDE_DIR=$repo/.device-deps/include/stb"
+         "-DSRGAN_GTEST_SOURCE_DIR=$repo/.device-deps/src/googletest")
 fi
-carried=$PWD/.device-deps/gstreamer
+carried=$repo/.device-deps/gstreamer
 if ! pkg-config --exists gstreamer-video-1.0 2>/dev/null && [ -d "$carried" ]; then
-  # Debian's GStreamer, unpacked: headers and .pc files to build, libraries, plugins and the
-  # plugin scanner to run.
+  source tests/gpu/runtime_closure.sh
   lib=$carried/usr/lib/x86_64-linux-gnu
+  # Carried non-GStreamer libraries only where this machine has none of that name.
+  used=$(srgan_link_missing "$repo/.device-deps/closure" "$repo/build-gpu/closure-used" | paste -sd' ')
+  echo "carried libraries used (the machine has none of these names): ${used:-none}"
   export PKG_CONFIG_PATH=$lib/pkgconfig:$carried/usr/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-  export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export LD_LIBRARY_PATH=$lib:$repo/build-gpu/closure-used${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export GST_PLUGIN_SYSTEM_PATH_1_0=$lib/gstreamer-1.0
   export GST_PLUGIN_SCANNER=$lib/gstreamer1.0/gstreamer-1.0/gst-plugin-scanner
   export PATH=$carried/usr/bin:$PATH
@@ -45,68 +62,107 @@ if pkg-config --exists gstreamer-video-1.0 2>/dev/null; then
 else
   args+=(-DSRGAN_WITH_GSTREAMER=OFF)
 fi
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
+generator=() keep_going=(-k)
+command -v ninja >/dev/null && { generator=(-G Ninja); keep_going=(-k 0); }
 
-stamp "configure"
-cmake -S . -B build-gpu "${generator[@]}" "${args[@]}" "-DCMAKE_PREFIX_PATH=$prefix" >"$out/configure.log" 2>&1 \
-  || { tail -40 "$out/configure.log"; exit 1; }
-grep -E "srganupscale:" "$out/configure.log"
-stamp "build"
-if ! cmake --build build-gpu -j "$(nproc)" >"$out/build.log" 2>&1; then
-  grep -E "error|Error" -A3 "$out/build.log" | head -40
-  # Core, trainer and benchmarks are the GPU check's heart: without the plugin if it will not build.
-  echo "== the build failed; again without the GStreamer plugin"
-  cmake -S . -B build-gpu -DSRGAN_WITH_GSTREAMER=OFF >>"$out/configure.log" 2>&1 &&
-    cmake --build build-gpu -j "$(nproc)" >"$out/build.log" 2>&1 ||
-    { grep -E "error|Error" -A3 "$out/build.log" | head -60; exit 1; }
-fi
+stamp "configure and build"
+build_status=0
+{
+  cmake -S . -B build-gpu "${generator[@]}" "${args[@]}" "-DCMAKE_PREFIX_PATH=$prefix" &&
+    cmake --build build-gpu -j "$(nproc)" -- "${keep_going[@]}"
+} >"$out/build.log" 2>&1 || build_status=1
+grep -E "^-- srganupscale" "$out/build.log"
+# Every target that failed, named (the build went on past each).
+failed_targets=$(sed -n 's/^FAILED: //p; s/^make\[[0-9]*\]: \*\*\* \[[^]]*\] Error.*/&/p' "$out/build.log" | sort -u)
+[ "$build_status" = 0 ] || { echo "build failed; targets:"; echo "${failed_targets:-see build.log}"; grep -E "error:" "$out/build.log" | head -20; }
 
 stamp "tests on cuda"
-SRGAN_TEST_DEVICE=cuda ctest --test-dir build-gpu -j 4 --output-on-failure --timeout 300 >"$out/ctest.log" 2>&1
+SRGAN_TEST_DEVICE=cuda ctest --test-dir build-gpu -j 8 --timeout 150 --output-on-failure \
+  --output-junit "$out/ctest.xml" >"$out/ctest.log" 2>&1
 tests_status=$?
-grep -E "tests passed|FAILED|Failed|\*\*\*" "$out/ctest.log" | head -40
+test_summary=$(python3 tests/gpu/ctest_summary.py "$out/ctest.xml" 2>&1)
 
-stamp "benchmark on cuda"
-build-gpu/bench/srgan-bench --device cuda --repeats 5 >"$out/bench-cuda.md" 2>&1
-bench_status=$?
+stamp "benchmarks on cuda"
+bench=build-gpu/bench/srgan-bench
+bench_status=0
+if [ -x "$bench" ]; then
+  "$bench" --device cuda --repeats 5 >"$out/bench.md" 2>&1 || bench_status=1
+else
+  echo "srgan-bench was not built" >"$out/bench.md"
+  bench_status=1
+fi
+
 element_status=0
 if [ -f build-gpu/gst-plugin/libgstsrgan.so ] && command -v gst-launch-1.0 >/dev/null; then
   stamp "element on cuda"
-  # Frames per second of whole pipelines (120 frames after a 10-frame warm-up pipeline), from
-  # system memory and, where nvcodec's CUDA elements load, from CUDA memory (zero-copy).
-  export GST_PLUGIN_PATH_1_0=$PWD/build-gpu/gst-plugin
-  fps() {  # fps LABEL FRAMES PIPELINE...
-    local label=$1 frames=$2 start end
-    shift 2
-    start=$(date +%s.%N)
-    if gst-launch-1.0 -q "$@" >"$out/element-$label.log" 2>&1; then
-      end=$(date +%s.%N)
-      echo "| $label | $(awk -v n="$frames" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / (b - a) }') |"
+  export GST_PLUGIN_PATH_1_0=$repo/build-gpu/gst-plugin GST_REGISTRY_1_0=$repo/build-gpu/gst-registry.bin
+  # Element throughput and start-up from system memory and from CUDA memory, beside the bare
+  # Upscaler on the same frames and control pipelines without the element.
+  "$bench" --element --device cuda --precision fp16 --size 960x540 --frames 240 \
+    >"$out/element.md" 2>>"$out/pipelines.log" || element_status=1
+  # Launch lines, each beside a control without srganupscale: a failure of both is the
+  # environment's, of ours alone the element's. No segfault trap (it would wait for a
+  # debugger), a time limit, and a debug log kept for every failing pipeline.
+  pipeline() {  # pipeline LABEL PIPELINE...
+    local label=$1 log status
+    shift
+    log=$(mktemp)
+    GST_DEBUG=srganupscale:6,cuda*:5,GST_CAPS:4 GST_DEBUG_FILE=$log GST_DEBUG_NO_COLOR=1 \
+      timeout 90 gst-launch-1.0 -f --gst-disable-segtrap "$@" >"$log.out" 2>&1
+    status=$?
+    if [ "$status" = 0 ]; then
+      echo "| $label | ok |"
     else
-      echo "| $label | failed (see element-$label.log) |"
-      element_status=1
+      echo "| $label | failed (exit $status$([ "$status" -ge 128 ] && echo ", signal $((status - 128))")) |"
+      { echo "### $label (exit $status): gst-launch-1.0 $*"; cat "$log.out"; tail -300 "$log"; } >>"$out/pipelines.log"
+      [[ $label == control* ]] || element_status=1
     fi
+    rm -f "$log" "$log.out"
   }
+  src="videotestsrc num-buffers=30 ! video/x-raw,format=NV12,width=320,height=180,framerate=30/1"
+  up="srganupscale device=cuda precision=fp16"
   {
-    echo "## Element pipelines (fps, 960x540 I420 -> 3840x2160, fp16, including start-up)"
+    echo "## Pipelines on CUDA (each beside its control without srganupscale)"
     echo
-    echo "| path | fps |"
-    echo "| --- | ---: |"
-    src="videotestsrc num-buffers=120 ! video/x-raw,format=I420,width=960,height=540,framerate=60/1"
+    echo "| pipeline | result |"
+    echo "| --- | --- |"
     # shellcheck disable=SC2086
-    fps system-memory 120 $src ! srganupscale device=cuda precision=fp16 ! fakesink sync=false
-    if gst-inspect-1.0 cudaupload >/dev/null 2>&1; then
-      # shellcheck disable=SC2086
-      fps cuda-memory 120 $src ! cudaupload ! srganupscale device=cuda precision=fp16 ! \
+    {
+      pipeline "system memory in and out" $src ! $up ! fakesink
+      pipeline "control: cudaupload ! cudadownload" $src ! cudaupload ! cudadownload ! fakesink
+      pipeline "CUDA memory in and out" $src ! cudaupload ! $up ! cudadownload ! fakesink
+      pipeline "CUDA memory in, system memory out" $src ! cudaupload ! $up ! videoconvert ! fakesink
+      pipeline "system memory in, CUDA memory out" $src ! $up ! cudadownload ! fakesink
+      pipeline "CUDA memory in and out, I420 960x540" videotestsrc num-buffers=60 ! \
+        video/x-raw,format=I420,width=960,height=540,framerate=60/1 ! cudaupload ! $up ! \
         cudadownload ! fakesink sync=false
-    else
-      echo "| cuda-memory | nvcodec's cudaupload not available |"
-    fi
-  } >"$out/element-cuda.md"
+      pipeline "control: the same without srganupscale" videotestsrc num-buffers=60 ! \
+        video/x-raw,format=I420,width=960,height=540,framerate=60/1 ! cudaupload ! \
+        cudadownload ! fakesink sync=false
+    }
+  } >>"$out/element.md"
+else
+  echo "no plugin or no gst-launch-1.0: the element was not checked" >"$out/element.md"
+  element_status=1
 fi
 
 stamp "done"
-cat "$out/bench-cuda.md"
-[ -f "$out/element-cuda.md" ] && cat "$out/element-cuda.md"
-exit $(( tests_status || bench_status || element_status ))
+{
+  echo "# GPU check: $gpu"
+  echo
+  echo "$torch_line; $(nproc) cores; commit $commit; $(( $(date +%s) - started )) s"
+  echo
+  echo "## Build"
+  echo
+  if [ "$build_status" = 0 ]; then echo "every target built"; else echo "failed targets:"; echo "${failed_targets:-(see build.log)}"; fi
+  echo
+  echo "## Tests (SRGAN_TEST_DEVICE=cuda)"
+  echo
+  echo "$test_summary"
+  echo
+  cat "$out/bench.md"
+  echo
+  cat "$out/element.md"
+} >"$summary"
+cat "$summary"
+exit $(( build_status || tests_status || bench_status || element_status ))

@@ -6,10 +6,13 @@
 #   tests/gpu/prepare-device-deps.sh [--gstreamer]
 #
 # --gstreamer also unpacks Debian 12's GStreamer 1.22 (development files, libraries, the tools
-# and the plugins the GPU tests use: core elements, videotestsrc, videoconvert, app, nvcodec's
-# cudaupload/cudadownload) into .device-deps/gstreamer, with its pkg-config files made
-# relocatable; device-check.sh then builds and tests the plugin with it.
+# and the plugins the GPU tests use: core elements, videotestsrc, videoconvert, app, rawparse,
+# nvcodec's cudaupload/cudadownload) into .device-deps/gstreamer, with its pkg-config files made
+# relocatable, and the runtime closure of everything carried (every library it needs beyond
+# glibc, found with ldd here) into .device-deps/closure. device-check.sh then builds and tests
+# the plugin with it, using a closure library only where the GPU machine has none of that name.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/runtime_closure.sh"
 with_gstreamer=0
 [ "${1:-}" = --gstreamer ] && with_gstreamer=1
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -38,7 +41,7 @@ if [ "$with_gstreamer" = 1 ]; then
   for plugin in "$plugins"/*.so; do
     case $(basename "$plugin") in
       libgstcoreelements.so | libgstvideotestsrc.so | libgstvideoconvertscale.so | libgstapp.so | \
-        libgstnvcodec.so) ;;
+        libgstrawparse.so | libgstnvcodec.so) ;;
       *) rm -f "$plugin" ;;
     esac
   done
@@ -57,5 +60,18 @@ if [ "$with_gstreamer" = 1 ]; then
     target=$(readlink "$link")
     case $target in /*) ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$target")" "$link" ;; esac
   done
+  # Only the GStreamer libraries that the tools, the kept plugins and our build need.
+  lib=$root/usr/lib/x86_64-linux-gnu
+  rm -f "$root"/usr/bin/{gst-stats-1.0,gst-tester-1.0,gst-typefind-1.0,dh_gstscancodecs}
+  srgan_prune_gst_libraries "$lib" "$root"/usr/bin/* "$lib"/gstreamer1.0/gstreamer-1.0/* \
+    "$lib"/gstreamer-1.0/*.so -- libgstreamer-1.0.so.0 libgstbase-1.0.so.0 libgstvideo-1.0.so.0 \
+    libgstapp-1.0.so.0 libgstcheck-1.0.so.0 libgstcuda-1.0.so.0
+  # Everything that is not GStreamer's own moves to the closure folder (used only where the GPU
+  # machine lacks it), which then receives every library the carried files need from here.
+  srgan_split_closure "$root/usr/lib/x86_64-linux-gnu" .device-deps/closure
+  echo "runtime closure (from this machine):"
+  srgan_copy_runtime_closure .device-deps/closure "$root" | sed 's/^/  /'
+  srgan_drop_unneeded_closure .device-deps/closure "$root"
+  srgan_check_self_contained "$root" .device-deps/closure
 fi
-du -sh .device-deps
+du -sh .device-deps .device-deps/* | sort -h

@@ -4,6 +4,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
+source "$repo/tests/support/require_elements.sh"
+srgan_require_elements uridecodebin videoconvert videoscale compositor pngenc x264enc h264parse mp4mux
 model=$repo/tests/fixtures/tiny_x4_traced.pt
 clip=$repo/tests/fixtures/clip-1s-64x36.webm
 dir=$(mktemp -d)

@@ -4,6 +4,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
+source "$repo/tests/support/require_elements.sh"
+srgan_require_elements udpsrc udpsink rtph264pay rtph264depay x264enc h264parse mp4mux videoconvert
 dir=$(mktemp -d)
 sender=""
 trap '[ -n "$sender" ] && kill "$sender" 2>/dev/null; rm -rf "$dir"' EXIT

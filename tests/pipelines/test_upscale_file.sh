@@ -3,6 +3,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
+source "$repo/tests/support/require_elements.sh"
+srgan_require_elements uridecodebin videoconvert x264enc h264parse mp4mux aacparse audioconvert
 model=$repo/tests/fixtures/tiny_x4_traced.pt
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
