@@ -32,8 +32,12 @@
 #include <CLI/CLI.hpp>
 
 #include "fma_peak.h"
+#ifdef SRGAN_BENCH_ELEMENT
+#include "element_bench.h"
+#endif
 #include "srgan/checkpoint.h"
 #include "srgan/color_conversion.h"
+#include "srgan/error.h"
 #include "srgan/frame.h"
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
@@ -52,6 +56,10 @@ struct Settings {
   bool skip_python = false;
   bool quick = false;
   std::string peak_rss_child;  // internal: measure one 4K frame in a fresh process
+  bool element = false;
+  std::string model = SRGAN_BUNDLED_MODEL;
+  std::string size = "480x270";
+  int frames = 60;
 };
 
 void synchronize(const c10::Device& device) {
@@ -318,6 +326,25 @@ int run(const Settings& s, const std::string& self) {
   return 0;
 }
 
+int run_element(const Settings& s) {
+#ifdef SRGAN_BENCH_ELEMENT
+  ElementBenchSettings e;
+  e.model = s.model;
+  e.device = s.device;
+  e.precision = s.precisions.empty() ? "fp32" : s.precisions.front();
+  e.frames = s.frames;
+  if (std::sscanf(s.size.c_str(), "%dx%d", &e.width, &e.height) != 2 || e.width < 1 ||
+      e.height < 1) {
+    throw Error("--size takes WIDTHxHEIGHT, e.g. 480x270, got '" + s.size + "'");
+  }
+  run_element_bench(e);
+  return 0;
+#else
+  (void)s;
+  throw Error("--element needs srgan-bench built with GStreamer (SRGAN_WITH_GSTREAMER)");
+#endif
+}
+
 }  // namespace
 }  // namespace srgan::bench
 
@@ -335,9 +362,17 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-python", s.skip_python, "do not run the PyTorch peer");
   app.add_flag("--quick", s.quick, "one small size only (a smoke test)");
   app.add_option("--peak-rss-child", s.peak_rss_child)->group("");
+  app.add_flag("--element", s.element,
+               "the element in pipelines beside the bare Upscaler (start-up, steady fps)");
+  app.add_option("--model", s.model, "model for --element")->capture_default_str();
+  app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
+  app.add_option("--frames", s.frames, "frames per pipeline for --element")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 100000));
   CLI11_PARSE(app, argc, argv);
   try {
     if (!s.peak_rss_child.empty()) return srgan::bench::peak_rss_child(s);
+    if (s.element) return srgan::bench::run_element(s);
     return srgan::bench::run(s, "/proc/" + std::to_string(getpid()) + "/exe");
   } catch (const std::exception& e) {
     const std::string message = e.what();

@@ -1,0 +1,26 @@
+#pragma once
+
+// srgan-bench --element: the element in real pipelines beside the bare Upscaler, on the same
+// frames in one run (GStreamer builds only).
+
+#include <string>
+
+namespace srgan::bench {
+
+struct ElementBenchSettings {
+  std::string model;
+  std::string device = "cpu";
+  std::string precision = "fp32";
+  int width = 480;
+  int height = 270;
+  int frames = 60;
+};
+
+/// Prints a markdown table: the bare Upscaler's fps; for each path (system memory, and CUDA
+/// memory where the device is a GPU and nvcodec's cudaupload loads) the element's steady-state
+/// fps (first to last output buffer), its start-up time (PLAYING to the first output buffer)
+/// and the ratio to the bare Upscaler; and each path's control without the element.
+/// Throws srgan::Error when a pipeline fails.
+void run_element_bench(const ElementBenchSettings& settings);
+
+}  // namespace srgan::bench
