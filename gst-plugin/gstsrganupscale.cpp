@@ -46,6 +46,7 @@
 
 #include "cuda_memory.h"
 #include "frame_view.h"
+#include "frames_in_flight.h"
 #include "model_location.h"
 #include "size_caps.h"
 #include "srgan/cuda_device.h"
@@ -62,6 +63,7 @@ enum {
   PROP_PRECISION,
   PROP_TILE_SIZE,
   PROP_TILE_OVERLAP,
+  PROP_FRAMES_IN_FLIGHT,
   PROP_SCALE,
 };
 
@@ -76,6 +78,8 @@ typedef enum {
 #define DEFAULT_PRECISION GST_SRGAN_PRECISION_AUTO
 #define DEFAULT_TILE_SIZE 0
 #define DEFAULT_TILE_OVERLAP -1
+#define DEFAULT_FRAMES_IN_FLIGHT 0
+#define MAX_FRAMES_IN_FLIGHT 16
 
 GType gst_srgan_precision_get_type(void) {
   static GType type = 0;
@@ -100,8 +104,15 @@ struct GstSrganUpscaleState {
   GstSrganPrecision precision = DEFAULT_PRECISION;
   guint tile_size = DEFAULT_TILE_SIZE;
   gint tile_overlap = DEFAULT_TILE_OVERLAP;
-  gint scale = 0; /* 0 until a model is loaded */
+  guint frames_in_flight = DEFAULT_FRAMES_IN_FLIGHT; /* the property; 0 = per device */
+  gint scale = 0;                                    /* 0 until a model is loaded */
   std::unique_ptr<srgan::Upscaler> upscaler;
+  /* From start() to stop() when more than one frame may be in flight; the streaming thread's. */
+  std::unique_ptr<srgan::gst::FramesInFlight> in_flight;
+  guint frames_in_flight_used = 1;
+  /* The size and format the network last ran at: set_caps warms it up for a new one. */
+  GstVideoFormat warmed_format = GST_VIDEO_FORMAT_UNKNOWN;
+  gint warmed_width = 0, warmed_height = 0;
   /* The negotiated frames, written by set_caps on the streaming thread. */
   GstVideoInfo in_info;
   GstVideoInfo out_info;
@@ -199,6 +210,9 @@ static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const
     case PROP_TILE_OVERLAP:
       s->tile_overlap = g_value_get_int(value);
       break;
+    case PROP_FRAMES_IN_FLIGHT:
+      s->frames_in_flight = g_value_get_uint(value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -226,6 +240,9 @@ static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValu
     case PROP_TILE_OVERLAP:
       g_value_set_int(value, s->tile_overlap);
       break;
+    case PROP_FRAMES_IN_FLIGHT:
+      g_value_set_uint(value, s->frames_in_flight);
+      break;
     case PROP_SCALE:
       g_value_set_int(value, s->scale);
       break;
@@ -244,12 +261,23 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
                            .precision(precision_name(self->state->precision))
                            .tile_size(self->state->tile_size)
                            .tile_overlap(self->state->tile_overlap);
+  const guint frames_in_flight = self->state->frames_in_flight;
   GST_OBJECT_UNLOCK(self);
 
   const std::string& path = options.model_path();
   try {
     auto upscaler = std::make_unique<srgan::Upscaler>(options);
     GST_INFO_OBJECT(self, "loaded model: %s", upscaler->describe().c_str());
+    /* On a GPU, frames overlap (one's copies with another's compute); on the CPU one frame
+     * already keeps every core busy. */
+    const c10::Device device = upscaler->device();
+    const guint in_flight = frames_in_flight ? frames_in_flight : (device.is_cuda() ? 3 : 1);
+    self->state->frames_in_flight_used = in_flight;
+    self->state->warmed_format = GST_VIDEO_FORMAT_UNKNOWN;
+    if (in_flight > 1) {
+      self->state->in_flight = std::make_unique<srgan::gst::FramesInFlight>(
+          static_cast<int>(in_flight), [device] { srgan::use_own_cuda_stream(device); });
+    }
     GST_OBJECT_LOCK(self);
     self->state->scale = static_cast<gint>(upscaler->scale());
     self->state->upscaler = std::move(upscaler);
@@ -273,6 +301,7 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
 
 static gboolean gst_srgan_upscale_stop(GstBaseTransform* trans) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  self->state->in_flight.reset(); /* waits for the frames that run */
   GST_OBJECT_LOCK(self);
   auto upscaler = std::move(self->state->upscaler);
   GST_OBJECT_UNLOCK(self);
@@ -323,6 +352,35 @@ static GstCaps* gst_srgan_upscale_fixate_caps(GstBaseTransform* trans, GstPadDir
   return gst_caps_fixate(othercaps);
 }
 
+/* The first inference at a size (cuDNN's autotuning, oneDNN's primitives) runs when the caps
+ * are set, not on the first frame; once per size and format. */
+static void warm_up(GstSrganUpscale* self, const GstVideoInfo* info) {
+  GstSrganUpscaleState* s = self->state;
+  const GstVideoFormat format = GST_VIDEO_INFO_FORMAT(info);
+  const gint width = GST_VIDEO_INFO_WIDTH(info), height = GST_VIDEO_INFO_HEIGHT(info);
+  const auto pixel_format = srgan::gst::pixel_format_of(format);
+  if (!pixel_format || !s->upscaler ||
+      (format == s->warmed_format && width == s->warmed_width && height == s->warmed_height))
+    return;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    const int64_t scale = s->upscaler->scale();
+    srgan::FrameBuffer in(*pixel_format, width, height),
+        out(*pixel_format, width * scale, height * scale);
+    s->upscaler->upscale(in.view(), out.view());
+  } catch (const std::exception& e) {
+    GST_WARNING_OBJECT(self, "warm-up at %dx%d failed (the first frame will say why): %s", width,
+                       height, e.what());
+    return;
+  }
+  s->warmed_format = format;
+  s->warmed_width = width;
+  s->warmed_height = height;
+  GST_INFO_OBJECT(
+      self, "warmed up at %dx%d %s in %.1f ms", width, height, GST_VIDEO_INFO_NAME(info),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+}
+
 static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* incaps,
                                            GstCaps* outcaps) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
@@ -365,8 +423,14 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
       in_w, in_h, out_w, out_h, GST_VIDEO_INFO_NAME(in_info), upscaler.plan(in_w, in_h).size(),
       upscaler.tile_size_for(in_w, in_h), upscaler.tile_overlap());
   GST_OBJECT_UNLOCK(self);
+  const bool new_rate = GST_VIDEO_INFO_FPS_N(&self->state->in_info) != GST_VIDEO_INFO_FPS_N(&in) ||
+                        GST_VIDEO_INFO_FPS_D(&self->state->in_info) != GST_VIDEO_INFO_FPS_D(&in);
   self->state->in_info = in;
   self->state->out_info = out;
+  warm_up(self, in_info);
+  /* The latency of frames in flight depends on the frame rate: the pipeline asks again. */
+  if (new_rate && self->state->frames_in_flight_used > 1)
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   return TRUE;
 }
 
@@ -441,26 +505,24 @@ static void pop_shared_context() {}
 
 /* Each side is mapped on its own (CUDA memory for the device, anything else for the host); a
  * buffer that does not hold a frame of the negotiated caps is an error. */
-static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuffer* inbuf,
-                                                 GstBuffer* outbuf) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
-  GstSrganUpscaleState* s = self->state;
+static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, GstBuffer* outbuf,
+                                     const GstVideoInfo* in_info, const GstVideoInfo* out_info) {
   GstVideoFrame in, out;
   c10::Device in_device = c10::kCPU, out_device = c10::kCPU;
   /* NO_REF: a mapped frame's extra reference would make the output buffer read-only. */
   const auto read = static_cast<GstMapFlags>(GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
   const auto write = static_cast<GstMapFlags>(GST_MAP_WRITE | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
-  if (!map_for_upscaler(self, &in, &s->in_info, inbuf, read, &in_device)) {
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT,
-                      ("Input buffer of %" G_GSIZE_FORMAT " bytes does not hold a %dx%d %s frame "
-                       "(%" G_GSIZE_FORMAT " bytes)",
-                       gst_buffer_get_size(inbuf), GST_VIDEO_INFO_WIDTH(&s->in_info),
-                       GST_VIDEO_INFO_HEIGHT(&s->in_info), GST_VIDEO_INFO_NAME(&s->in_info),
-                       GST_VIDEO_INFO_SIZE(&s->in_info)),
-                      ("%" GST_PTR_FORMAT, inbuf));
+  if (!map_for_upscaler(self, &in, in_info, inbuf, read, &in_device)) {
+    GST_ELEMENT_ERROR(
+        self, STREAM, FORMAT,
+        ("Input buffer of %" G_GSIZE_FORMAT " bytes does not hold a %dx%d %s frame "
+         "(%" G_GSIZE_FORMAT " bytes)",
+         gst_buffer_get_size(inbuf), GST_VIDEO_INFO_WIDTH(in_info), GST_VIDEO_INFO_HEIGHT(in_info),
+         GST_VIDEO_INFO_NAME(in_info), GST_VIDEO_INFO_SIZE(in_info)),
+        ("%" GST_PTR_FORMAT, inbuf));
     return GST_FLOW_ERROR;
   }
-  if (!map_for_upscaler(self, &out, &s->out_info, outbuf, write, &out_device)) {
+  if (!map_for_upscaler(self, &out, out_info, outbuf, write, &out_device)) {
     gst_video_frame_unmap(&in);
     GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map the output buffer"),
                       ("%" GST_PTR_FORMAT, outbuf));
@@ -472,6 +534,76 @@ static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuf
   gst_video_frame_unmap(&in);
   gst_video_frame_unmap(&out);
   return result;
+}
+
+static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuffer* inbuf,
+                                                 GstBuffer* outbuf) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  return upscale_buffers(self, inbuf, outbuf, &self->state->in_info, &self->state->out_info);
+}
+
+/* With frames in flight: the input the base class queued (after its QoS check) goes to a
+ * worker with an output buffer prepared as the base class would (pool, metadata); the oldest
+ * finished frame, if any, goes downstream. Output order is input order. */
+static GstFlowReturn gst_srgan_upscale_generate_output(GstBaseTransform* trans,
+                                                       GstBuffer** outbuf) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  srgan::gst::FramesInFlight* in_flight = self->state->in_flight.get();
+  if (!in_flight) return GST_BASE_TRANSFORM_CLASS(parent_class)->generate_output(trans, outbuf);
+  *outbuf = nullptr;
+  if (GstBuffer* inbuf = trans->queued_buf) {
+    trans->queued_buf = nullptr;
+    GstBuffer* out = nullptr;
+    const GstFlowReturn prepared =
+        GST_BASE_TRANSFORM_CLASS(parent_class)->prepare_output_buffer(trans, inbuf, &out);
+    if (prepared != GST_FLOW_OK || !out) {
+      gst_buffer_unref(inbuf);
+      return prepared == GST_FLOW_OK ? GST_FLOW_ERROR : prepared;
+    }
+    const GstVideoInfo in_info = self->state->in_info, out_info = self->state->out_info;
+    in_flight->submit(out, [self, inbuf, out, in_info, out_info]() {
+      const GstFlowReturn result = upscale_buffers(self, inbuf, out, &in_info, &out_info);
+      gst_buffer_unref(inbuf);
+      return result;
+    });
+  }
+  GstFlowReturn result = GST_FLOW_OK;
+  if (in_flight->pop(outbuf, &result, false) && result != GST_FLOW_OK) {
+    gst_buffer_unref(*outbuf);
+    *outbuf = nullptr;
+  }
+  return result;
+}
+
+/* Pushes every frame in flight downstream, in order (before a serialized event passes them). */
+static GstFlowReturn drain_frames_in_flight(GstSrganUpscale* self) {
+  srgan::gst::FramesInFlight* in_flight = self->state->in_flight.get();
+  GstFlowReturn flow = GST_FLOW_OK;
+  GstBuffer* out = nullptr;
+  GstFlowReturn result = GST_FLOW_OK;
+  while (in_flight && in_flight->pop(&out, &result, true)) {
+    if (result == GST_FLOW_OK && flow == GST_FLOW_OK) {
+      flow = gst_pad_push(GST_BASE_TRANSFORM_SRC_PAD(self), out);
+    } else {
+      gst_buffer_unref(out);
+      if (flow == GST_FLOW_OK) flow = result;
+    }
+  }
+  return flow;
+}
+
+/* Serialized events (EOS, new caps, segments) wait for the frames before them; a flush drops
+ * the frames in flight. */
+static gboolean gst_srgan_upscale_sink_event(GstBaseTransform* trans, GstEvent* event) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  if (self->state->in_flight) {
+    if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
+      self->state->in_flight->discard();
+    } else if (GST_EVENT_IS_SERIALIZED(event)) {
+      drain_frames_in_flight(self);
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS(parent_class)->sink_event(trans, event);
 }
 
 #ifdef SRGAN_HAVE_GST_CUDA
@@ -571,35 +703,17 @@ static GstBufferPool* new_cuda_pool_for_upstream(GstSrganUpscale* self, GstCaps*
              : nullptr;
 }
 
-/* Context queries from GStreamer's CUDA elements are answered with the shared context; caps
- * answers list CUDA memory first. */
-static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
-                                        GstQuery* query) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
-  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT) {
-    GST_OBJECT_LOCK(self);
-    GstCudaContext* context = self->state->cuda_context
-                                  ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
-                                  : nullptr;
-    GST_OBJECT_UNLOCK(self);
-    const gboolean answered =
-        context && gst_cuda_handle_context_query(GST_ELEMENT(self), query, context);
-    if (context) gst_object_unref(context);
-    if (answered) return TRUE;
-  }
-  const gboolean result = GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query);
-  if (result && GST_QUERY_TYPE(query) == GST_QUERY_CAPS) {
-    /* GstBaseTransform puts the caps it could pass through unchanged first, in the asking
-     * neighbour's order (system memory first for cudaupload): CUDA memory goes first again. */
-    GstCaps* caps = nullptr;
-    gst_query_parse_caps_result(query, &caps);
-    if (caps) {
-      GstCaps* ordered = srgan::gst::cuda_memory_first(gst_caps_ref(caps));
-      gst_query_set_caps_result(query, ordered);
-      gst_caps_unref(ordered);
-    }
-  }
-  return result;
+/* Context queries from GStreamer's CUDA elements are answered with the shared context. */
+static gboolean answer_context_query(GstSrganUpscale* self, GstQuery* query) {
+  GST_OBJECT_LOCK(self);
+  GstCudaContext* context = self->state->cuda_context
+                                ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
+                                : nullptr;
+  GST_OBJECT_UNLOCK(self);
+  const gboolean answered =
+      context && gst_cuda_handle_context_query(GST_ELEMENT(self), query, context);
+  if (context) gst_object_unref(context);
+  return answered;
 }
 
 /* A context set by the application or another element is taken only if it is LibTorch's (the
@@ -674,6 +788,45 @@ static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
   return result;
 }
 #endif  // SRGAN_HAVE_GST_CUDA
+
+#ifdef SRGAN_HAVE_GST_CUDA
+static gboolean answer_context_query(GstSrganUpscale* self, GstQuery* query);
+#endif
+
+/* Caps answers list CUDA memory first; the latency adds the frames in flight. */
+static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
+                                        GstQuery* query) {
+  GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+#ifdef SRGAN_HAVE_GST_CUDA
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && answer_context_query(self, query)) return TRUE;
+#endif
+  if (!GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query)) return FALSE;
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CAPS) {
+    /* GstBaseTransform puts the caps it could pass through unchanged first, in the asking
+     * neighbour's order (system memory first for cudaupload): CUDA memory goes first again. */
+    GstCaps* caps = nullptr;
+    gst_query_parse_caps_result(query, &caps);
+    if (caps) {
+      GstCaps* ordered = srgan::gst::cuda_memory_first(gst_caps_ref(caps));
+      gst_query_set_caps_result(query, ordered);
+      gst_caps_unref(ordered);
+    }
+  } else if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && direction == GST_PAD_SRC) {
+    /* A frame leaves when the one `frames in flight - 1` later comes in. */
+    const GstVideoInfo* info = &self->state->in_info;
+    const guint extra_frames = self->state->frames_in_flight_used - 1;
+    if (extra_frames > 0 && GST_VIDEO_INFO_FPS_N(info) > 0) {
+      gboolean live = FALSE;
+      GstClockTime min = 0, max = 0;
+      gst_query_parse_latency(query, &live, &min, &max);
+      const GstClockTime added = gst_util_uint64_scale(
+          extra_frames * GST_SECOND, GST_VIDEO_INFO_FPS_D(info), GST_VIDEO_INFO_FPS_N(info));
+      gst_query_set_latency(query, live, min + added,
+                            GST_CLOCK_TIME_IS_VALID(max) ? max + added : max);
+    }
+  }
+  return TRUE;
+}
 
 /* Keeps metas that do not depend on the frame size, scales those that do and can be scaled
  * (regions of interest), and drops the rest: as videoscale does. */
@@ -771,6 +924,18 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
                        "receptive field)",
                        -1, 1024, DEFAULT_TILE_OVERLAP, flags));
   /**
+   * GstSrganUpscale:frames-in-flight:
+   *
+   * Frames upscaled at once, each on a thread (and, on a GPU, a CUDA stream) of its own, so one
+   * frame's copies overlap another's compute; output keeps the input order. Adds
+   * frames-in-flight - 1 frames of latency (the latency query says so).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_FRAMES_IN_FLIGHT,
+      g_param_spec_uint("frames-in-flight", "Frames in flight",
+                        "Frames upscaled at once (0 = per device: 3 on CUDA, 1 on the CPU)", 0,
+                        MAX_FRAMES_IN_FLIGHT, DEFAULT_FRAMES_IN_FLIGHT, flags));
+  /**
    * GstSrganUpscale:scale:
    *
    * The model's upscaling factor, known once the element has started (0 before).
@@ -803,8 +968,10 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->decide_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_decide_allocation);
   trans_class->propose_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_propose_allocation);
   trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);
-#ifdef SRGAN_HAVE_GST_CUDA
+  trans_class->generate_output = GST_DEBUG_FUNCPTR(gst_srgan_upscale_generate_output);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR(gst_srgan_upscale_sink_event);
   trans_class->query = GST_DEBUG_FUNCPTR(gst_srgan_upscale_query);
+#ifdef SRGAN_HAVE_GST_CUDA
   element_class->set_context = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_context);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_srgan_upscale_change_state);
 #endif

@@ -3,12 +3,16 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "commands.h"
+#include "srgan/error.h"
 #include "srgan/trainer.h"
 
 namespace srgan::cli {
@@ -43,6 +47,89 @@ void log_line(const std::string& prefix, const std::string& message) {
   std::cerr << prefix << message << std::endl;
 }
 
+namespace fs = std::filesystem;
+
+// The run's options as given, in the run folder: --resume DIR alone continues with them.
+constexpr char kRunOptionsFile[] = "run.toml";
+// What a run writes into its folder (--overwrite removes exactly these).
+const char* const kRunFiles[] = {"run.toml",    "metrics.csv", "model.pt",
+                                 "checkpoints", "plots",       "samples"};
+// Options a resumed run may change: how long it goes on, how fast it learns, what it reports,
+// where it runs. Everything else defines the run (its data, network, crops, losses, seed).
+const std::set<std::string> kResumableOverrides = {
+    "pretrain-steps", "gan-steps",        "lr-g",    "lr-d",   "log-every", "val-every",
+    "sample-every",   "checkpoint-every", "workers", "device", "precision", "val",
+    "val-crop",       "vgg-weights"};
+// Options that are not part of a run's definition.
+const std::set<std::string> kNotStored = {"out", "resume", "config", "overwrite"};
+// Options that name files: stored as absolute paths, so a run resumes from any folder.
+const std::set<std::string> kPathOptions = {"data", "hr-dir", "lr-dir", "val", "vgg-weights"};
+
+bool holds_a_run(const fs::path& dir) {
+  for (const fs::path& file : {fs::path(kRunOptionsFile), fs::path("metrics.csv"),
+                               fs::path("model.pt"), fs::path("checkpoints") / "last.pt"}) {
+    if (fs::exists(dir / file)) return true;
+  }
+  return false;
+}
+
+// Writes the options this run was started with (paths made absolute) to DIR/run.toml.
+void store_run_options(CLI::App* cmd, const fs::path& dir) {
+  for (const std::string& name : kPathOptions) {
+    CLI::Option* opt = cmd->get_option_no_throw("--" + name);
+    if (opt && opt->count() > 0 && !opt->as<std::string>().empty()) {
+      const std::string absolute = fs::absolute(opt->as<std::string>()).string();
+      opt->clear();
+      opt->add_result(absolute);
+      opt->run_callback();
+    }
+  }
+  std::ostringstream text;
+  text << "# srgan-train options of this run: 'srgan-train train --resume " << dir.string()
+       << "' continues with them\n";
+  std::istringstream all(cmd->config_to_str(true, false));
+  for (std::string line; std::getline(all, line);) {
+    const std::string key = line.substr(0, line.find('='));
+    if (!kNotStored.count(key)) text << line << "\n";
+  }
+  fs::create_directories(dir);
+  std::ofstream(dir / kRunOptionsFile) << text.str();
+}
+
+// Applies DIR/run.toml to the options not given on the command line; a given one that differs
+// from the run's is kept where a resumed run may change it, and refused where it may not.
+void apply_run_options(CLI::App* cmd, const fs::path& dir, const TrainerReporter& reporter) {
+  const fs::path file = dir / kRunOptionsFile;
+  if (!fs::exists(file)) {
+    if (!fs::exists(dir / "checkpoints" / "last.pt"))
+      throw Error("cannot resume: " + dir.string() + " holds no training run (no " +
+                  kRunOptionsFile + ", no checkpoints/last.pt)");
+    reporter.warn(dir.string() + " has no " + kRunOptionsFile +
+                  " (a run from an older srgan-train): give the run's options again");
+    return;
+  }
+  std::ifstream in(file);
+  for (const CLI::ConfigItem& item : CLI::ConfigTOML().from_config(in)) {
+    CLI::Option* opt = cmd->get_option_no_throw("--" + item.name);
+    if (!opt || kNotStored.count(item.name)) continue;
+    const std::string stored = item.inputs.empty() ? "" : item.inputs.front();
+    if (stored.empty()) continue;  // unset (e.g. --hr-dir where --data named the same folder)
+    if (opt->count() == 0) {
+      opt->clear();
+      for (const std::string& value : item.inputs) opt->add_result(value);
+      opt->run_callback();
+      continue;
+    }
+    const std::string given = opt->as<std::string>();
+    if (given == stored) continue;
+    if (!kResumableOverrides.count(item.name)) {
+      throw Error("--" + item.name + " " + given + " differs from the run's (" + stored +
+                  "): a resumed run keeps it; start a new run with --out to change it");
+    }
+    reporter.info("--" + item.name + ": " + stored + " -> " + given + " from here on");
+  }
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app, const std::string& command_line) {
@@ -54,6 +141,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   auto activation = std::make_shared<std::string>("relu");
   auto resume_dir = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
+  auto overwrite = std::make_shared<bool>(false);
+  auto no_augment = std::make_shared<bool>(false);
   auto seed = std::make_shared<uint64_t>(1);
   cmd->set_config("--config", "", "Read options from a TOML/INI file (command-line options win)");
 
@@ -78,7 +167,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--batch", data->batch_size(), "Crops per step")
       ->capture_default_str()
       ->group(data_group);
-  cmd->add_flag("!--no-augment", data->augment(), "No flips and rotations")->group(data_group);
+  cmd->add_flag("--no-augment", *no_augment, "No flips and rotations")->group(data_group);
   cmd->add_option("--workers", data->workers(), "Threads decoding images")
       ->capture_default_str()
       ->group(data_group);
@@ -145,8 +234,12 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--out", *output,
                   "Output folder (metrics.csv, plots/, samples/, checkpoints/, model.pt)")
       ->group(out_group);
+  cmd->add_flag("--overwrite", *overwrite,
+                "With --out: remove the run already in that folder and start over")
+      ->group(out_group);
   cmd->add_option("--resume", *resume_dir,
-                  "Continue the run in this output folder from its last checkpoint")
+                  "Continue the run in this folder from its last checkpoint, with the options it "
+                  "was started with (more steps, learning rates, reporting and device may change)")
       ->group(out_group);
   cmd->add_option("--log-every", o->log_every(), "Steps between metrics.csv rows")
       ->capture_default_str()
@@ -162,22 +255,45 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       ->group(out_group);
 
   cmd->callback([=] {
-    if (data->hr_dir().empty()) throw CLI::RequiredError("--data (or --hr-dir)");
     if (output->empty() == resume_dir->empty())
       throw CLI::ValidationError("give exactly one of --out and --resume");
+    TrainerReporter reporter;
+    reporter.info = [](const std::string& m) { log_line("srgan-train: ", m); };
+    reporter.warn = [](const std::string& m) { log_line("srgan-train: warning: ", m); };
+    reporter.progress = show_progress;
+    if (!resume_dir->empty()) {
+      if (*overwrite) throw CLI::ValidationError("--overwrite goes with --out, not --resume");
+      apply_run_options(cmd, *resume_dir, reporter);
+    }
+    if (data->hr_dir().empty()) throw CLI::RequiredError("--data (or --hr-dir)");
+    if (!output->empty()) {
+      if (holds_a_run(*output) && !*overwrite) {
+        throw Error(*output + " already holds a training run: continue it with --resume " +
+                    *output + ", or start over with --out " + *output + " --overwrite");
+      }
+      if (*overwrite) {
+        for (const char* name : kRunFiles) fs::remove_all(fs::path(*output) / name);
+      }
+      store_run_options(cmd, *output);
+    }
+    data->augment(!*no_augment);
     TrainerOptions options = *o;
     options.output_dir(resume_dir->empty() ? *output : *resume_dir).resume(!resume_dir->empty());
     options.data(TrainingDataOptions(*data).seed(*seed));
     options.generator(
         GeneratorOptions(*gen).upsample_activation(upsample_activation_from_string(*activation)));
     options.command(command_line);
-    TrainerReporter reporter;
-    reporter.info = [](const std::string& m) { log_line("srgan-train: ", m); };
-    reporter.warn = [](const std::string& m) { log_line("srgan-train: warning: ", m); };
-    reporter.progress = show_progress;
     interrupted = false;
     std::signal(SIGINT, on_sigint);
-    train(options, reporter, &interrupted);
+    try {
+      train(options, reporter, &interrupted);
+    } catch (...) {
+      // A run that failed before its first checkpoint is no run to resume.
+      if (!output->empty() && !fs::exists(fs::path(*output) / "checkpoints" / "last.pt"))
+        fs::remove(fs::path(*output) / kRunOptionsFile);
+      std::signal(SIGINT, SIG_DFL);
+      throw;
+    }
     std::signal(SIGINT, SIG_DFL);
   });
 }

@@ -38,6 +38,15 @@ void synchronize_current_stream(c10::Device device) {
 #endif
 }
 
+void use_own_cuda_stream(c10::Device device) {
+  if (!device.is_cuda()) return;
+#ifdef SRGAN_WITH_CUDA
+  const c10::DeviceIndex index = device.has_index() ? device.index() : 0;
+  c10::cuda::set_device(index);
+  c10::cuda::setCurrentCUDAStream(c10::cuda::getStreamFromPool(false, index));
+#endif
+}
+
 int64_t free_device_memory(c10::Device device) {
   if (!device.is_cuda()) return 0;
 #ifdef SRGAN_WITH_CUDA

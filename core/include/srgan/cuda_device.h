@@ -19,6 +19,10 @@ void make_cuda_context_current(c10::Device device);
 /// point from which other CUDA users may read what it wrote. No-op for the CPU.
 void synchronize_current_stream(c10::Device device);
 
+/// Makes the calling thread run LibTorch's work for `device` on a stream of its own (from
+/// LibTorch's pool), so that threads overlap on the GPU. No-op for the CPU.
+void use_own_cuda_stream(c10::Device device);
+
 /// Bytes free on `device` now (cudaMemGetInfo); 0 for the CPU.
 int64_t free_device_memory(c10::Device device);
 

@@ -1,0 +1,233 @@
+// The element as a stream: frames in flight keep order, timestamps and bytes; EOS drains them, a
+// flush drops them, NULL mid-work neither hangs nor leaks; the latency query counts them; the
+// warm-up runs when caps are set; a live source faster than the element is thinned by QoS.
+#include <gtest/gtest.h>
+
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gst_test_support.h"
+#include "test_support.h"
+
+namespace {
+
+constexpr char kCaps[] = "video/x-raw,format=I420,width=16,height=12,framerate=30/1";
+constexpr gsize kFrameBytes = 16 * 12 * 3 / 2;
+
+class Streaming : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    srgan::test::init_isolated_gstreamer(SRGAN_SYSTEM_PLUGIN_DIR, SRGAN_TEST_REGISTRY);
+    dir_ = new srgan::test::TempDir();
+    model_ = dir_->file("tiny-x4.pt");
+    srgan::test::write_tiny_x4_model(model_, 8, 5);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static GstHarness* harness(int frames_in_flight) {
+    GstHarness* h = srgan::test::upscale_harness(
+        model_, {{"frames-in-flight", std::to_string(frames_in_flight)}});
+    gst_harness_set_src_caps_str(h, kCaps);
+    return h;
+  }
+
+  static GstBuffer* frame(unsigned seed, int index) {
+    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, kFrameBytes, nullptr);
+    GstMapInfo map;
+    gst_buffer_map(buffer, &map, GST_MAP_WRITE);
+    std::mt19937 random(seed);
+    for (gsize i = 0; i < map.size; ++i) map.data[i] = static_cast<guint8>(random());
+    gst_buffer_unmap(buffer, &map);
+    GST_BUFFER_PTS(buffer) = index * GST_SECOND / 30;
+    GST_BUFFER_DURATION(buffer) = GST_SECOND / 30;
+    return buffer;
+  }
+
+  static std::vector<guint8> bytes_of(GstBuffer* buffer) {
+    GstMapInfo map;
+    gst_buffer_map(buffer, &map, GST_MAP_READ);
+    std::vector<guint8> bytes(map.data, map.data + map.size);
+    gst_buffer_unmap(buffer, &map);
+    return bytes;
+  }
+
+  // Pushes `count` frames then EOS; returns what came out, in order.
+  static std::vector<GstBuffer*> run(int frames_in_flight, int count) {
+    GstHarness* h = harness(frames_in_flight);
+    for (int i = 0; i < count; ++i) EXPECT_EQ(gst_harness_push(h, frame(100 + i, i)), GST_FLOW_OK);
+    EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
+    std::vector<GstBuffer*> out;
+    while (GstBuffer* buffer = gst_harness_try_pull(h)) out.push_back(buffer);
+    gst_harness_teardown(h);
+    return out;
+  }
+
+  static inline srgan::test::TempDir* dir_ = nullptr;
+  static inline std::string model_;
+};
+
+TEST_F(Streaming, FramesInFlightKeepOrderTimestampsAndBytesAndEosDrainsThem) {
+  const std::vector<GstBuffer*> one = run(1, 7);
+  const std::vector<GstBuffer*> three = run(3, 7);
+  ASSERT_EQ(one.size(), 7u);
+  ASSERT_EQ(three.size(), 7u);
+  for (size_t i = 0; i < three.size(); ++i) {
+    EXPECT_EQ(GST_BUFFER_PTS(three[i]), i * GST_SECOND / 30) << i;
+    EXPECT_EQ(GST_BUFFER_DURATION(three[i]), GST_SECOND / 30) << i;
+    EXPECT_EQ(bytes_of(three[i]), bytes_of(one[i])) << "frame " << i;
+  }
+  for (GstBuffer* b : one) gst_buffer_unref(b);
+  for (GstBuffer* b : three) gst_buffer_unref(b);
+}
+
+TEST_F(Streaming, AFlushDropsTheFramesInFlight) {
+  GstHarness* h = harness(3);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gst_harness_push(h, frame(1, i)), GST_FLOW_OK);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_start()));
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+  for (int i = 10; i < 12; ++i) ASSERT_EQ(gst_harness_push(h, frame(2, i)), GST_FLOW_OK);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
+  std::vector<GstClockTime> pts;
+  while (GstBuffer* buffer = gst_harness_try_pull(h)) {
+    pts.push_back(GST_BUFFER_PTS(buffer));
+    gst_buffer_unref(buffer);
+  }
+  // Frames that finished before the flush may have left; none is held back past it.
+  ASSERT_GE(pts.size(), 2u);
+  ASSERT_LE(pts.size(), 5u);
+  EXPECT_EQ(pts[pts.size() - 2], 10 * GST_SECOND / 30);
+  EXPECT_EQ(pts.back(), 11 * GST_SECOND / 30);
+  gst_harness_teardown(h);
+}
+
+TEST_F(Streaming, GoingToNullMidWorkNeitherHangsNorLeaks) {
+  for (int cycle = 0; cycle < 20; ++cycle) {
+    GError* error = nullptr;
+    GstElement* pipeline = gst_parse_launch(
+        ("videotestsrc ! video/x-raw,format=I420,width=64,height=48 ! srganupscale device=cpu "
+         "frames-in-flight=3 model-location=" +
+         model_ + " ! fakesink sync=false")
+            .c_str(),
+        &error);
+    ASSERT_EQ(error, nullptr);
+    ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+    g_usleep(20 * 1000 * (cycle % 4));
+    EXPECT_EQ(gst_element_set_state(pipeline, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref(pipeline);
+  }
+}
+
+TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
+  auto latency = [](int frames_in_flight) {
+    GError* error = nullptr;
+    GstElement* pipeline = gst_parse_launch(
+        ("videotestsrc is-live=true ! video/x-raw,format=I420,width=16,height=12,framerate=30/1 "
+         "! srganupscale device=cpu frames-in-flight=" +
+         std::to_string(frames_in_flight) + " model-location=" + model_ + " ! fakesink name=sink sync=true")
+            .c_str(),
+        &error);
+    EXPECT_EQ(error, nullptr);
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    // A live source negotiates with its first frame, which is when the frame rate is known; the
+    // sink answers for its upstream once it has a frame.
+    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    GstSample* sample = nullptr;
+    for (int i = 0; i < 1000 && !sample; ++i) {
+      g_usleep(10 * 1000);
+      g_object_get(sink, "last-sample", &sample, nullptr);
+    }
+    EXPECT_NE(sample, nullptr) << "no frame reached the sink";
+    if (sample) gst_sample_unref(sample);
+    gst_object_unref(sink);
+    GstQuery* query = gst_query_new_latency();
+    EXPECT_TRUE(gst_element_query(pipeline, query));
+    GstClockTime min = 0;
+    gst_query_parse_latency(query, nullptr, &min, nullptr);
+    gst_query_unref(query);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+    return min;
+  };
+  EXPECT_EQ(latency(4) - latency(1), 3 * GST_SECOND / 30);
+}
+
+// Counts the element's "warmed up at" log lines.
+std::atomic<int> warm_ups{0};
+void count_warm_ups(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
+                    GObject*, GstDebugMessage* message, gpointer) {
+  if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") == 0 &&
+      std::strstr(gst_debug_message_get(message), "warmed up at")) {
+    ++warm_ups;
+  }
+}
+
+TEST_F(Streaming, TheWarmUpRunsWhenCapsAreSetOncePerSize) {
+  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
+  gst_debug_add_log_function(count_warm_ups, nullptr, nullptr);
+  warm_ups = 0;
+  GstHarness* h = harness(1);  // sets 16x12 caps; no frame pushed yet
+  // Caps are set on the element with the first buffer's negotiation: push one.
+  GstBuffer* out = gst_harness_push_and_pull(h, frame(3, 0));
+  ASSERT_NE(out, nullptr);
+  gst_buffer_unref(out);
+  EXPECT_EQ(warm_ups.load(), 1);
+  out = gst_harness_push_and_pull(h, frame(3, 1));
+  gst_buffer_unref(out);
+  EXPECT_EQ(warm_ups.load(), 1) << "a frame of the same size warmed up again";
+  gst_harness_set_src_caps_str(h, "video/x-raw,format=I420,width=20,height=14,framerate=30/1");
+  out = gst_harness_push_and_pull(h, gst_buffer_new_allocate(nullptr, 448, nullptr));
+  ASSERT_NE(out, nullptr);
+  gst_buffer_unref(out);
+  EXPECT_EQ(warm_ups.load(), 2);
+  gst_harness_teardown(h);
+  gst_debug_remove_log_function(count_warm_ups);
+}
+
+// A live 60 fps source into an element that needs longer than 1/60 s per frame: late frames are
+// dropped before they are upscaled (QoS messages from the element), so the output keeps pace.
+TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
+  srgan::test::TempDir dir;
+  const std::string slow = dir.file("slow-x4.pt");
+  srgan::test::write_tiny_x4_model(slow, 48, 6);
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(
+      ("videotestsrc is-live=true num-buffers=90 ! video/x-raw,format=I420,width=160,height=120,"
+       "framerate=60/1 ! srganupscale name=up device=cpu model-location=" +
+       slow + " ! fakesink name=sink sync=true qos=true")
+          .c_str(),
+      &error);
+  ASSERT_EQ(error, nullptr);
+  GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+  GstBus* bus = gst_element_get_bus(pipeline);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  int qos_from_element = 0;
+  for (;;) {
+    GstMessage* message = gst_bus_timed_pop_filtered(
+        bus, 60 * GST_SECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_QOS));
+    ASSERT_NE(message, nullptr) << "no EOS within 60 s";
+    const GstMessageType type = GST_MESSAGE_TYPE(message);
+    if (type == GST_MESSAGE_QOS && GST_MESSAGE_SRC(message) == GST_OBJECT(up)) ++qos_from_element;
+    gst_message_unref(message);
+    if (type == GST_MESSAGE_QOS) continue;
+    EXPECT_EQ(type, GST_MESSAGE_EOS);
+    break;
+  }
+  EXPECT_GT(qos_from_element, 0) << "no frame was dropped by the element's QoS";
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(bus);
+  gst_object_unref(up);
+  gst_object_unref(pipeline);
+}
+
+}  // namespace
