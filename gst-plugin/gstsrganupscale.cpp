@@ -79,6 +79,7 @@ typedef enum {
 #define DEFAULT_TILE_SIZE 0
 #define DEFAULT_TILE_OVERLAP -1
 #define DEFAULT_FRAMES_IN_FLIGHT 0
+#define MIN_TILE_SIZE 8
 #define MAX_FRAMES_IN_FLIGHT 16
 
 GType gst_srgan_precision_get_type(void) {
@@ -86,7 +87,7 @@ GType gst_srgan_precision_get_type(void) {
   static const GEnumValue values[] = {
       {GST_SRGAN_PRECISION_AUTO, "fp32 on the CPU, fp16 on CUDA", "auto"},
       {GST_SRGAN_PRECISION_FP32, "32-bit float", "fp32"},
-      {GST_SRGAN_PRECISION_FP16, "16-bit float (CUDA)", "fp16"},
+      {GST_SRGAN_PRECISION_FP16, "16-bit float (CUDA only; refused on the CPU)", "fp16"},
       {GST_SRGAN_PRECISION_BF16, "bfloat16", "bf16"},
       {0, NULL, NULL},
   };
@@ -105,7 +106,8 @@ struct GstSrganUpscaleState {
   guint tile_size = DEFAULT_TILE_SIZE;
   gint tile_overlap = DEFAULT_TILE_OVERLAP;
   guint frames_in_flight = DEFAULT_FRAMES_IN_FLIGHT; /* the property; 0 = per device */
-  gint scale = 0;                                    /* 0 until a model is loaded */
+  bool tiling_changed = false; /* tile-size or tile-overlap set since the last frame */
+  gint scale = 0;              /* 0 until a model is loaded */
   std::unique_ptr<srgan::Upscaler> upscaler;
   /* From start() to stop() when more than one frame may be in flight; the streaming thread's. */
   std::unique_ptr<srgan::gst::FramesInFlight> in_flight;
@@ -173,50 +175,78 @@ static const char* precision_name(GstSrganPrecision precision) {
   }
 }
 
-/* Properties that need a new model refuse changes once the element runs. */
-static gboolean settings_locked(GstSrganUpscale* self, const GParamSpec* pspec) {
-  if (GST_STATE(self) <= GST_STATE_READY) return FALSE;
-  GST_WARNING_OBJECT(self, "'%s' can only change in the NULL or READY state; ignoring the change",
-                     pspec->name);
-  return TRUE;
-}
-
+/* Properties that need a new model (model-location, device, precision, frames-in-flight) keep
+ * their value once the element runs, and a change is said on the bus; the tiling applies from
+ * the next frame. */
 static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const GValue* value,
                                            GParamSpec* pspec) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(object);
   GstSrganUpscaleState* s = self->state;
   GST_OBJECT_LOCK(self);
-  if (prop_id != PROP_SCALE && settings_locked(self, pspec)) {
-    GST_OBJECT_UNLOCK(self);
-    return;
-  }
+  const bool running = GST_STATE(self) > GST_STATE_READY;
+  bool refused = false;
+  /* Takes `wanted` into `field` unless the element runs and it would change. */
+  auto set_unless_running = [&](auto& field, const auto& wanted) {
+    if (running && !(field == wanted)) {
+      refused = true;
+    } else {
+      field = wanted;
+    }
+  };
   switch (prop_id) {
     case PROP_MODEL_LOCATION: {
       const gchar* location = g_value_get_string(value);
-      s->model_location = location ? location : srgan::gst::default_model_location();
+      set_unless_running(s->model_location,
+                         std::string(location ? location : srgan::gst::default_model_location()));
       break;
     }
     case PROP_DEVICE: {
       const gchar* device = g_value_get_string(value);
-      s->device = device ? device : DEFAULT_DEVICE;
+      set_unless_running(s->device, std::string(device ? device : DEFAULT_DEVICE));
       break;
     }
     case PROP_PRECISION:
-      s->precision = static_cast<GstSrganPrecision>(g_value_get_enum(value));
-      break;
-    case PROP_TILE_SIZE:
-      s->tile_size = g_value_get_uint(value);
-      break;
-    case PROP_TILE_OVERLAP:
-      s->tile_overlap = g_value_get_int(value);
+      set_unless_running(s->precision, static_cast<GstSrganPrecision>(g_value_get_enum(value)));
       break;
     case PROP_FRAMES_IN_FLIGHT:
-      s->frames_in_flight = g_value_get_uint(value);
+      set_unless_running(s->frames_in_flight, g_value_get_uint(value));
+      break;
+    case PROP_TILE_SIZE: {
+      const guint tile = g_value_get_uint(value);
+      s->tile_size = tile > 0 && tile < MIN_TILE_SIZE ? MIN_TILE_SIZE : tile;
+      s->tiling_changed = true;
+      break;
+    }
+    case PROP_TILE_OVERLAP:
+      s->tile_overlap = g_value_get_int(value);
+      s->tiling_changed = true;
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK(self);
+  if (refused) { /* posted outside the object lock, which posting takes */
+    GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS,
+                        ("'%s' cannot change while the element runs: the change is ignored; set "
+                         "it in the NULL or READY state",
+                         pspec->name),
+                        (NULL));
+  }
+}
+
+/* The tiling set since the last frame, for the Upscaler (on the streaming thread). */
+static void apply_tiling_changes(GstSrganUpscale* self) {
+  GstSrganUpscaleState* s = self->state;
+  GST_OBJECT_LOCK(self);
+  const bool changed = s->tiling_changed;
+  const guint tile_size = s->tile_size;
+  const gint tile_overlap = s->tile_overlap;
+  s->tiling_changed = false;
+  GST_OBJECT_UNLOCK(self);
+  if (changed && s->upscaler) {
+    s->upscaler->set_tiling(tile_size, tile_overlap);
+    GST_INFO_OBJECT(self, "tiles from this frame on: %s", s->upscaler->describe().c_str());
+  }
 }
 
 static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValue* value,
@@ -262,6 +292,7 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
                            .tile_size(self->state->tile_size)
                            .tile_overlap(self->state->tile_overlap);
   const guint frames_in_flight = self->state->frames_in_flight;
+  self->state->tiling_changed = false;
   GST_OBJECT_UNLOCK(self);
 
   const std::string& path = options.model_path();
@@ -462,7 +493,9 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
     return GST_FLOW_ERROR;
   }
   GST_DEBUG_OBJECT(
-      self, "frame %dx%d in %.1f ms", GST_VIDEO_FRAME_WIDTH(in), GST_VIDEO_FRAME_HEIGHT(in),
+      self, "frame %dx%d in %zu tile(s), %.1f ms", GST_VIDEO_FRAME_WIDTH(in),
+      GST_VIDEO_FRAME_HEIGHT(in),
+      upscaler->plan(GST_VIDEO_FRAME_WIDTH(in), GST_VIDEO_FRAME_HEIGHT(in)).size(),
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return GST_FLOW_OK;
 }
@@ -539,6 +572,7 @@ static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, Gs
 static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuffer* inbuf,
                                                  GstBuffer* outbuf) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
+  apply_tiling_changes(self);
   return upscale_buffers(self, inbuf, outbuf, &self->state->in_info, &self->state->out_info);
 }
 
@@ -551,6 +585,7 @@ static GstFlowReturn gst_srgan_upscale_generate_output(GstBaseTransform* trans,
   srgan::gst::FramesInFlight* in_flight = self->state->in_flight.get();
   if (!in_flight) return GST_BASE_TRANSFORM_CLASS(parent_class)->generate_output(trans, outbuf);
   *outbuf = nullptr;
+  apply_tiling_changes(self);
   if (GstBuffer* inbuf = trans->queued_buf) {
     trans->queued_buf = nullptr;
     GstBuffer* out = nullptr;
@@ -869,8 +904,11 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   gobject_class->get_property = gst_srgan_upscale_get_property;
   gobject_class->finalize = gst_srgan_upscale_finalize;
 
+  /* What needs a new model changes in NULL or READY; the tiling changes any time. */
   const auto flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                               GST_PARAM_MUTABLE_READY);
+  const auto live_flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                                   GST_PARAM_MUTABLE_PLAYING);
   /**
    * GstSrganUpscale:model-location:
    *
@@ -909,9 +947,10 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_TILE_SIZE,
       g_param_spec_uint("tile-size", "Tile size",
-                        "Edge of the input tiles in pixels (0 = from a "
-                        "memory budget: 1 GiB on CPU, half the free memory on CUDA)",
-                        0, 65536, DEFAULT_TILE_SIZE, flags));
+                        "Edge of the input tiles in pixels (0 = from a memory budget: 1 GiB on "
+                        "the CPU, half the free memory on CUDA; 1 to 7 mean 8); applies from "
+                        "the next frame",
+                        0, 65536, DEFAULT_TILE_SIZE, live_flags));
   /**
    * GstSrganUpscale:tile-overlap:
    *
@@ -921,8 +960,8 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
       gobject_class, PROP_TILE_OVERLAP,
       g_param_spec_int("tile-overlap", "Tile overlap",
                        "Context each tile reads beyond its edges in input pixels (-1 = the model's "
-                       "receptive field)",
-                       -1, 1024, DEFAULT_TILE_OVERLAP, flags));
+                       "receptive field); applies from the next frame",
+                       -1, 1024, DEFAULT_TILE_OVERLAP, live_flags));
   /**
    * GstSrganUpscale:frames-in-flight:
    *

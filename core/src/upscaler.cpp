@@ -1,6 +1,7 @@
 #include "srgan/upscaler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -29,6 +30,13 @@ constexpr int64_t kDefaultTorchScriptOverlap = 16;
 constexpr int64_t kMinTileSize = 32;
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+void check_tile_size(int64_t tile_size) {
+  if (tile_size < 0 || (tile_size > 0 && tile_size < 8)) {
+    throw Error("tile size must be 0 (automatic) or at least 8 pixels, got " +
+                std::to_string(tile_size));
+  }
+}
 
 std::string precision_name(at::ScalarType dtype) {
   switch (dtype) {
@@ -86,6 +94,10 @@ at::ScalarType resolve_precision(const std::string& name, c10::Device device) {
   } else if (name == "fp32") {
     dtype = at::kFloat;
   } else if (name == "fp16") {
+    // LibTorch's CPU kernels emulate half precision, several times slower than fp32.
+    if (device.is_cpu()) {
+      throw Error("precision fp16 is for CUDA GPUs; on the CPU use fp32 (the default) or bf16");
+    }
     dtype = at::kHalf;
   } else if (name == "bf16") {
     dtype = at::kBFloat16;
@@ -113,10 +125,13 @@ struct Upscaler::State {
   std::optional<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
   c10::Device device = c10::kCPU;
   at::ScalarType dtype = at::kFloat;
-  int64_t overlap = 0;
+  // Tiling may change between frames (set_tiling) while frames run on other threads.
+  std::atomic<int64_t> tile_size{0};
+  std::atomic<int64_t> overlap{0};
+  int64_t model_overlap = 0;  // the generator's receptive field (or the TorchScript default)
   int64_t channels = 64;
-  int64_t tile_override = 0;         // a smaller tile after running out of memory
-  int64_t default_budget_mb = 1024;  // activation memory for tiles when the options set none
+  std::atomic<int64_t> tile_override{0};  // a smaller tile after running out of memory
+  int64_t default_budget_mb = 1024;       // activation memory for tiles when the options set none
 
   at::Tensor run(const at::Tensor& x) const {
     const auto input = x.to(device, dtype);
@@ -128,23 +143,21 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   configure_intra_op_threads(options.threads());
   const c10::Device device = resolve_device(options.device());
   const at::ScalarType dtype = resolve_precision(options.precision(), device);
-  if (options.tile_size() < 0 || (options.tile_size() > 0 && options.tile_size() < 8)) {
-    throw Error("tile size must be 0 (automatic) or at least 8 pixels, got " +
-                std::to_string(options.tile_size()));
-  }
+  check_tile_size(options.tile_size());
   if (options.memory_budget_mb() < 0) throw Error("memory budget must be >= 0 MiB");
   Model model = load_model(options.model_path());
   state_ = std::unique_ptr<State>(new State{options, model, std::nullopt, device, dtype});
+  state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
     state_->network.emplace(*generator);
     state_->network->to(device, dtype);
-    state_->overlap = generator->receptive_field_radius();
+    state_->model_overlap = generator->receptive_field_radius();
     state_->channels = generator->options().channels();
   } else {
     state_->model.to(device, dtype);
-    state_->overlap = kDefaultTorchScriptOverlap;
+    state_->model_overlap = kDefaultTorchScriptOverlap;
   }
-  if (options.tile_overlap() >= 0) state_->overlap = options.tile_overlap();
+  state_->overlap = options.tile_overlap() >= 0 ? options.tile_overlap() : state_->model_overlap;
   if (device.is_cuda()) {
     at::globalContext().setBenchmarkCuDNN(true);
     // Half of what is free when the model loads: a frame that fits runs untiled, and cuDNN's
@@ -162,9 +175,16 @@ c10::Device Upscaler::device() const { return state_->device; }
 at::ScalarType Upscaler::dtype() const { return state_->dtype; }
 int64_t Upscaler::tile_overlap() const { return state_->overlap; }
 
+void Upscaler::set_tiling(int64_t tile_size, int64_t tile_overlap) {
+  check_tile_size(tile_size);
+  state_->tile_size = tile_size;
+  state_->overlap = tile_overlap >= 0 ? tile_overlap : state_->model_overlap;
+  state_->tile_override = 0;
+}
+
 int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
   if (state_->tile_override > 0) return state_->tile_override;
-  if (state_->options.tile_size() > 0) return state_->options.tile_size();
+  if (state_->tile_size > 0) return state_->tile_size;
   int64_t budget_mb = state_->options.memory_budget_mb();
   if (budget_mb == 0) budget_mb = state_->default_budget_mb;
   const double pixels = static_cast<double>(budget_mb) * 1024 * 1024 /
@@ -204,8 +224,8 @@ std::string Upscaler::describe() const {
       << state_->device.str();
   if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
   out << ", " << precision_name(state_->dtype) << ", tiles ";
-  if (state_->options.tile_size() > 0) {
-    out << state_->options.tile_size() << " px";
+  if (state_->tile_size > 0) {
+    out << state_->tile_size << " px";
   } else {
     out << "from a "
         << (state_->options.memory_budget_mb() > 0 ? state_->options.memory_budget_mb()

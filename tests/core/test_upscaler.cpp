@@ -221,4 +221,29 @@ TEST(UpscalerTorchScript, UpscalesWithAProbedScale) {
 }
 
 }  // namespace
+
+TEST_F(UpscalerTest, HalfPrecisionOnTheCpuIsRefusedNamingTheAlternatives) {
+  std::string message;
+  try {
+    Upscaler upscaler(options().device("cpu").precision("fp16"));
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("fp16 is for CUDA GPUs; on the CPU use fp32 (the default) or bf16"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(UpscalerTest, TilingChangesFromTheNextFrameAndStaysSeamless) {
+  Upscaler upscaler(options());
+  EXPECT_EQ(upscaler.plan(40, 24).size(), 1u);
+  const auto rgb = at::rand({1, 3, 24, 40});
+  const auto whole = upscaler.upscale_rgb(rgb);
+  upscaler.set_tiling(8, -1);
+  EXPECT_EQ(upscaler.plan(40, 24).size(), 5u * 3u);
+  EXPECT_LT(max_abs_difference(upscaler.upscale_rgb(rgb), whole), 1e-4);
+  EXPECT_THROW(upscaler.set_tiling(7, -1), Error);
+  upscaler.set_tiling(0, 2);
+  EXPECT_EQ(upscaler.tile_overlap(), 2);
+}
 }  // namespace srgan

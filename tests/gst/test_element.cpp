@@ -5,7 +5,10 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -393,19 +396,79 @@ TEST_F(Element, FiftyStateCycles) {
   gst_harness_teardown(h);
 }
 
-TEST_F(Element, PropertiesAreRefusedWhilePlaying) {
-  GstHarness* h = harness({{"tile-size", "16"}});
-  const std::string in_caps = caps_for("RGB", 8, 6);
+// The last frame's tile count, from the element's debug log ("frame WxH in N tile(s)").
+std::atomic<int> last_tile_count{0};
+void record_tiles(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
+                  GObject*, GstDebugMessage* message, gpointer) {
+  if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") != 0) return;
+  const char* text = std::strstr(gst_debug_message_get(message), " in ");
+  int tiles = 0;
+  if (text && std::sscanf(text, " in %d tile(s)", &tiles) == 1) last_tile_count = tiles;
+}
+
+// What needs a new model keeps its value while the element runs, and says so on the bus; the
+// tiling applies from the next frame; gst-inspect shows which is which.
+TEST_F(Element, PropertiesChangeAsTheirFlagsSay) {
+  GstElement* probe = gst_element_factory_make("srganupscale", nullptr);
+  GObjectClass* klass = G_OBJECT_GET_CLASS(probe);
+  for (const char* name : {"model-location", "device", "precision", "frames-in-flight"}) {
+    EXPECT_TRUE(g_object_class_find_property(klass, name)->flags & GST_PARAM_MUTABLE_READY) << name;
+  }
+  for (const char* name : {"tile-size", "tile-overlap"}) {
+    EXPECT_TRUE(g_object_class_find_property(klass, name)->flags & GST_PARAM_MUTABLE_PLAYING)
+        << name;
+  }
+  gst_object_unref(probe);
+  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_DEBUG);
+  gst_debug_add_log_function(record_tiles, nullptr, nullptr);
+  GstHarness* h = harness();
+  GstBus* bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  const std::string in_caps = caps_for("RGB", 32, 24);
   gst_harness_set_src_caps_str(h, in_caps.c_str());
-  gst_buffer_unref(gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 1)));
-  g_object_set(h->element, "tile-size", 64u, "model-location", "/elsewhere.pt", nullptr);
-  guint tile = 0;
+  GstBuffer* first = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 1));
+  EXPECT_EQ(last_tile_count.load(), 1);
+
+  g_object_set(h->element, "model-location", "/elsewhere.pt", "device", "cpu", nullptr);
   gchar* location = nullptr;
-  g_object_get(h->element, "tile-size", &tile, "model-location", &location, nullptr);
-  EXPECT_EQ(tile, 16u);
+  g_object_get(h->element, "model-location", &location, nullptr);
   EXPECT_EQ(std::string(location), model_);
   g_free(location);
+  GstMessage* warning = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+  ASSERT_NE(warning, nullptr) << "a refused change is not said on the bus";
+  GError* error = nullptr;
+  gst_message_parse_warning(warning, &error, nullptr);
+  EXPECT_NE(std::string(error->message)
+                .find("'model-location' cannot change while the element "
+                      "runs"),
+            std::string::npos)
+      << error->message;
+  g_error_free(error);
+  gst_message_unref(warning);
+  EXPECT_EQ(gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING), nullptr)
+      << "device=cpu did not change anything, yet was warned about";
+
+  g_object_set(h->element, "tile-size", 3u, nullptr);  // 1 to 7 mean 8
+  guint tile = 0;
+  g_object_get(h->element, "tile-size", &tile, nullptr);
+  EXPECT_EQ(tile, 8u);
+  GstBuffer* tiled = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 1));
+  EXPECT_EQ(last_tile_count.load(), 4 * 3);  // 32x24 in 8-pixel tiles
+  GstMapInfo a, b;
+  gst_buffer_map(first, &a, GST_MAP_READ);
+  gst_buffer_map(tiled, &b, GST_MAP_READ);
+  ASSERT_EQ(a.size, b.size);
+  int worst = 0;
+  for (gsize i = 0; i < a.size; ++i) worst = std::max(worst, std::abs(a.data[i] - b.data[i]));
+  EXPECT_LE(worst, 1) << "tiles are seamless: the same frame, within float rounding";
+  gst_buffer_unmap(first, &a);
+  gst_buffer_unmap(tiled, &b);
+  gst_buffer_unref(first);
+  gst_buffer_unref(tiled);
   gst_harness_teardown(h);
+  gst_object_unref(bus);
+  gst_debug_remove_log_function(record_tiles);
+  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_NONE);
 }
 
 TEST_F(Element, PropertyStressWhileStreaming) {

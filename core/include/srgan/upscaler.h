@@ -58,6 +58,10 @@ class Upscaler {
   at::ScalarType dtype() const;
   /// The overlap in effect, in input pixels.
   int64_t tile_overlap() const;
+  /// Changes the tile edge (0: from the budget, else at least 8) and overlap (-1: the model's)
+  /// from the next frame on; safe while other threads upscale. Throws srgan::Error on a size
+  /// of 1 to 7.
+  void set_tiling(int64_t tile_size, int64_t tile_overlap);
   /// The tile edge used for a width x height input (the option, or derived from the budget).
   int64_t tile_size_for(int64_t width, int64_t height) const;
   /// The tiles a width x height input is cut into.
