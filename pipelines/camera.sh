@@ -13,13 +13,19 @@ camera=/dev/video0 size=320x240 output=window frames=-1
 while [ $# -gt 0 ]; do
   srgan_element_arg "$@" && { shift 2; continue; }
   case "$1" in
-    --camera) camera=$2; shift 2 ;;
-    --size) size=$2; shift 2 ;;
-    --output) output=$2; shift 2 ;;
-    --frames) frames=$2; shift 2 ;;
-    *) usage ;;
+    --camera | --size | --output | --frames) srgan_value "$@" ;;
   esac
+  case "$1" in
+    --camera) camera=$2 ;;
+    --size) [[ $2 =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || srgan_usage_error "--size takes WIDTHxHEIGHT, not '$2'"
+      size=$2 ;;
+    --output) output=$2 ;;
+    --frames) srgan_count "$1" "$2"; frames=$2 ;;
+    *) srgan_usage_error "unknown argument '$1'" ;;
+  esac
+  shift 2
 done
+[ "$output" != window ] || srgan_require_display "write a file instead with --output FILE.mp4"
 srgan_find_plugin
 # SRGAN_CAMERA_SOURCE replaces the camera (tests use a file or a test pattern).
 source=${SRGAN_CAMERA_SOURCE:-"v4l2src device=$camera"}
@@ -27,11 +33,15 @@ source=${SRGAN_CAMERA_SOURCE:-"v4l2src device=$camera"}
 if [ "$output" = window ]; then
   sink="videoconvert ! autovideosink sync=false"
 else
-  sink="videoconvert ! x264enc tune=zerolatency ! h264parse ! mp4mux ! filesink location=$output"
+  srgan_container_for "$output" 1
+  srgan_begin_output "$output"
+  sink="videoconvert ! $srgan_video_encoder ! $srgan_muxer ! filesink location=$srgan_partial"
 fi
 echo "camera $camera (${size}) -> $output"
 # shellcheck disable=SC2086
-gst-launch-1.0 -e $source ! identity eos-after=$frames ! videoconvert ! videoscale \
+gst-launch-1.0 -e $source ! videoconvert ! videoscale \
   ! video/x-raw,width=${size%x*},height=${size#*x} \
   ! queue leaky=downstream max-size-buffers=1 max-size-time=0 max-size-bytes=0 \
-  ! srganupscale qos=true ${srgan_element_args[*]} ! $sink
+  ! srganupscale qos=true ${srgan_element_args[*]} ! identity eos-after=$frames ! $sink ||
+  srgan_fail "the pipeline failed (GStreamer's error is above)"
+[ "$output" = window ] || srgan_finish_output "$output"

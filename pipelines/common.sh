@@ -15,34 +15,117 @@ srgan_find_plugin() {
   return 1
 }
 
+srgan_script=$(basename "$0")
+
+# A wrong or missing argument: what is wrong on one line, then the script's usage (exit 2).
+srgan_usage_error() {
+  echo "$srgan_script: $1" >&2
+  usage
+}
+
+# A failure: one line naming what failed (exit 1).
+srgan_fail() {
+  echo "$srgan_script: $1" >&2
+  exit 1
+}
+
+# srgan_value "$@" (at an option): checks that the option has a value (not missing, not another
+# option).
+srgan_value() {
+  if [ $# -lt 2 ] || [[ $2 == --* ]]; then srgan_usage_error "$1 needs a value"; fi
+}
+
+# srgan_count OPTION VALUE: checks a whole number of at least 1.
+srgan_count() {
+  [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] || srgan_usage_error "$1 takes a whole number >= 1, not '$2'"
+}
+
 # The element options every script takes. srgan_element_arg consumes "--model M", "--device D"
 # or "--precision P" into srgan_element_args (and --model into srgan_model); it fails for
 # anything else, so the caller can handle its own options.
 srgan_element_args=()
 srgan_model=""
 srgan_element_arg() {
-  [ $# -ge 2 ] || return 1
+  case "$1" in
+    --model | --device | --precision) srgan_value "$@" ;;
+    *) return 1 ;;
+  esac
   case "$1" in
     --model) srgan_element_args+=("model-location=$2"); srgan_model=$2 ;;
     --device) srgan_element_args+=("device=$2") ;;
     --precision) srgan_element_args+=("precision=$2") ;;
-    *) return 1 ;;
   esac
 }
 
 # For the scripts of the form `script IN OUT [element options]`: sets srgan_input and
-# srgan_output, checks that IN exists and makes the plugin findable. Calls the script's usage()
-# on anything else.
+# srgan_output, checks that IN has a video stream and makes the plugin findable. A wrong
+# argument is named.
 srgan_parse_file_job() {
-  [ $# -ge 2 ] || usage
+  [ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
   srgan_input=$1 srgan_output=$2
   shift 2
   while [ $# -gt 0 ]; do
-    srgan_element_arg "$@" || usage
+    srgan_element_arg "$@" || srgan_usage_error "unknown argument '$1'"
     shift 2
   done
-  [ -f "$srgan_input" ] || { echo "no such file: $srgan_input" >&2; exit 1; }
+  [ -f "$srgan_input" ] || srgan_fail "no such file: $srgan_input"
+  srgan_probe_video "$srgan_input"
   srgan_find_plugin
+}
+
+# Fails within seconds, naming the file, where GStreamer finds no video stream in it (audio
+# only, text, a broken file); otherwise sets srgan_video_width and srgan_video_height.
+srgan_probe_video() {
+  local info problem streams
+  info=$(timeout 30 gst-discoverer-1.0 -t 20 "$(srgan_uri "$1")" 2>&1) || true
+  problem=$(sed -n '/An error was encountered/{n;s/^ *//;p;q}' <<<"$info")
+  [ -z "$problem" ] || srgan_fail "$1: GStreamer cannot read it ($problem)"
+  if ! grep -qE '^ +video #' <<<"$info"; then
+    streams=$(sed -n 's/^ *\(audio\|subtitles\|container\) #[0-9]*: \(.*\)$/\1 \2/p' <<<"$info" | paste -sd, -)
+    srgan_fail "$1: no video stream (found: ${streams:-nothing GStreamer can decode})"
+  fi
+  srgan_video_width=$(sed -n 's/^ *Width: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
+  srgan_video_height=$(sed -n 's/^ *Height: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
+}
+
+# The container and encoders for OUT's extension (srgan_muxer, srgan_video_encoder,
+# srgan_audio_encoder); an unknown extension is refused. LIVE=1 tunes H.264 for low latency.
+srgan_container_for() {
+  local output=$1 live=${2:-0} h264="x264enc" aac
+  [ "$live" = 1 ] && h264="x264enc tune=zerolatency"
+  case "${output##*.}" in
+    mp4) srgan_muxer=mp4mux ;;
+    mov) srgan_muxer=qtmux ;;
+    mkv) srgan_muxer=matroskamux ;;
+    webm) srgan_muxer=webmmux ;;
+    *) srgan_usage_error "$output: unknown container '.${output##*.}' (use .mp4, .mkv, .mov or .webm)" ;;
+  esac
+  if [ "$srgan_muxer" = webmmux ]; then
+    srgan_has_element vp8enc || srgan_fail "no VP8 encoder for WebM (install gstreamer1.0-plugins-good)"
+    srgan_video_encoder="vp8enc deadline=1"
+    srgan_audio_encoder=$(srgan_has_element opusenc && echo opusenc || echo vorbisenc)
+  else
+    srgan_video_encoder="$h264 ! h264parse"
+    srgan_audio_encoder=""  # empty where no AAC encoder is installed
+    if aac=$(srgan_aac_encoder 2>/dev/null); then srgan_audio_encoder="$aac ! aacparse"; fi
+  fi
+}
+
+# Output goes to a temporary file beside OUT, renamed to OUT once the run succeeded: a failed or
+# interrupted run leaves neither an empty nor a partial file. Sets srgan_partial.
+srgan_begin_output() {
+  srgan_partial="$(dirname "$1")/.$(basename "$1").partial-$$"
+  trap 'rm -f "$srgan_partial"' EXIT
+}
+srgan_finish_output() {
+  [ -s "$srgan_partial" ] || srgan_fail "nothing was written for $1"
+  mv "$srgan_partial" "$1"
+}
+
+# A window needs a display: without one, say what to do instead.
+srgan_require_display() {
+  [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] ||
+    srgan_fail "no display for a window (DISPLAY and WAYLAND_DISPLAY are unset): $1"
 }
 
 srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }

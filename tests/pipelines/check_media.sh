@@ -17,3 +17,9 @@ check_media() {
   fi
   echo "$file: ${width}x${height}, ${duration} s, audio: $audio"
 }
+
+# count_frames FILE: the number of video frames FILE holds (decoded).
+count_frames() {
+  gst-launch-1.0 -q -v filesrc location="$1" ! decodebin ! video/x-raw ! fakesink silent=false 2>/dev/null |
+    grep -c "last-message = chain"
+}

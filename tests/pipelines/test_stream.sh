@@ -21,3 +21,6 @@ sender=$!
 wait "$receiver" || { cat "$dir/receiver.log"; exit 1; }
 # A live stream starts at its first key frame and may drop late frames: about a second.
 check_media "$dir/stream.mp4" 256 144 1.0 no 0.4
+# --frames counts written frames, not received ones (the leaky queue may drop some before).
+frames=$(count_frames "$dir/stream.mp4")
+[ "$frames" = 30 ] || { echo "--frames 30 wrote $frames frames"; exit 1; }
