@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -28,9 +29,14 @@ void evaluate(const EvaluateArguments& args) {
     throw Error("--scale " + std::to_string(args.scale) +
                 " does not match the model, which upscales x" + std::to_string(upscaler.scale()));
   }
-  const auto rows = evaluate_folder(upscaler, args.data, [](const std::string& m) {
-    std::cerr << "srgan-train: warning: " << m << "\n";
-  });
+  // One line per image: a folder of large photos takes minutes on a CPU.
+  const auto rows = evaluate_folder(
+      upscaler, args.data,
+      [](const std::string& m) { std::cerr << "srgan-train: warning: " << m << "\n"; },
+      [](size_t index, size_t count, const std::string& file) {
+        std::cerr << "srgan-train: evaluating " << index << "/" << count << ": "
+                  << std::filesystem::path(file).filename().string() << std::endl;
+      });
   const auto mean = mean_of(rows);
   std::printf("Y (BT.601) PSNR/SSIM, %lld-pixel border cropped, x%lld: %s vs bicubic on %s\n\n",
               static_cast<long long>(upscaler.scale()), static_cast<long long>(upscaler.scale()),

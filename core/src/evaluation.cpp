@@ -14,12 +14,16 @@
 
 namespace srgan {
 
-std::vector<EvaluationRow> evaluate_folder(Upscaler& upscaler, const std::string& dir,
-                                           const std::function<void(const std::string&)>& warn) {
+std::vector<EvaluationRow> evaluate_folder(
+    Upscaler& upscaler, const std::string& dir, const std::function<void(const std::string&)>& warn,
+    const std::function<void(size_t, size_t, const std::string&)>& progress) {
   c10::InferenceMode guard;
   const int64_t s = upscaler.scale();
   std::vector<EvaluationRow> rows;
-  for (const auto& file : list_images(dir)) {
+  const auto files = list_images(dir);
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    if (progress) progress(i + 1, files.size(), file);
     at::Tensor image;
     try {
       image = read_image(file);

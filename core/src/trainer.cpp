@@ -17,6 +17,7 @@
 #include <torch/utils.h>
 
 #include "mixed_precision.h"
+#include "sample_grid.h"
 #include "srgan/atomic_file.h"
 #include "srgan/checkpoint.h"
 #include "srgan/error.h"
@@ -101,7 +102,7 @@ ValidationResult validate(GeneratorImpl& g, const ValidationSet& set, int64_t sc
   return r;
 }
 
-// LR (nearest, for its pixels) | bicubic | SR | HR, side by side.
+// LR (nearest, for its pixels) | bicubic | SR | HR, side by side, each named above it.
 void write_sample(GeneratorImpl& g, const at::Tensor& lr, const at::Tensor& hr, int64_t scale,
                   const c10::Device& device, const std::string& path) {
   const bool training = g.is_training();
@@ -109,7 +110,10 @@ void write_sample(GeneratorImpl& g, const at::Tensor& lr, const at::Tensor& hr, 
   const auto sr = super_resolve(g, lr, device);
   g.train(training);
   const auto nearest = at::upsample_nearest2d(lr, {hr.size(2), hr.size(3)});
-  write_png(path, at::cat({nearest, upscale_bicubic(lr, scale), sr, hr}, 3));
+  write_png(path, detail::labelled_grid({{"LR (nearest)", nearest},
+                                         {"bicubic", upscale_bicubic(lr, scale)},
+                                         {"SRGAN", sr},
+                                         {"HR", hr}}));
 }
 
 std::string utc_now() {

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/input-archive.h>
 
+#include "sample_grid.h"
 #include "srgan/discriminator.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
@@ -17,6 +18,7 @@
 #include "srgan/resampling.h"
 #include "srgan/trainer.h"
 #include "test_support.h"
+#include "training_log.h"
 
 namespace srgan {
 namespace {
@@ -109,7 +111,7 @@ TEST_F(Trainer, PretrainingLowersMseAndWritesEverything) {
     }
   }
   const auto sample = read_image((out / "samples" / "step-15.png").string());
-  EXPECT_EQ(sample.size(2), 32);
+  EXPECT_EQ(sample.size(2), 12 + 32);  // the label bar, then the panels
   EXPECT_EQ(sample.size(3), 4 * 32);
 
   const Model model = load_model((out / "model.pt").string());
@@ -307,4 +309,37 @@ TEST_F(Trainer, EmptyFolderAndOversizedCropsAreErrors) {
 }
 
 }  // namespace
+
+// Sample grids name their panels in the image: a black bar with white text above each panel.
+TEST(SampleGrid, EachPanelIsLabelledAboveItAndKeptBelow) {
+  std::vector<std::pair<std::string, at::Tensor>> panels;
+  for (const char* name : {"LR", "bicubic", "SRGAN", "HR"}) {
+    panels.emplace_back(name, at::full({1, 3, 32, 48}, 0.25));
+  }
+  const auto grid = detail::labelled_grid(panels);
+  ASSERT_EQ(grid.size(2), 12 + 32);
+  ASSERT_EQ(grid.size(3), 4 * 48);
+  const auto bar = grid.slice(2, 0, 12);
+  for (int i = 0; i < 4; ++i) {
+    const auto label = bar.slice(3, i * 48, (i + 1) * 48);
+    EXPECT_GT(label.eq(1.0).sum().item<int64_t>(), 10) << "no text above panel " << i;
+    EXPECT_EQ(label.ne(0.0).logical_and(label.ne(1.0)).sum().item<int64_t>(), 0);
+  }
+  EXPECT_TRUE(grid.slice(2, 12).eq(0.25).all().item<bool>()) << "the panels changed";
+  // Different names, different pixels.
+  EXPECT_FALSE(bar.slice(3, 0, 48).equal(bar.slice(3, 48, 96)));
+}
+
+// The loss plot marks where the GAN phase starts; without GAN rows there is no mark.
+TEST(PlotScript, MarksTheStartOfTheGanPhase) {
+  test::TempDir dir;
+  const std::string csv = dir.file("metrics.csv");
+  std::ofstream(csv) << "step,phase,lr\n1,pretrain,1\n2,pretrain,1\n3,validation,\n"
+                        "4,gan,1\n5,gan,1\n";
+  const std::string script = detail::plot_script(csv, dir.path());
+  EXPECT_NE(script.find("set arrow from 4, graph 0 to 4, graph 1"), std::string::npos) << script;
+  EXPECT_NE(script.find("GAN phase from step 4"), std::string::npos) << script;
+  std::ofstream(csv) << "step,phase,lr\n1,pretrain,1\n";
+  EXPECT_EQ(detail::plot_script(csv, dir.path()).find("set arrow"), std::string::npos);
+}
 }  // namespace srgan

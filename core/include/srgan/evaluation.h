@@ -18,8 +18,10 @@ struct EvaluationRow {
 /// For every image of `dir`: HR is the image cropped to a multiple of the scale, LR its
 /// antialiased bicubic downscale; the model's upscale and a bicubic upscale of LR are measured
 /// against HR. Unreadable files are skipped through `warn`; a folder with none is an Error.
-std::vector<EvaluationRow> evaluate_folder(Upscaler& upscaler, const std::string& dir,
-                                           const std::function<void(const std::string&)>& warn);
+/// `progress`, when set, hears of each image before it is measured (1-based index, count, file).
+std::vector<EvaluationRow> evaluate_folder(
+    Upscaler& upscaler, const std::string& dir, const std::function<void(const std::string&)>& warn,
+    const std::function<void(size_t, size_t, const std::string&)>& progress = {});
 
 /// The mean of each column, as a row named "mean".
 EvaluationRow mean_of(const std::vector<EvaluationRow>& rows);
