@@ -18,9 +18,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp
 # The GoogleTest suites (core, element, soak); the script tests run uninstrumented GStreamer
 # tools, which cannot load an instrumented plugin.
-ctest --test-dir "$build" -j "$jobs" --output-on-failure -E '^(gst|pipelines|cli|install|reliability)\.|^Soak\.'
-# The soak tests load system plugins, whose process-lifetime allocations are suppressed by
+ctest --test-dir "$build" -j "$jobs" --output-on-failure -E '^(gst|pipelines|cli|install|reliability|readme)\.|^(Soak|Streaming)\.'
+# The soak and streaming tests load system plugins, whose process-lifetime allocations are suppressed by
 # stack: full stacks through uninstrumented libraries (slow, so only here) let the
 # suppressions match.
 ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0 \
-  ctest --test-dir "$build" -j "$jobs" --output-on-failure -R '^Soak\.'
+  ctest --test-dir "$build" -j "$jobs" --output-on-failure -R '^(Soak|Streaming)\.'
