@@ -38,10 +38,13 @@ else
   sink="videoconvert ! $srgan_video_encoder ! $srgan_muxer ! filesink location=$srgan_partial"
 fi
 echo "camera $camera (${size}) -> $output"
+# Counted after the upscaler: frames the leaky queue dropped do not count. GStreamer 1.22's
+# identity passes eos-after - 1 buffers.
+eos_after=$([ "$frames" -ge 0 ] && echo $((frames + 1)) || echo -1)
 # shellcheck disable=SC2086
 gst-launch-1.0 -e $source ! videoconvert ! videoscale \
   ! video/x-raw,width=${size%x*},height=${size#*x} \
   ! queue leaky=downstream max-size-buffers=1 max-size-time=0 max-size-bytes=0 \
-  ! srganupscale qos=true ${srgan_element_args[*]} ! identity eos-after=$frames ! $sink ||
+  ! srganupscale qos=true ${srgan_element_args[*]} ! identity eos-after=$eos_after ! $sink ||
   srgan_fail "the pipeline failed (GStreamer's error is above)"
 [ "$output" = window ] || srgan_finish_output "$output"

@@ -53,10 +53,12 @@ case "$output" in
 esac
 echo "upscaling the stream $input -> $output (Ctrl-C to stop$([ "$frames" -ge 0 ] && echo ", or after $frames frames"))"
 # The frame count is taken after the upscaler: frames the leaky queue dropped do not count.
+# GStreamer 1.22's identity passes eos-after - 1 buffers (tests/pipelines/test_stream.sh checks N).
+eos_after=$([ "$frames" -ge 0 ] && echo $((frames + 1)) || echo -1)
 # shellcheck disable=SC2086
 eval gst-launch-1.0 -e $source ! videoconvert \
   ! queue leaky=downstream max-size-buffers=2 max-size-time=0 max-size-bytes=0 \
-  ! srganupscale qos=true "${srgan_element_args[@]}" ! identity eos-after=$frames ! $sink ||
+  ! srganupscale qos=true "${srgan_element_args[@]}" ! identity eos-after=$eos_after ! $sink ||
   srgan_fail "the pipeline failed (GStreamer's error is above)"
 [ "$file_output" = 0 ] || srgan_finish_output "$output"
 echo "stream ended"

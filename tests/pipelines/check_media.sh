@@ -20,6 +20,8 @@ check_media() {
 
 # count_frames FILE: the number of video frames FILE holds (decoded).
 count_frames() {
-  gst-launch-1.0 -q -v filesrc location="$1" ! decodebin ! video/x-raw ! fakesink silent=false 2>/dev/null |
-    grep -c "last-message = chain"
+  local log
+  log=$(gst-launch-1.0 -v filesrc location="$1" ! decodebin ! video/x-raw ! fakesink silent=false 2>&1) ||
+    { echo "cannot decode $1" >&2; return 1; }
+  grep -c "last-message = chain" <<<"$log" || true
 }

@@ -20,3 +20,8 @@ check_media "$dir/side.mp4" 512 144 1.0 no
 SRGAN_CAMERA_SOURCE="filesrc location=$clip ! decodebin ! identity sync=true" \
   "$repo/pipelines/camera.sh" --size 32x24 --output "$dir/camera.mp4" --model "$model" --device cpu
 check_media "$dir/camera.mp4" 128 96 1.0 no
+# --frames counts the frames written, after the leaky queue.
+SRGAN_CAMERA_SOURCE="videotestsrc is-live=true ! video/x-raw,framerate=30/1" \
+  "$repo/pipelines/camera.sh" --size 32x24 --frames 12 --output "$dir/twelve.mp4" --model "$model" --device cpu
+frames=$(count_frames "$dir/twelve.mp4")
+[ "$frames" = 12 ] || { echo "camera.sh --frames 12 wrote $frames frames"; exit 1; }
