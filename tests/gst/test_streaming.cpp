@@ -69,6 +69,19 @@ class Streaming : public ::testing::Test {
     return out;
   }
 
+  // A pipeline from a launch line; nullptr (and a failed expectation) when it does not parse.
+  static GstElement* launch(const std::string& description) {
+    GError* error = nullptr;
+    GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
+    EXPECT_EQ(error, nullptr) << description << ": " << (error ? error->message : "");
+    if (error) {
+      g_error_free(error);
+      if (pipeline) gst_object_unref(pipeline);
+      return nullptr;
+    }
+    return pipeline;
+  }
+
   static inline srgan::test::TempDir* dir_ = nullptr;
   static inline std::string model_;
 };
@@ -112,14 +125,11 @@ TEST_F(Streaming, AFlushDropsTheFramesInFlight) {
 
 TEST_F(Streaming, GoingToNullMidWorkNeitherHangsNorLeaks) {
   for (int cycle = 0; cycle < 20; ++cycle) {
-    GError* error = nullptr;
-    GstElement* pipeline = gst_parse_launch(
-        ("videotestsrc ! video/x-raw,format=I420,width=64,height=48 ! srganupscale device=cpu "
-         "frames-in-flight=3 model-location=" +
-         model_ + " ! fakesink sync=false")
-            .c_str(),
-        &error);
-    ASSERT_EQ(error, nullptr);
+    GstElement* pipeline = launch(
+        "videotestsrc ! video/x-raw,format=I420,width=64,height=48 ! srganupscale "
+        "device=cpu frames-in-flight=3 model-location=" +
+        model_ + " ! fakesink sync=false");
+    ASSERT_NE(pipeline, nullptr);
     ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     g_usleep(20 * 1000 * (cycle % 4));
     EXPECT_EQ(gst_element_set_state(pipeline, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
@@ -129,14 +139,12 @@ TEST_F(Streaming, GoingToNullMidWorkNeitherHangsNorLeaks) {
 
 TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
   auto latency = [](int frames_in_flight) {
-    GError* error = nullptr;
-    GstElement* pipeline = gst_parse_launch(
-        ("videotestsrc is-live=true ! video/x-raw,format=I420,width=16,height=12,framerate=30/1 "
-         "! srganupscale device=cpu frames-in-flight=" +
-         std::to_string(frames_in_flight) + " model-location=" + model_ + " ! fakesink name=sink sync=true")
-            .c_str(),
-        &error);
-    EXPECT_EQ(error, nullptr);
+    GstElement* pipeline = launch(
+        "videotestsrc is-live=true ! video/x-raw,format=I420,width=16,height=12,framerate=30/1 ! "
+        "srganupscale device=cpu frames-in-flight=" +
+        std::to_string(frames_in_flight) + " model-location=" + model_ +
+        " ! fakesink name=sink sync=true");
+    if (!pipeline) return GstClockTime{0};
     gst_element_set_state(pipeline, GST_STATE_PLAYING);
     // A live source negotiates with its first frame, which is when the frame rate is known; the
     // sink answers for its upstream once it has a frame.
@@ -199,14 +207,11 @@ TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
   srgan::test::TempDir dir;
   const std::string slow = dir.file("slow-x4.pt");
   srgan::test::write_tiny_x4_model(slow, 48, 6);
-  GError* error = nullptr;
-  GstElement* pipeline = gst_parse_launch(
-      ("videotestsrc is-live=true num-buffers=90 ! video/x-raw,format=I420,width=160,height=120,"
-       "framerate=60/1 ! srganupscale name=up device=cpu model-location=" +
-       slow + " ! fakesink name=sink sync=true qos=true")
-          .c_str(),
-      &error);
-  ASSERT_EQ(error, nullptr);
+  GstElement* pipeline = launch(
+      "videotestsrc is-live=true num-buffers=90 ! video/x-raw,format=I420,width=160,"
+      "height=120,framerate=60/1 ! srganupscale name=up device=cpu model-location=" +
+      slow + " ! fakesink name=sink sync=true qos=true");
+  ASSERT_NE(pipeline, nullptr);
   GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
   GstBus* bus = gst_element_get_bus(pipeline);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
