@@ -588,6 +588,11 @@ static GstFlowReturn gst_srgan_upscale_generate_output(GstBaseTransform* trans,
   apply_tiling_changes(self);
   if (GstBuffer* inbuf = trans->queued_buf) {
     trans->queued_buf = nullptr;
+    /* What the base class's generate_output would do first: renegotiate if downstream asked. */
+    if (!gst_base_transform_reconfigure(trans)) {
+      gst_buffer_unref(inbuf);
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
     GstBuffer* out = nullptr;
     const GstFlowReturn prepared =
         GST_BASE_TRANSFORM_CLASS(parent_class)->prepare_output_buffer(trans, inbuf, &out);
