@@ -677,8 +677,9 @@ static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, Gst
 
 /* Upstream may write frames with padded strides (video meta), into a pool of ours: a CUDA pool
  * of the shared context for CUDA memory, a video pool for system memory. */
-static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans,
-                                                     GstQuery* decide_query, GstQuery* query) {
+static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, GstQuery*,
+                                                     GstQuery* query) {
+  (void)trans; /* used for CUDA memory only */
   GstCaps* caps = nullptr;
   gboolean need_pool = FALSE;
   gst_query_parse_allocation(query, &caps, &need_pool);
@@ -707,7 +708,6 @@ static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans,
   }
   gst_query_add_allocation_pool(query, pool, size, 0, 0);
   gst_object_unref(pool);
-  (void)decide_query;
   return TRUE;
 }
 
