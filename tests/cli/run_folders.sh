@@ -3,7 +3,7 @@
 # starts over, and --resume DIR alone continues with every stored option (from another folder
 # too); safe options override, the others are refused by name.
 set -euo pipefail
-train=$1 fixtures=$2
+train=$(realpath "$1") fixtures=$(realpath "$2")  # absolute: one case runs from /
 source "$(dirname "${BASH_SOURCE[0]}")/tiny_training.sh"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 steps() { "$train" info "$1" | sed -n 's/.*steps: \([0-9]*\).*/\1/p'; }
