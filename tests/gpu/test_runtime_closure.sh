@@ -53,6 +53,9 @@ for soname in libglib-2.0.so.0 libz.so.1 libffi.so.8; do
 done
 
 # And the carried program runs with the carried folders first.
-LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$closure "$root/usr/bin/gst-launch-1.0" --version |
-  grep -q "GStreamer 1\." || fail "the carried gst-launch-1.0 does not run"
+# (Its own registry, no plugins: nothing shared with the tests that run beside it.)
+version=$(GST_PLUGIN_SYSTEM_PATH_1_0= GST_PLUGIN_PATH_1_0= GST_REGISTRY_1_0=$work/registry.bin \
+  LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$closure "$root/usr/bin/gst-launch-1.0" --version 2>&1) ||
+  fail "the carried gst-launch-1.0 does not run: $version"
+grep -q "GStreamer 1\." <<<"$version" || fail "the carried gst-launch-1.0 printed: $version"
 echo "runtime closure: $(ls "$closure" | wc -l) libraries, self-contained; machine-first choice correct"
