@@ -38,7 +38,8 @@ for script in upscale-file.sh compare.sh; do
     "$repo/pipelines/$script" audio-only.ogg $out --model "$model" --device cpu
   expect_failure 1 "notes.txt: GStreamer cannot read it" \
     "$repo/pipelines/$script" notes.txt $out --model "$model" --device cpu
-  expect_failure 1 "truncated.webm: GStreamer cannot read it" \
+  # Cut inside its first cluster: depending on how far GStreamer gets, unreadable or streamless.
+  expect_failure 1 "truncated.webm: (GStreamer cannot read it|no video stream)" \
     "$repo/pipelines/$script" truncated.webm $out --model "$model" --device cpu
   expect_failure 1 "no such file: absent.webm" "$repo/pipelines/$script" absent.webm $out
   expect_failure 2 "unknown argument '--size'" "$repo/pipelines/$script" "$clip" $out --size 2
