@@ -30,8 +30,6 @@ class FramesInFlight {
   FramesInFlight(const FramesInFlight&) = delete;
   FramesInFlight& operator=(const FramesInFlight&) = delete;
 
-  int capacity() const { return capacity_; }
-
   /// Queues `job`, which fills `output` (taken). Blocks while `capacity` frames are unfinished.
   void submit(GstBuffer* output, Job job);
 

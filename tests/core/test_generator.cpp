@@ -52,14 +52,18 @@ TEST(Generator, PaperModelHasTheKnownParameterCount) {
   EXPECT_EQ(generator_parameter_count(GeneratorOptions()), 15680 + 222528 + 37056 + 295424 + 15555);
 }
 
-TEST(Generator, OutputStaysInsideOpenUnitInterval) {
+// tanh keeps the output in [-1, 1]; in float32 it reaches exactly 1 for inputs above about 9,
+// which a random network may give depending on the reduction order of its convolutions (seen
+// once in a full parallel ctest run), so the bound is closed, and the output must not be flat.
+TEST(Generator, OutputStaysInsideUnitInterval) {
   torch::manual_seed(1);
   Generator generator(small(4));
   generator->to(test_device());
   torch::NoGradGuard no_grad;
   const auto out = generator->forward(at::rand({1, 3, 12, 12}, test_device()) * 2 - 1);
-  EXPECT_LT(out.max().item<float>(), 1.0f);
-  EXPECT_GT(out.min().item<float>(), -1.0f);
+  EXPECT_LE(out.max().item<float>(), 1.0f);
+  EXPECT_GE(out.min().item<float>(), -1.0f);
+  EXPECT_GT(out.std().item<float>(), 0.0f);
 }
 
 TEST(Generator, SameSeedGivesSameOutput) {
