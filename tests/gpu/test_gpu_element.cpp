@@ -192,14 +192,12 @@ TEST_F(CudaMemory, EveryMemoryCombinationNegotiatesAndMatches) {
 TEST_F(CudaMemory, InputFromAnotherContextGoesThroughTheHostWithOneWarning) {
   GstCudaContext* foreign = gst_cuda_context_new(0);
   ASSERT_NE(foreign, nullptr);
-  GError* error = nullptr;
-  GstElement* pipeline = gst_parse_launch(
-      ("videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=I420,width=64,height=48,"
-       "framerate=30/1 ! cudaupload name=upload ! " +
-       upscaler("device=cuda precision=fp16") + " ! video/x-raw,format=I420 ! appsink name=sink")
-          .c_str(),
-      &error);
-  ASSERT_EQ(error, nullptr);
+  // fakesink: an appsink nobody pulls from would hold EOS back (wait-on-eos).
+  GstElement* pipeline = srgan::test::launch(
+      "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=I420,width=64,height=48,"
+      "framerate=30/1 ! cudaupload name=upload ! " +
+      upscaler("device=cuda precision=fp16") + " ! video/x-raw,format=I420 ! fakesink");
+  ASSERT_NE(pipeline, nullptr);
   GstElement* upload = gst_bin_get_by_name(GST_BIN(pipeline), "upload");
   GstContext* context = gst_context_new_cuda_context(foreign);
   gst_element_set_context(upload, context);
@@ -210,8 +208,9 @@ TEST_F(CudaMemory, InputFromAnotherContextGoesThroughTheHostWithOneWarning) {
   int warnings = 0;
   for (;;) {
     GstMessage* message = gst_bus_timed_pop_filtered(
-        bus, GST_CLOCK_TIME_NONE,
+        bus, 60 * GST_SECOND,
         static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+    ASSERT_NE(message, nullptr) << "no EOS within 60 s";
     const GstMessageType type = GST_MESSAGE_TYPE(message);
     gst_message_unref(message);
     if (type == GST_MESSAGE_WARNING) {
@@ -235,14 +234,11 @@ TEST_F(CudaMemory, DeviceMemoryReturnsAfterCapsChangesSeeksEosAndStateCycles) {
   const c10::Device gpu(c10::kCUDA, 0);
   run(upscaler("device=cuda precision=fp16"));  // LibTorch's and GStreamer's one-time set-up
   const int64_t free_before = srgan::free_device_memory(gpu);
-  GError* error = nullptr;
-  GstElement* pipeline = gst_parse_launch(
-      ("videotestsrc pattern=ball ! capsfilter name=size caps=video/x-raw,format=NV12,width=64,"
-       "height=48,framerate=30/1 ! cudaupload ! " +
-       upscaler("device=cuda precision=fp16") + " ! cudadownload ! fakesink sync=false")
-          .c_str(),
-      &error);
-  ASSERT_EQ(error, nullptr);
+  GstElement* pipeline = srgan::test::launch(
+      "videotestsrc pattern=ball ! capsfilter name=size caps=video/x-raw,format=NV12,width=64,"
+      "height=48,framerate=30/1 ! cudaupload ! " +
+      upscaler("device=cuda precision=fp16") + " ! cudadownload ! fakesink sync=false");
+  ASSERT_NE(pipeline, nullptr);
   GstBus* bus = gst_element_get_bus(pipeline);
   auto settle = [&] {
     EXPECT_NE(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),

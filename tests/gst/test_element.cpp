@@ -319,20 +319,8 @@ TEST_F(Element, TorchScriptModelWorks) {
   gst_harness_teardown(h);
 }
 
-// Counts the element's "loaded model" log lines: a model load is visible in the debug log.
-std::atomic<int> model_loads{0};
-void count_loads(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
-                 GObject*, GstDebugMessage* message, gpointer) {
-  if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") == 0 &&
-      std::strstr(gst_debug_message_get(message), "loaded model")) {
-    ++model_loads;
-  }
-}
-
 TEST_F(Element, CapsChangeMidStreamRenegotiatesWithoutReloading) {
-  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
-  gst_debug_add_log_function(count_loads, nullptr, nullptr);
-  model_loads = 0;
+  const srgan::test::ElementLogCounter model_loads("loaded model");
   GstHarness* h = harness();
   for (auto [w, ht] : {std::pair<int, int>{32, 24}, {48, 36}, {32, 24}}) {
     const std::string in_caps = caps_for("I420", w, ht);
@@ -347,9 +335,8 @@ TEST_F(Element, CapsChangeMidStreamRenegotiatesWithoutReloading) {
     gst_caps_unref(caps);
     gst_buffer_unref(out);
   }
-  EXPECT_EQ(model_loads.load(), 1);
+  EXPECT_EQ(model_loads.count(), 1);
   gst_harness_teardown(h);
-  gst_debug_remove_log_function(count_loads);
 }
 
 // Without a GPU context (device=cpu here; also any machine without a GPU) the element offers no

@@ -7,8 +7,6 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
-#include <atomic>
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -69,19 +67,6 @@ class Streaming : public ::testing::Test {
     return out;
   }
 
-  // A pipeline from a launch line; nullptr (and a failed expectation) when it does not parse.
-  static GstElement* launch(const std::string& description) {
-    GError* error = nullptr;
-    GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
-    EXPECT_EQ(error, nullptr) << description << ": " << (error ? error->message : "");
-    if (error) {
-      g_error_free(error);
-      if (pipeline) gst_object_unref(pipeline);
-      return nullptr;
-    }
-    return pipeline;
-  }
-
   static inline srgan::test::TempDir* dir_ = nullptr;
   static inline std::string model_;
 };
@@ -100,32 +85,42 @@ TEST_F(Streaming, FramesInFlightKeepOrderTimestampsAndBytesAndEosDrainsThem) {
   for (GstBuffer* b : three) gst_buffer_unref(b);
 }
 
+// Frames still in flight at a flush never come out after it. Large frames (320x240 -> 1280x960)
+// keep them in flight when the flush arrives.
 TEST_F(Streaming, AFlushDropsTheFramesInFlight) {
   GstHarness* h = harness(3);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(gst_harness_push(h, frame(1, i)), GST_FLOW_OK);
+  gst_harness_set_src_caps_str(h, "video/x-raw,format=I420,width=320,height=240,framerate=30/1");
+  auto large_frame = [](int index) {
+    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, 320 * 240 * 3 / 2, nullptr);
+    gst_buffer_memset(buffer, 0, static_cast<guint8>(16 * index), 320 * 240 * 3 / 2);
+    GST_BUFFER_PTS(buffer) = index * GST_SECOND / 30;
+    return buffer;
+  };
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gst_harness_push(h, large_frame(i)), GST_FLOW_OK);
+  const guint before_flush = gst_harness_buffers_received(h);
   ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_start()));
   ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
   GstSegment segment;
   gst_segment_init(&segment, GST_FORMAT_TIME);
   ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_segment(&segment)));
-  for (int i = 10; i < 12; ++i) ASSERT_EQ(gst_harness_push(h, frame(2, i)), GST_FLOW_OK);
+  for (int i = 10; i < 12; ++i) ASSERT_EQ(gst_harness_push(h, large_frame(i)), GST_FLOW_OK);
   ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
   std::vector<GstClockTime> pts;
   while (GstBuffer* buffer = gst_harness_try_pull(h)) {
     pts.push_back(GST_BUFFER_PTS(buffer));
     gst_buffer_unref(buffer);
   }
-  // Frames that finished before the flush may have left; none is held back past it.
-  ASSERT_GE(pts.size(), 2u);
-  ASSERT_LE(pts.size(), 5u);
-  EXPECT_EQ(pts[pts.size() - 2], 10 * GST_SECOND / 30);
-  EXPECT_EQ(pts.back(), 11 * GST_SECOND / 30);
+  ASSERT_LT(before_flush, 3u) << "every frame finished before the flush: nothing was tested";
+  // What left before the flush, then only the two frames pushed after it.
+  ASSERT_EQ(pts.size(), before_flush + 2);
+  EXPECT_EQ(pts[before_flush], 10 * GST_SECOND / 30);
+  EXPECT_EQ(pts[before_flush + 1], 11 * GST_SECOND / 30);
   gst_harness_teardown(h);
 }
 
 TEST_F(Streaming, GoingToNullMidWorkNeitherHangsNorLeaks) {
   for (int cycle = 0; cycle < 20; ++cycle) {
-    GstElement* pipeline = launch(
+    GstElement* pipeline = srgan::test::launch(
         "videotestsrc ! video/x-raw,format=I420,width=64,height=48 ! srganupscale "
         "device=cpu frames-in-flight=3 model-location=" +
         model_ + " ! fakesink sync=false");
@@ -139,7 +134,7 @@ TEST_F(Streaming, GoingToNullMidWorkNeitherHangsNorLeaks) {
 
 TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
   auto latency = [](int frames_in_flight) {
-    GstElement* pipeline = launch(
+    GstElement* pipeline = srgan::test::launch(
         "videotestsrc is-live=true ! video/x-raw,format=I420,width=16,height=12,framerate=30/1 ! "
         "srganupscale device=cpu frames-in-flight=" +
         std::to_string(frames_in_flight) + " model-location=" + model_ +
@@ -169,36 +164,23 @@ TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
   EXPECT_EQ(latency(4) - latency(1), 3 * GST_SECOND / 30);
 }
 
-// Counts the element's "warmed up at" log lines.
-std::atomic<int> warm_ups{0};
-void count_warm_ups(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
-                    GObject*, GstDebugMessage* message, gpointer) {
-  if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") == 0 &&
-      std::strstr(gst_debug_message_get(message), "warmed up at")) {
-    ++warm_ups;
-  }
-}
-
 TEST_F(Streaming, TheWarmUpRunsWhenCapsAreSetOncePerSize) {
-  gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
-  gst_debug_add_log_function(count_warm_ups, nullptr, nullptr);
-  warm_ups = 0;
+  const srgan::test::ElementLogCounter warm_ups("warmed up at");
   GstHarness* h = harness(1);  // sets 16x12 caps; no frame pushed yet
   // Caps are set on the element with the first buffer's negotiation: push one.
   GstBuffer* out = gst_harness_push_and_pull(h, frame(3, 0));
   ASSERT_NE(out, nullptr);
   gst_buffer_unref(out);
-  EXPECT_EQ(warm_ups.load(), 1);
+  EXPECT_EQ(warm_ups.count(), 1);
   out = gst_harness_push_and_pull(h, frame(3, 1));
   gst_buffer_unref(out);
-  EXPECT_EQ(warm_ups.load(), 1) << "a frame of the same size warmed up again";
+  EXPECT_EQ(warm_ups.count(), 1) << "a frame of the same size warmed up again";
   gst_harness_set_src_caps_str(h, "video/x-raw,format=I420,width=20,height=14,framerate=30/1");
   out = gst_harness_push_and_pull(h, gst_buffer_new_allocate(nullptr, 448, nullptr));
   ASSERT_NE(out, nullptr);
   gst_buffer_unref(out);
-  EXPECT_EQ(warm_ups.load(), 2);
+  EXPECT_EQ(warm_ups.count(), 2);
   gst_harness_teardown(h);
-  gst_debug_remove_log_function(count_warm_ups);
 }
 
 // A live 60 fps source into an element that needs longer than 1/60 s per frame: late frames are
@@ -207,7 +189,7 @@ TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
   srgan::test::TempDir dir;
   const std::string slow = dir.file("slow-x4.pt");
   srgan::test::write_tiny_x4_model(slow, 48, 6);
-  GstElement* pipeline = launch(
+  GstElement* pipeline = srgan::test::launch(
       "videotestsrc is-live=true num-buffers=90 ! video/x-raw,format=I420,width=160,"
       "height=120,framerate=60/1 ! srganupscale name=up device=cpu model-location=" +
       slow + " ! fakesink name=sink sync=true qos=true");

@@ -5,7 +5,10 @@
 
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
+#include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,5 +53,44 @@ inline GstHarness* upscale_harness(
   gst_object_unref(element);
   return h;
 }
+
+/// A pipeline from a launch line; nullptr (and a failed expectation) when it does not parse.
+inline GstElement* launch(const std::string& description) {
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
+  EXPECT_EQ(error, nullptr) << description << ": " << (error ? error->message : "");
+  if (error) {
+    g_error_free(error);
+    if (pipeline) gst_object_unref(pipeline);
+    return nullptr;
+  }
+  return pipeline;
+}
+
+/// Counts, while it lives, the element's INFO debug lines that contain `text`: what the element
+/// did ("loaded model", "warmed up at") shows in its log.
+class ElementLogCounter {
+ public:
+  explicit ElementLogCounter(std::string text) : text_(std::move(text)) {
+    gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
+    gst_debug_add_log_function(&ElementLogCounter::log, this, nullptr);
+  }
+  ~ElementLogCounter() { gst_debug_remove_log_function_by_data(this); }
+  ElementLogCounter(const ElementLogCounter&) = delete;
+  ElementLogCounter& operator=(const ElementLogCounter&) = delete;
+  int count() const { return count_; }
+
+ private:
+  static void log(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint,
+                  GObject*, GstDebugMessage* message, gpointer data) {
+    auto* self = static_cast<ElementLogCounter*>(data);
+    if (std::strcmp(gst_debug_category_get_name(category), "srganupscale") == 0 &&
+        std::strstr(gst_debug_message_get(message), self->text_.c_str())) {
+      ++self->count_;
+    }
+  }
+  std::string text_;
+  std::atomic<int> count_{0};
+};
 
 }  // namespace srgan::test
