@@ -32,9 +32,11 @@
 #include <CLI/CLI.hpp>
 
 #include "fma_peak.h"
+#include "srgan_config.h"
 #ifdef SRGAN_BENCH_ELEMENT
 #include "element_bench.h"
 #endif
+#include "srgan/bundled_models.h"
 #include "srgan/checkpoint.h"
 #include "srgan/color_conversion.h"
 #include "srgan/error.h"
@@ -57,7 +59,7 @@ struct Settings {
   bool quick = false;
   std::string peak_rss_child;  // internal: measure one 4K frame in a fresh process
   bool element = false;
-  std::string model = SRGAN_BUNDLED_MODEL;
+  std::string model = "x4";
   std::string size = "480x270";
   int frames = 60;
 };
@@ -329,7 +331,7 @@ int run(const Settings& s, const std::string& self) {
 int run_element(const Settings& s) {
 #ifdef SRGAN_BENCH_ELEMENT
   ElementBenchSettings e;
-  e.model = s.model;
+  e.model = resolve_model_argument(s.model, bundled_model_folders_of_program());
   e.device = s.device;
   e.precision = s.precisions.empty() ? "fp32" : s.precisions.front();
   e.frames = s.frames;
@@ -364,7 +366,7 @@ int main(int argc, char** argv) {
   app.add_option("--peak-rss-child", s.peak_rss_child)->group("");
   app.add_flag("--element", s.element,
                "the element in pipelines beside the bare Upscaler (start-up, steady fps)");
-  app.add_option("--model", s.model, "model for --element")->capture_default_str();
+  app.add_option("--model", s.model, "model for --element: a bundled model (" + srgan::bundled_model_names() + ") or a file")->capture_default_str();
   app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
   app.add_option("--frames", s.frames, "frames per pipeline for --element")
       ->capture_default_str()

@@ -1,4 +1,4 @@
-/* srganupscale: 4x video super-resolution with an SRGAN generator.
+/* srganupscale: video super-resolution (x4, x2) with an SRGAN generator.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -6,7 +6,7 @@
  * SECTION:element-srganupscale
  * @title: srganupscale
  *
- * Upscales video by the model's factor (4x for the bundled model) with a super-resolution
+ * Upscales video by the model's factor (bundled: model=x4, the default, and model=x2) with a super-resolution
  * generator network (SRGAN) run by LibTorch, on the CPU or a CUDA GPU. The output has the
  * input's format, framerate, pixel-aspect-ratio and colorimetry; width and height are multiplied
  * by the model's scale. Interlaced video must be deinterlaced first.
@@ -22,7 +22,11 @@
  * |[
  * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! srganupscale device=cuda
  * precision=fp16 ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4
- * ]| Upscales a file on the GPU in half precision.
+ * ]| Upscales a file x4 on the GPU in half precision.
+ * |[
+ * gst-launch-1.0 filesrc location=in-1080p.mp4 ! decodebin ! videoconvert ! srganupscale model=x2
+ * device=cuda precision=fp16 ! videoconvert ! x264enc ! mp4mux ! filesink location=out-4k.mp4
+ * ]| 1080p to 4K with the bundled x2 model.
  * |[
  * gst-launch-1.0 v4l2src ! videoconvert ! srganupscale model-location=my-model.pt tile-size=128 !
  * videoconvert ! autovideosink
@@ -49,6 +53,7 @@
 #include "frames_in_flight.h"
 #include "model_location.h"
 #include "size_caps.h"
+#include "srgan/bundled_models.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
 #include "srgan/upscaler.h"
@@ -58,6 +63,7 @@ GST_DEBUG_CATEGORY_STATIC(gst_srgan_upscale_debug);
 
 enum {
   PROP_0,
+  PROP_MODEL,
   PROP_MODEL_LOCATION,
   PROP_DEVICE,
   PROP_PRECISION,
@@ -74,6 +80,7 @@ typedef enum {
   GST_SRGAN_PRECISION_BF16,
 } GstSrganPrecision;
 
+#define DEFAULT_MODEL 0 /* the first bundled model: x4 */
 #define DEFAULT_DEVICE "auto"
 #define DEFAULT_PRECISION GST_SRGAN_PRECISION_AUTO
 #define DEFAULT_TILE_SIZE 0
@@ -97,10 +104,26 @@ GType gst_srgan_precision_get_type(void) {
   return type;
 }
 
+/* The bundled models by name (core's list): gst-inspect lists them, gst-launch takes model=x2. */
+GType gst_srgan_model_get_type(void) {
+  static GType type = 0;
+  if (g_once_init_enter(&type)) {
+    const auto& models = srgan::bundled_models();
+    GEnumValue* values = g_new0(GEnumValue, models.size() + 1); /* lives as long as the type */
+    for (size_t i = 0; i < models.size(); ++i) {
+      values[i] = {static_cast<gint>(i), models[i].summary, models[i].name};
+    }
+    g_once_init_leave(&type, g_enum_register_static("GstSrganModel", values));
+  }
+  return type;
+}
+#define GST_TYPE_SRGAN_MODEL (gst_srgan_model_get_type())
+
 /* Settings are written by set_property under the object lock and copied out under it; the
  * Upscaler is created in start() and used by the streaming thread without the lock. */
 struct GstSrganUpscaleState {
-  std::string model_location;
+  gint model = DEFAULT_MODEL;  /* index into srgan::bundled_models() */
+  std::string model_location;  /* empty: the bundled model; a file wins */
   std::string device = DEFAULT_DEVICE;
   GstSrganPrecision precision = DEFAULT_PRECISION;
   guint tile_size = DEFAULT_TILE_SIZE;
@@ -175,7 +198,7 @@ static const char* precision_name(GstSrganPrecision precision) {
   }
 }
 
-/* Properties that need a new model (model-location, device, precision, frames-in-flight) keep
+/* Properties that need a new model (model, model-location, device, precision, frames-in-flight) keep
  * their value once the element runs, and a change is said on the bus; the tiling applies from
  * the next frame. */
 static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const GValue* value,
@@ -194,10 +217,12 @@ static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const
     }
   };
   switch (prop_id) {
+    case PROP_MODEL:
+      set_unless_running(s->model, g_value_get_enum(value));
+      break;
     case PROP_MODEL_LOCATION: {
       const gchar* location = g_value_get_string(value);
-      set_unless_running(s->model_location,
-                         std::string(location ? location : srgan::gst::default_model_location()));
+      set_unless_running(s->model_location, std::string(location ? location : ""));
       break;
     }
     case PROP_DEVICE: {
@@ -255,8 +280,11 @@ static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValu
   GstSrganUpscaleState* s = self->state;
   GST_OBJECT_LOCK(self);
   switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_enum(value, s->model);
+      break;
     case PROP_MODEL_LOCATION:
-      g_value_set_string(value, s->model_location.c_str());
+      g_value_set_string(value, s->model_location.empty() ? NULL : s->model_location.c_str());
       break;
     case PROP_DEVICE:
       g_value_set_string(value, s->device.c_str());
@@ -285,8 +313,9 @@ static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValu
 static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   GST_OBJECT_LOCK(self);
-  const auto options = srgan::UpscalerOptions()
-                           .model_path(self->state->model_location)
+  const std::string model_name = srgan::bundled_models().at(self->state->model).name;
+  const std::string model_location = self->state->model_location;
+  auto options = srgan::UpscalerOptions()
                            .device(self->state->device)
                            .precision(precision_name(self->state->precision))
                            .tile_size(self->state->tile_size)
@@ -295,8 +324,12 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   self->state->tiling_changed = false;
   GST_OBJECT_UNLOCK(self);
 
-  const std::string& path = options.model_path();
+  /* model-location wins; otherwise the bundled model by name, found beside the plugin. */
+  std::string path = model_location.empty() ? "bundled model " + model_name : model_location;
   try {
+    if (model_location.empty()) path = srgan::gst::bundled_model_location(model_name);
+    options.model_path(path);
+    GST_INFO_OBJECT(self, "loading model %s", path.c_str());
     auto upscaler = std::make_unique<srgan::Upscaler>(options);
     GST_INFO_OBJECT(self, "loaded model: %s", upscaler->describe().c_str());
     /* On a GPU, frames overlap (one's copies with another's compute); on the CPU one frame
@@ -915,16 +948,27 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   const auto live_flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                                    GST_PARAM_MUTABLE_PLAYING);
   /**
+   * GstSrganUpscale:model:
+   *
+   * A bundled model by name (x4, x2), installed with the plugin; model-location wins when set.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MODEL,
+      g_param_spec_enum("model", "Model",
+                        "Bundled model, by name (model-location wins when set)",
+                        GST_TYPE_SRGAN_MODEL, DEFAULT_MODEL, flags));
+  /**
    * GstSrganUpscale:model-location:
    *
-   * The model: an srganupscale checkpoint (made by srgan-train) or a TorchScript module.
+   * A model file of your own: an srganupscale checkpoint (made by srgan-train) or a TorchScript
+   * module. When set, it is used instead of the bundled model that model names.
    */
   g_object_class_install_property(
       gobject_class, PROP_MODEL_LOCATION,
       g_param_spec_string("model-location", "Model location",
-                          "Checkpoint or TorchScript file of the super-resolution model (default: "
-                          "the bundled x4 model)",
-                          srgan::gst::default_model_location(), flags));
+                          "Checkpoint or TorchScript file of a model of your own (unset: the "
+                          "bundled model named by 'model')",
+                          NULL, flags));
   /**
    * GstSrganUpscale:device:
    *
@@ -1021,10 +1065,10 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
 #endif
 
   gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_PRECISION, static_cast<GstPluginAPIFlags>(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_MODEL, static_cast<GstPluginAPIFlags>(0));
 }
 
 static void gst_srgan_upscale_init(GstSrganUpscale* self) {
   self->state = new GstSrganUpscaleState();
-  self->state->model_location = srgan::gst::default_model_location();
   gst_base_transform_set_qos_enabled(GST_BASE_TRANSFORM(self), TRUE);
 }

@@ -1,8 +1,10 @@
-/* srganupscale: 4x video super-resolution with an SRGAN generator.
+/* srganupscale: video super-resolution with an SRGAN generator.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The plugin "srgan".
  */
+#include "srgan_config.h"
+
 #include <gst/gst.h>
 
 #include "gstsrganupscale.h"

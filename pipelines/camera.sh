@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A camera (V4L2) upscaled into a window, live: frames the upscaler cannot keep up with are dropped.
 #
-#   pipelines/camera.sh [--camera /dev/video0] [--size 320x240] [--model MODEL] [--device auto|cpu|cuda] [--output FILE.mp4] [--frames N]
+#   pipelines/camera.sh [--camera /dev/video0] [--size 320x240] [--model x4|x2|FILE] [--device auto|cpu|cuda] [--output FILE.mp4] [--frames N]
 #
 # A GPU is needed for smooth live video at useful sizes; on a CPU keep --size small. --output
 # writes a file instead of opening a window.

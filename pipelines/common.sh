@@ -51,7 +51,13 @@ srgan_element_arg() {
     *) return 1 ;;
   esac
   case "$1" in
-    --model) srgan_element_args+=("model-location=$2"); srgan_model=$2 ;;
+    --model) # a bundled model by name (x4, x2) unless a file has that name
+      if [ ! -e "$2" ] && [[ $2 =~ ^x[0-9]+$ ]]; then
+        srgan_element_args+=("model=$2")
+      else
+        srgan_element_args+=("model-location=$2")
+      fi
+      srgan_model=$2 ;;
     --device) srgan_element_args+=("device=$2") ;;
     --precision) srgan_element_args+=("precision=$2") ;;
   esac
@@ -147,12 +153,10 @@ srgan_aac_encoder() {
 
 srgan_uri() { case "$1" in *://*) echo "$1" ;; *) echo "file://$(realpath "$1")" ;; esac; }
 
-# The scale of MODEL (or of the element's default model) from `srgan-train info`.
+# The scale of MODEL (a file or a bundled model's name; the element's default, x4, when empty)
+# from `srgan-train info`.
 srgan_model_scale() {
-  local model=$1 train
-  if [ -z "$model" ]; then
-    model=$(gst-inspect-1.0 srganupscale | sed -n '/model-location/,/Default/ s/.*Default: "\(.*\)"/\1/p')
-  fi
+  local model=${1:-x4} train
   train=$(command -v srgan-train || echo "${SRGAN_BUILD_DIR:-$srgan_repo/build}/trainer/srgan-train")
   "$train" info "$model" | sed -n 's/^ *scale: //p'
 }

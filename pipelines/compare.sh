@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bicubic and srganupscale side by side (left: bicubic, right: SRGAN), with GStreamer's compositor.
 #
-#   pipelines/compare.sh IN OUT.(png|mp4|mkv|mov|webm) [--model MODEL] [--device auto|cpu|cuda]
+#   pipelines/compare.sh IN OUT.(png|mp4|mkv|mov|webm) [--model x4|x2|FILE] [--device auto|cpu|cuda]
 #
 # OUT.png holds the first frame; a video file the whole clip (video only).
 set -euo pipefail

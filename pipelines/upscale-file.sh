@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Upscales any video file GStreamer can decode, keeping its sound in sync.
 #
-#   pipelines/upscale-file.sh IN OUT.(mp4|mkv|mov|webm) [--model MODEL] [--device auto|cpu|cuda] [--precision auto|fp32|fp16|bf16]
+#   pipelines/upscale-file.sh IN OUT.(mp4|mkv|mov|webm) [--model x4|x2|FILE] [--device auto|cpu|cuda] [--precision auto|fp32|fp16|bf16]
 #
 # The container follows OUT's extension (H.264 + AAC; VP8 + Opus for WebM). Without --model the
 # bundled x4 model is used. Progress is printed while it runs; OUT appears only when it is done.

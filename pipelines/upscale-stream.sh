@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Upscales a live stream: RTSP, HTTP(S), or H.264 over RTP/UDP in; a file, a window or RTP/UDP out.
 #
-#   pipelines/upscale-stream.sh IN OUT [--model MODEL] [--device auto|cpu|cuda] [--frames N]
+#   pipelines/upscale-stream.sh IN OUT [--model x4|x2|FILE] [--device auto|cpu|cuda] [--frames N]
 #
 #   IN:  rtsp://host/path | http(s)://host/path | rtp://ADDRESS:PORT (H.264 over RTP, listened on)
 #   OUT: FILE.(mp4|mkv|mov|webm) | window | rtp://HOST:PORT (H.264 over RTP)

@@ -9,6 +9,10 @@
 
 namespace srgan::cli {
 
+/// A model option or argument: a checkpoint or TorchScript file, or a bundled model by name
+/// (x4, x2), resolved to its installed file.
+CLI::Option* add_model_option(CLI::App* command, const std::string& name, std::string& model);
+
 void add_info_command(CLI::App& app);
 void add_upscale_command(CLI::App& app);
 void add_train_command(CLI::App& app, const std::string& command_line);

@@ -66,7 +66,7 @@ void add_evaluate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("evaluate",
                                  "PSNR/SSIM (Y) of a model against bicubic on a folder of photos");
   auto args = std::make_shared<EvaluateArguments>();
-  cmd->add_option("--model", args->model, "Checkpoint or TorchScript file")->required();
+  add_model_option(cmd, "--model", args->model)->required();
   cmd->add_option("--data", args->data, "Folder of HR photos")->required();
   cmd->add_option("--scale", args->scale, "Expected scale (an error if the model's differs)");
   cmd->add_option("--csv", args->csv, "Also write the table as CSV");

@@ -45,7 +45,7 @@ void add_info_command(CLI::App& app) {
   auto* command =
       app.add_subcommand("info", "Print a model file's kind, scale, options and provenance");
   auto path = std::make_shared<std::string>();
-  command->add_option("MODEL", *path, "Checkpoint or TorchScript file")->required();
+  add_model_option(command, "MODEL", *path)->required();
   command->callback([path] { print_info(*path); });
 }
 

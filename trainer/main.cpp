@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "srgan_config.h"
 #include "srgan/error.h"
 #include "srgan/threads.h"
 

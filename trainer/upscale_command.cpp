@@ -47,7 +47,7 @@ void upscale_image(const UpscaleArguments& args) {
 void add_upscale_command(CLI::App& app) {
   auto* command = app.add_subcommand("upscale", "Upscale one image with a model (for quick looks)");
   auto args = std::make_shared<UpscaleArguments>();
-  command->add_option("--model", args->model, "Checkpoint or TorchScript file")->required();
+  add_model_option(command, "--model", args->model)->required();
   command->add_option("INPUT", args->input, "Image to upscale (PNG, JPEG, BMP, ...)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -100,6 +100,11 @@ if [ -f build-gpu/gst-plugin/libgstsrgan.so ] && command -v gst-launch-1.0 >/dev
   # Upscaler on the same frames and control pipelines without the element.
   "$bench" --element --device cuda --precision fp16 --size 960x540 --frames 240 \
     >"$out/element.md" 2>>"$out/pipelines.log" || element_status=1
+  # The x2 model at the size it is for (1080p -> 4K, fp16; the target is 60 fps), once trained.
+  if [ -f models/srgan-x2.pt ]; then
+    "$bench" --element --model x2 --device cuda --precision fp16 --size 1920x1080 --frames 240 \
+      >>"$out/element.md" 2>>"$out/pipelines.log" || element_status=1
+  fi
   # Launch lines, each beside a control without srganupscale: a failure of both is the
   # environment's, of ours alone the element's. No segfault trap (it would wait for a
   # debugger), a time limit, and a debug log kept for every failing pipeline.

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -317,6 +318,41 @@ TEST_F(Element, TorchScriptModelWorks) {
   EXPECT_EQ(gst_buffer_get_size(out), size_of(caps_for("I420", 40, 28)));
   gst_buffer_unref(out);
   gst_harness_teardown(h);
+}
+
+// model names a bundled model (x4 by default, found in the source tree from a build tree; x2
+// here from SRGAN_MODEL_PATH, a tiny TorchScript x2); model-location wins when set.
+TEST_F(Element, ModelNamesABundledModelAndModelLocationWins) {
+  srgan::test::TempDir models;
+  std::filesystem::copy_file(srgan::test::fixture("tiny_x2_scale_attr.pt"),
+                             models.file("srgan-x2.pt"));
+  g_setenv("SRGAN_MODEL_PATH", models.path().c_str(), TRUE);
+  const std::string in_caps = caps_for("I420", 20, 14);
+  auto output_size = [&](const char* model, const char* location) {
+    GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+    g_object_set(element, "device", "cpu", nullptr);
+    if (model) gst_util_set_object_arg(G_OBJECT(element), "model", model);
+    if (location) g_object_set(element, "model-location", location, nullptr);
+    GstHarness* h = gst_harness_new_with_element(element, "sink", "src");
+    gst_object_unref(element);
+    gst_harness_set_src_caps_str(h, in_caps.c_str());
+    GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), 5));
+    const gsize size = out ? gst_buffer_get_size(out) : 0;
+    if (out) gst_buffer_unref(out);
+    gst_harness_teardown(h);
+    return size;
+  };
+  GstElement* fresh = gst_element_factory_make("srganupscale", nullptr);
+  gint model = -1;
+  gchar* location = reinterpret_cast<gchar*>(1);
+  g_object_get(fresh, "model", &model, "model-location", &location, nullptr);
+  EXPECT_EQ(model, 0);  // x4
+  EXPECT_EQ(location, nullptr);
+  gst_object_unref(fresh);
+  EXPECT_EQ(output_size(nullptr, nullptr), size_of(caps_for("I420", 80, 56)));  // bundled x4
+  EXPECT_EQ(output_size("x2", nullptr), size_of(caps_for("I420", 40, 28)));
+  EXPECT_EQ(output_size("x2", model_.c_str()), size_of(caps_for("I420", 80, 56)));
+  g_unsetenv("SRGAN_MODEL_PATH");
 }
 
 TEST_F(Element, CapsChangeMidStreamRenegotiatesWithoutReloading) {

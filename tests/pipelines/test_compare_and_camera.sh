@@ -13,6 +13,12 @@ trap 'rm -rf "$dir"' EXIT
 "$repo/pipelines/compare.sh" "$clip" "$dir/side.png" --model "$model" --device cpu
 size=$(od -An -tu1 -j16 -N8 "$dir/side.png" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$size" = "512x144" ] || { echo "side.png is $size, expected 512x144"; exit 1; }
+# A bundled model by name: its scale comes from `srgan-train info x2` (a tiny x2 here).
+mkdir "$dir/models"
+cp "$repo/tests/fixtures/tiny_x2_scale_attr.pt" "$dir/models/srgan-x2.pt"
+SRGAN_MODEL_PATH=$dir/models "$repo/pipelines/compare.sh" "$clip" "$dir/side-x2.png" --model x2 --device cpu
+size=$(od -An -tu1 -j16 -N8 "$dir/side-x2.png" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
+[ "$size" = "256x72" ] || { echo "side-x2.png is $size, expected 256x72"; exit 1; }
 "$repo/pipelines/compare.sh" "$clip" "$dir/side.mp4" --model "$model" --device cpu
 check_media "$dir/side.mp4" 512 144 1.0 no
 # identity sync=true paces the decoded file at its frame rate, as a camera delivers frames: an

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pipelines/upscale-file.sh on 1-second clips with and without sound: right size, duration, audio.
+# pipelines/upscale-file.sh on 1-second clips with and without sound: right size, duration, audio;
+# a bundled model by name (--model x2).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
@@ -12,5 +13,11 @@ trap 'rm -rf "$dir"' EXIT
 check_media "$dir/sound.mp4" 256 144 1.0 yes
 "$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36-silent.webm" "$dir/silent.mp4" --model "$model" --device cpu
 check_media "$dir/silent.mp4" 256 144 1.0 no
+# --model x2: the bundled x2 model by name (here a tiny x2 through SRGAN_MODEL_PATH, the first
+# place bundled models are looked for).
+mkdir "$dir/models"
+cp "$repo/tests/fixtures/tiny_x2_scale_attr.pt" "$dir/models/srgan-x2.pt"
+SRGAN_MODEL_PATH=$dir/models "$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36.webm" "$dir/x2.mp4" --model x2 --device cpu
+check_media "$dir/x2.mp4" 128 72 1.0 yes
 # A missing input is an error, not an empty file.
 ! "$repo/pipelines/upscale-file.sh" "$dir/absent.webm" "$dir/x.mp4" 2>/dev/null
