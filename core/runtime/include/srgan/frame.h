@@ -36,7 +36,6 @@ std::string to_string(PixelFormat format);
 /// Parses GStreamer's name; throws srgan::Error listing the supported ones.
 PixelFormat pixel_format_from_string(const std::string& name);
 bool is_yuv(PixelFormat format);
-bool has_alpha(PixelFormat format);
 
 enum class ColorMatrix { kBT601, kBT709, kBT2020 };
 enum class ColorRange { kLimited, kFull };

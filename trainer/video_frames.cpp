@@ -1,0 +1,158 @@
+#include "video_frames.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "srgan/error.h"
+#include "srgan/image_io.h"
+#include "srgan/training_data.h"
+
+#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <ATen/ATen.h>
+#endif
+
+namespace srgan::cli {
+
+class VideoFrames::Source {
+ public:
+  virtual ~Source() = default;
+  virtual at::Tensor next() = 0;
+};
+
+namespace {
+
+class FolderFrames : public VideoFrames::Source {
+ public:
+  explicit FolderFrames(const std::string& dir) : files_(list_images(dir)) {
+    if (files_.empty()) throw Error(dir + ": no images in this folder");
+  }
+  at::Tensor next() override {
+    return index_ < files_.size() ? read_image(files_[index_++]) : at::Tensor();
+  }
+
+ private:
+  std::vector<std::string> files_;
+  size_t index_ = 0;
+};
+
+#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+// GStreamer decodes (decodebin) and converts (videoconvert) to RGB; frames come from an appsink.
+class DecodedFrames : public VideoFrames::Source {
+ public:
+  explicit DecodedFrames(const std::string& file) : file_(file) {
+    gst_init(nullptr, nullptr);
+    GError* error = nullptr;
+    pipeline_ = gst_parse_launch(
+        "filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=RGB ! "
+        "appsink name=sink sync=false max-buffers=8",
+        &error);
+    if (error) {
+      const std::string message = error->message;
+      g_error_free(error);
+      if (pipeline_) gst_object_unref(pipeline_);
+      pipeline_ = nullptr;
+      throw Error(file + ": cannot decode video here (" + message +
+                  "); give a folder of frames instead");
+    }
+    GstElement* src = gst_bin_get_by_name(GST_BIN(pipeline_), "src");
+    g_object_set(src, "location", file.c_str(), nullptr);
+    gst_object_unref(src);
+    sink_ = GST_APP_SINK(gst_bin_get_by_name(GST_BIN(pipeline_), "sink"));
+    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+      throw_bus_error("cannot start decoding");
+    }
+  }
+  ~DecodedFrames() override {
+    if (pipeline_) {
+      gst_element_set_state(pipeline_, GST_STATE_NULL);
+      if (sink_) gst_object_unref(sink_);
+      gst_object_unref(pipeline_);
+    }
+  }
+
+  at::Tensor next() override {
+    GstSample* sample = nullptr;
+    while (!sample) {
+      sample = gst_app_sink_try_pull_sample(sink_, GST_SECOND);
+      if (sample) break;
+      if (gst_app_sink_is_eos(sink_)) {
+        if (frames_ == 0) throw Error(file_ + ": no video frames in this file");
+        return at::Tensor();
+      }
+      throw_bus_error(nullptr);  // an error ends the wait; otherwise keep waiting
+    }
+    GstVideoInfo info;
+    GstVideoFrame frame;
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    if (!gst_video_info_from_caps(&info, gst_sample_get_caps(sample)) ||
+        !gst_video_frame_map(&frame, &info, buffer, GST_MAP_READ)) {
+      gst_sample_unref(sample);
+      throw Error(file_ + ": a decoded frame cannot be read");
+    }
+    const int64_t w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
+    const int64_t stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
+    auto rows = at::from_blob(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), {h, w, 3}, {stride, 3, 1},
+                              at::kByte);
+    at::Tensor image = rows.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div_(255);
+    gst_video_frame_unmap(&frame);
+    gst_sample_unref(sample);
+    ++frames_;
+    return image;
+  }
+
+ private:
+  // Throws the pipeline's error, if it posted one; `otherwise`, when set, is thrown without one.
+  void throw_bus_error(const char* otherwise) {
+    GstBus* bus = gst_element_get_bus(pipeline_);
+    GstMessage* message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+    gst_object_unref(bus);
+    if (message) {
+      GError* error = nullptr;
+      gchar* debug = nullptr;
+      gst_message_parse_error(message, &error, &debug);
+      std::string text = error->message;
+      // decodebin's pads that videoconvert refuses (audio, subtitles) end the stream unlinked.
+      if (frames_ == 0 && debug && std::string(debug).find("not-linked") != std::string::npos)
+        text = "no video stream that GStreamer can decode in this file";
+      g_error_free(error);
+      g_free(debug);
+      gst_message_unref(message);
+      throw Error(file_ + ": " + text);
+    }
+    if (otherwise) throw Error(file_ + ": " + otherwise);
+  }
+
+  std::string file_;
+  GstElement* pipeline_ = nullptr;
+  GstAppSink* sink_ = nullptr;
+  int64_t frames_ = 0;
+};
+#endif
+
+}  // namespace
+
+VideoFrames::VideoFrames(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    source_ = std::make_unique<FolderFrames>(path);
+  } else if (!std::filesystem::exists(path, error)) {
+    throw Error(path + ": no such file or folder");
+  } else {
+#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+    source_ = std::make_unique<DecodedFrames>(path);
+#else
+    throw Error(path + ": this srgan-train was built without GStreamer and reads clips only as "
+                "folders of frames");
+#endif
+  }
+}
+
+VideoFrames::~VideoFrames() = default;
+
+at::Tensor VideoFrames::next() { return source_->next(); }
+
+}  // namespace srgan::cli
