@@ -10,10 +10,13 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "srgan/error.h"
 #include "srgan/trainer.h"
+#include "training_plots.h"
+#include "video_frames.h"
 
 namespace srgan::cli {
 namespace {
@@ -59,11 +62,25 @@ const char* const kRunFiles[] = {"run.toml",    "metrics.csv", "model.pt",
 const std::set<std::string> kResumableOverrides = {
     "pretrain-steps", "gan-steps",        "lr-g",    "lr-d",   "log-every", "val-every",
     "sample-every",   "checkpoint-every", "workers", "device", "precision", "val",
-    "val-crop",       "vgg-weights"};
+    "val-crop",       "vgg-weights",      "val-video", "val-video-frames"};
 // Options that are not part of a run's definition.
 const std::set<std::string> kNotStored = {"out", "resume", "config", "overwrite"};
 // Options that name files: stored as absolute paths, so a run resumes from any folder.
-const std::set<std::string> kPathOptions = {"data", "hr-dir", "lr-dir", "val", "vgg-weights"};
+const std::set<std::string> kPathOptions = {"data", "hr-dir", "lr-dir", "val", "vgg-weights",
+                                            "val-video"};
+
+// The first `count` frames of a validation clip.
+std::vector<at::Tensor> read_frames(const std::string& clip, int64_t count) {
+  VideoFrames frames(clip);
+  std::vector<at::Tensor> read;
+  for (at::Tensor frame; static_cast<int64_t>(read.size()) < count;) {
+    frame = frames.next();
+    if (!frame.defined()) break;
+    read.push_back(frame);
+  }
+  if (read.size() < 2) throw Error(clip + ": a validation clip needs at least 2 frames");
+  return read;
+}
 
 bool holds_a_run(const fs::path& dir) {
   for (const fs::path& file : {fs::path(kRunOptionsFile), fs::path("metrics.csv"),
@@ -160,6 +177,15 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       ->group(data_group);
   cmd->add_option("--val-crop", o->val_crop(), "LR edge of the validation centre crops")
       ->capture_default_str()
+      ->group(data_group);
+  cmd->add_option("--val-video", o->val_video(),
+                  "Validation clip (a file GStreamer decodes, or a folder of frames): each "
+                  "validation reports its temporal error (flicker) beside bicubic's")
+      ->group(data_group);
+  auto val_video_frames = std::make_shared<int64_t>(30);
+  cmd->add_option("--val-video-frames", *val_video_frames, "Frames of the validation clip used")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
       ->group(data_group);
   cmd->add_option("--lr-crop", data->lr_crop(), "LR crop edge (HR crops are scale times larger)")
       ->capture_default_str()
@@ -261,6 +287,15 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     reporter.info = [](const std::string& m) { log_line("srgan-train: ", m); };
     reporter.warn = [](const std::string& m) { log_line("srgan-train: warning: ", m); };
     reporter.progress = show_progress;
+    auto plots_warned = std::make_shared<bool>(false);
+    reporter.validated = [plots_warned](const std::string& csv) {
+      const fs::path plots = fs::path(csv).parent_path() / "plots";
+      fs::create_directories(plots);
+      if (!draw_plots(csv, plots.string()) && !*plots_warned) {
+        log_line("srgan-train: warning: ", "gnuplot not found: no plots (install gnuplot-nox)");
+        *plots_warned = true;
+      }
+    };
     if (!resume_dir->empty()) {
       if (*overwrite) throw CLI::ValidationError("--overwrite goes with --out, not --resume");
       apply_run_options(cmd, *resume_dir, reporter);
@@ -283,6 +318,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     options.generator(
         GeneratorOptions(*gen).upsample_activation(upsample_activation_from_string(*activation)));
     options.command(command_line);
+    if (!options.val_video().empty()) {
+      options.val_video_frames(read_frames(options.val_video(), *val_video_frames));
+    }
     interrupted = false;
     std::signal(SIGINT, on_sigint);
     try {

@@ -7,6 +7,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "checkpoint_reader.h"
+#include "generator_options_archive.h"
 #include "model_file.h"
 #include "srgan/atomic_file.h"
 #include "srgan/error.h"
@@ -62,6 +63,40 @@ class ArchiveReader {
   torch::serialize::InputArchive& archive_;
 };
 
+// The "weights" dict into `generator`: every parameter and buffer, each of its shape, no more.
+void load_weights(const std::string& path, const c10::IValue& weights_value,
+                  const GeneratorOptions& options, GeneratorImpl& generator) {
+  if (!weights_value.isGenericDict()) {
+    throw ModelFileError(path, Reason::kWrongContents, "'weights' is not a dict of tensors");
+  }
+  const auto weights = weights_value.toGenericDict();
+  auto load = [&](const std::string& name, at::Tensor& destination) {
+    const auto found = weights.find(name);
+    if (found == weights.end() || !found->value().isTensor()) {
+      throw ModelFileError(path, Reason::kWrongContents, "tensor '" + name + "' is missing");
+    }
+    const at::Tensor source = found->value().toTensor();
+    if (source.sizes() != destination.sizes()) {
+      throw ModelFileError(
+          path, Reason::kWrongContents,
+          "tensor '" + name + "' has shape " + c10::str(source.sizes()) +
+              " but the generator options (" + std::to_string(options.residual_blocks()) +
+              " blocks, " + std::to_string(options.channels()) + " channels, x" +
+              std::to_string(options.scale()) + ") need " + c10::str(destination.sizes()));
+    }
+    destination.copy_(source);
+  };
+  torch::NoGradGuard no_grad;
+  size_t expected = 0;
+  for (auto& item : generator.named_parameters()) load(item.key(), item.value()), ++expected;
+  for (auto& item : generator.named_buffers()) load(item.key(), item.value()), ++expected;
+  if (weights.size() != expected) {
+    throw ModelFileError(path, Reason::kWrongContents,
+                         "the checkpoint has " + std::to_string(weights.size()) +
+                             " tensors, the generator options need " + std::to_string(expected));
+  }
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, const GeneratorImpl& generator,
@@ -70,10 +105,7 @@ void save_checkpoint(const std::string& path, const GeneratorImpl& generator,
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("version", c10::IValue(kCheckpointVersion));
-  archive.write("residual_blocks", c10::IValue(options.residual_blocks()));
-  archive.write("channels", c10::IValue(options.channels()));
-  archive.write("scale", c10::IValue(options.scale()));
-  archive.write("upsample_activation", c10::IValue(to_string(options.upsample_activation())));
+  detail::write_generator_options(archive, options);
   const ValueRange range;
   archive.write("input_min", c10::IValue(range.min));
   archive.write("input_max", c10::IValue(range.max));
@@ -123,10 +155,8 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   CheckpointContents contents;
   GeneratorOptions options;
   try {
-    options.residual_blocks(read.integer("residual_blocks"))
-        .channels(read.integer("channels"))
-        .scale(read.integer("scale"))
-        .upsample_activation(upsample_activation_from_string(read.text("upsample_activation")));
+    options = read_generator_options([&](const std::string& key) { return read.integer(key); },
+                                     [&](const std::string& key) { return read.text(key); });
     options.validate();
   } catch (const ModelFileError&) {
     throw;
@@ -147,37 +177,7 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   p.bicubic_psnr_y = read.real("provenance_bicubic_psnr_y");
   p.bicubic_ssim_y = read.real("provenance_bicubic_ssim_y");
 
-  const c10::IValue weights_value = read.value("weights");
-  if (!weights_value.isGenericDict()) {
-    throw ModelFileError(path, Reason::kWrongContents, "'weights' is not a dict of tensors");
-  }
-  const auto weights = weights_value.toGenericDict();
-  auto load = [&](const std::string& name, at::Tensor& destination) {
-    const auto found = weights.find(name);
-    if (found == weights.end() || !found->value().isTensor()) {
-      throw ModelFileError(path, Reason::kWrongContents, "tensor '" + name + "' is missing");
-    }
-    const at::Tensor source = found->value().toTensor();
-    if (source.sizes() != destination.sizes()) {
-      throw ModelFileError(
-          path, Reason::kWrongContents,
-          "tensor '" + name + "' has shape " + c10::str(source.sizes()) +
-              " but the generator options (" + std::to_string(options.residual_blocks()) +
-              " blocks, " + std::to_string(options.channels()) + " channels, x" +
-              std::to_string(options.scale()) + ") need " + c10::str(destination.sizes()));
-    }
-    destination.copy_(source);
-  };
-  torch::NoGradGuard no_grad;
-  size_t expected = 0;
-  for (auto& item : contents.generator->named_parameters())
-    load(item.key(), item.value()), ++expected;
-  for (auto& item : contents.generator->named_buffers()) load(item.key(), item.value()), ++expected;
-  if (weights.size() != expected) {
-    throw ModelFileError(path, Reason::kWrongContents,
-                         "the checkpoint has " + std::to_string(weights.size()) +
-                             " tensors, the generator options need " + std::to_string(expected));
-  }
+  load_weights(path, read.value("weights"), options, *contents.generator);
   contents.generator->eval();
   return contents;
 }

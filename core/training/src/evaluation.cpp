@@ -14,6 +14,16 @@
 
 namespace srgan {
 
+EvaluationRow measure_image(const std::string& name, const at::Tensor& hr, int64_t scale,
+                            const std::function<at::Tensor(const at::Tensor&)>& upscale) {
+  const auto lr = downscale_bicubic(hr, scale);
+  const auto truth = luma_bt601(hr);
+  const auto sr = luma_bt601(upscale(lr));
+  const auto bicubic = luma_bt601(upscale_bicubic(lr, scale));
+  return {name, psnr(sr, truth, scale), ssim(sr, truth, scale), psnr(bicubic, truth, scale),
+          ssim(bicubic, truth, scale)};
+}
+
 std::vector<EvaluationRow> evaluate_folder(
     Upscaler& upscaler, const std::string& dir, const std::function<void(const std::string&)>& warn,
     const std::function<void(size_t, size_t, const std::string&)>& progress) {
@@ -37,12 +47,8 @@ std::vector<EvaluationRow> evaluate_folder(
       continue;
     }
     const auto hr = image.slice(2, 0, h).slice(3, 0, w).contiguous();
-    const auto lr = downscale_bicubic(hr, s);
-    const auto truth = luma_bt601(hr);
-    const auto sr = luma_bt601(upscaler.upscale_rgb(lr));
-    const auto bicubic = luma_bt601(upscale_bicubic(lr, s));
-    rows.push_back({std::filesystem::path(file).filename().string(), psnr(sr, truth, s),
-                    ssim(sr, truth, s), psnr(bicubic, truth, s), ssim(bicubic, truth, s)});
+    rows.push_back(measure_image(std::filesystem::path(file).filename().string(), hr, s,
+                                 [&](const at::Tensor& lr) { return upscaler.upscale_rgb(lr); }));
   }
   if (rows.empty()) throw Error("no usable image in " + dir);
   return rows;

@@ -16,18 +16,21 @@
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
 
+#include "generator_options_archive.h"
 #include "mixed_precision.h"
 #include "sample_grid.h"
 #include "srgan/atomic_file.h"
 #include "srgan/checkpoint.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
+#include "srgan/evaluation.h"
 #include "srgan/image_io.h"
 #include "srgan/quality_metrics.h"
 #include "srgan/resampling.h"
 #include "srgan/threads.h"
 #include "srgan/upscaler.h"
 #include "srgan/vgg19_features.h"
+#include "srgan/video_quality.h"
 #include "training_log.h"
 
 namespace srgan {
@@ -40,21 +43,23 @@ using detail::MetricsRow;
 
 constexpr char kTrainingFormat[] = "srganupscale-training";
 
+// Centre crops of the validation photos (LR edge val_crop) and, when given, the validation
+// clip's frames, centre-cropped alike.
 struct ValidationSet {
-  std::vector<at::Tensor> lr, hr;  // [1, 3, h, w] in [0, 1]
-  std::string source;
+  std::vector<at::Tensor> hr;  // [1, 3, h, w] in [0, 1], multiples of the scale
+  std::vector<at::Tensor> clip;
+  VideoQualityOptions clip_crop;
 };
 
 struct ValidationResult {
-  double psnr = 0, ssim = 0, bicubic_psnr = 0, bicubic_ssim = 0;
+  EvaluationRow photos;
+  double temporal_error = kNotMeasured, bicubic_temporal_error = kNotMeasured;
 };
 
-// Centre crops of the validation photos (LR edge val_crop), their LR made as in training.
 ValidationSet load_validation(const TrainerOptions& o, const TrainerReporter& report) {
   ValidationSet set;
-  if (o.val_dir().empty()) return set;
   const int64_t s = o.data().scale(), hr_crop = o.val_crop() * s;
-  for (const auto& file : list_images(o.val_dir())) {
+  for (const auto& file : o.val_dir().empty() ? std::vector<std::string>{} : list_images(o.val_dir())) {
     try {
       const auto image = read_image(file);
       if (image.size(2) < hr_crop || image.size(3) < hr_crop) {
@@ -64,16 +69,19 @@ ValidationSet load_validation(const TrainerOptions& o, const TrainerReporter& re
       }
       const int64_t y = (image.size(2) - hr_crop) / 2 / s * s,
                     x = (image.size(3) - hr_crop) / 2 / s * s;
-      auto hr = image.slice(2, y, y + hr_crop).slice(3, x, x + hr_crop).contiguous();
-      set.lr.push_back(downscale_bicubic(hr, s));
-      set.hr.push_back(hr);
+      set.hr.push_back(image.slice(2, y, y + hr_crop).slice(3, x, x + hr_crop).contiguous());
     } catch (const Error& e) {
       report.warn(std::string("skipping validation image: ") + e.what());
     }
   }
-  if (set.hr.empty())
+  if (!o.val_dir().empty() && set.hr.empty())
     report.warn("no usable validation image in " + o.val_dir() + ": validation is off");
-  set.source = o.val_dir();
+  set.clip = o.val_video_frames();
+  if (!set.clip.empty()) {
+    const auto& first = set.clip.front();
+    set.clip_crop.crop_width(std::min(hr_crop, first.size(3)))
+        .crop_height(std::min(hr_crop, first.size(2)));
+  }
   return set;
 }
 
@@ -82,29 +90,32 @@ at::Tensor super_resolve(GeneratorImpl& g, const at::Tensor& lr, const c10::Devi
   return ((g.forward(lr.to(device) * 2 - 1) + 1) / 2).clamp(0, 1).cpu();
 }
 
+// The photos as `srgan-train evaluate` measures them (means), the clip's temporal error.
 ValidationResult validate(GeneratorImpl& g, const ValidationSet& set, int64_t scale,
-                          const c10::Device& device) {
+                          const c10::Device& device, const std::string& clip_name) {
   ValidationResult r;
   const bool training = g.is_training();
   g.eval();
-  for (size_t i = 0; i < set.hr.size(); ++i) {
-    const auto truth = luma_bt601(set.hr[i]);
-    const auto sr = luma_bt601(super_resolve(g, set.lr[i], device));
-    const auto bicubic = luma_bt601(upscale_bicubic(set.lr[i], scale));
-    r.psnr += psnr(sr, truth, scale);
-    r.ssim += ssim(sr, truth, scale);
-    r.bicubic_psnr += psnr(bicubic, truth, scale);
-    r.bicubic_ssim += ssim(bicubic, truth, scale);
+  const auto upscale = [&](const at::Tensor& lr) { return super_resolve(g, lr, device); };
+  std::vector<EvaluationRow> rows;
+  for (const auto& hr : set.hr) rows.push_back(measure_image("", hr, scale, upscale));
+  if (!rows.empty()) r.photos = mean_of(rows);
+  if (!set.clip.empty()) {
+    size_t next = 0;
+    const auto q = evaluate_video(
+        upscale, scale, clip_name,
+        [&] { return next < set.clip.size() ? set.clip[next++] : at::Tensor(); }, set.clip_crop);
+    r.temporal_error = q.temporal_error;
+    r.bicubic_temporal_error = q.bicubic_temporal_error;
   }
-  const double n = static_cast<double>(set.hr.size());
-  r.psnr /= n, r.ssim /= n, r.bicubic_psnr /= n, r.bicubic_ssim /= n;
   g.train(training);
   return r;
 }
 
 // LR (nearest, for its pixels) | bicubic | SR | HR, side by side, each named above it.
-void write_sample(GeneratorImpl& g, const at::Tensor& lr, const at::Tensor& hr, int64_t scale,
-                  const c10::Device& device, const std::string& path) {
+void write_sample(GeneratorImpl& g, const at::Tensor& hr, int64_t scale, const c10::Device& device,
+                  const std::string& path) {
+  const auto lr = downscale_bicubic(hr, scale);
   const bool training = g.is_training();
   g.eval();
   const auto sr = super_resolve(g, lr, device);
@@ -127,8 +138,7 @@ struct TrainingState {
   int64_t step = 0;
   double best_psnr = -std::numeric_limits<double>::infinity();
   double seconds = 0;  // training time before this run
-  ValidationResult last_validation;
-  bool validated = false;
+  std::optional<ValidationResult> last_validation;
 };
 
 void save_training_state(const std::string& path, const TrainingState& state, GeneratorImpl& g,
@@ -140,10 +150,7 @@ void save_training_state(const std::string& path, const TrainingState& state, Ge
   archive.write("step", c10::IValue(state.step));
   archive.write("best_psnr", c10::IValue(state.best_psnr));
   archive.write("seconds", c10::IValue(state.seconds));
-  archive.write("residual_blocks", c10::IValue(g.options().residual_blocks()));
-  archive.write("channels", c10::IValue(g.options().channels()));
-  archive.write("scale", c10::IValue(g.options().scale()));
-  archive.write("upsample_activation", c10::IValue(to_string(g.options().upsample_activation())));
+  detail::write_generator_options(archive, g.options());
   archive.write("crop_size", c10::IValue(d.options().crop_size()));
   torch::serialize::OutputArchive generator, discriminator, optimizer_g, optimizer_d;
   g.save(generator);
@@ -178,10 +185,10 @@ TrainingState load_training_state(const std::string& path, GeneratorImpl& g, Dis
   };
   if (read("format").toStringRef() != kTrainingFormat)
     throw Error(path + " is not a training checkpoint");
-  const auto& o = g.options();
-  if (read("residual_blocks").toInt() != o.residual_blocks() ||
-      read("channels").toInt() != o.channels() || read("scale").toInt() != o.scale() ||
-      read("upsample_activation").toStringRef() != to_string(o.upsample_activation()) ||
+  const auto saved = detail::read_generator_options(
+      [&](const std::string& key) { return read(key.c_str()).toInt(); },
+      [&](const std::string& key) { return read(key.c_str()).toStringRef(); });
+  if (!detail::same_generator_options(saved, g.options()) ||
       read("crop_size").toInt() != d.options().crop_size()) {
     throw Error(
         "cannot resume from " + path +
@@ -219,15 +226,13 @@ double finite(const at::Tensor& loss, const char* name, int64_t step) {
   return value;
 }
 
-}  // namespace
-
-int64_t train(const TrainerOptions& o, const TrainerReporter& report,
-              const std::atomic<bool>* stop) {
+// The output folder, before anything is loaded: its subfolders, and no temporary file of an
+// interrupted atomic write left in it.
+void prepare_output_folder(const TrainerOptions& o, const TrainerReporter& report) {
   if (o.output_dir().empty()) throw Error("an output folder is required");
   if (o.pretrain_steps() < 0 || o.gan_steps() < 0) throw Error("step counts must be >= 0");
   const fs::path out(o.output_dir());
-  for (const char* sub : {"checkpoints", "plots", "samples"}) fs::create_directories(out / sub);
-  // A run killed during an atomic write leaves its temporary file (the target is intact).
+  for (const char* sub : {"checkpoints", "samples"}) fs::create_directories(out / sub);
   for (const fs::path& folder : {out, out / "checkpoints"}) {
     for (const auto& entry : fs::directory_iterator(folder)) {
       const std::string name = entry.path().filename().string();
@@ -237,221 +242,319 @@ int64_t train(const TrainerOptions& o, const TrainerReporter& report,
       }
     }
   }
-  const c10::Device device = resolve_device(o.device());
-  const at::ScalarType precision = detail::training_precision(o.precision(), device);
-  // fp16's narrow range needs loss scaling; bf16 has float32's range and needs none.
-  detail::LossScaler scaler_g(precision == at::kHalf), scaler_d(precision == at::kHalf);
-  const int threads = configure_intra_op_threads();
-  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
-  const int64_t scale = o.data().scale();
-  auto generator_options = GeneratorOptions(o.generator()).scale(scale);
+}
 
-  torch::manual_seed(o.data().seed());
-  TrainingData data(o.data(), report.warn);
-  const ValidationSet validation = load_validation(o, report);
-  Generator g(generator_options);
-  Discriminator d(DiscriminatorOptions().crop_size(o.data().lr_crop() * scale));
-  g->to(device);
-  d->to(device);
-  std::optional<Vgg19Features> vgg;
-  if (!o.vgg_weights().empty()) {
-    vgg.emplace();
-    (*vgg)->load_weights(o.vgg_weights());
-    (*vgg)->to(device);
-  } else if (o.gan_steps() > 0) {
-    report.warn(
+}  // namespace
+
+template <typename Module>
+Module on_device(Module module, const c10::Device& device) {
+  module->to(device);
+  return module;
+}
+
+// One training run: what Trainer's constructor prepares and run() steps through.
+class Trainer::Run {
+ public:
+  Run(const TrainerOptions& options, const TrainerReporter& reporter)
+      : o_(options),
+        report_(reporter),
+        out_(options.output_dir()),
+        device_(resolve_device(options.device())),
+        precision_(detail::training_precision(options.precision(), device_)),
+        // fp16's narrow range needs loss scaling; bf16 has float32's range and needs none.
+        scaler_g_(precision_ == at::kHalf),
+        scaler_d_(precision_ == at::kHalf),
+        threads_(configure_intra_op_threads()),
+        scale_(options.data().scale()),
+        data_((torch::manual_seed(options.data().seed()), options.data()), reporter.warn),
+        validation_(load_validation(options, reporter)),
+        g_(on_device(Generator(GeneratorOptions(options.generator()).scale(scale_)), device_)),
+        d_(on_device(Discriminator(DiscriminatorOptions().crop_size(options.data().lr_crop() * scale_)),
+                     device_)),
+        opt_g_(g_->parameters(),
+               torch::optim::AdamOptions(options.generator_lr()).betas({o_.beta1(), o_.beta2()})),
+        opt_d_(d_->parameters(), torch::optim::AdamOptions(options.discriminator_lr())
+                                     .betas({o_.beta1(), o_.beta2()})),
+        last_((out_ / "checkpoints" / "last.pt").string()) {
+    if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
+    load_vgg();
+    if (o_.resume()) {
+      state_ = load_training_state(last_, *g_, *d_, opt_g_, opt_d_, device_);
+      report_.info("resuming at step " + std::to_string(state_.step) + " from " + last_);
+    }
+    log_.emplace((out_ / "metrics.csv").string(), o_.resume(), state_.step);
+    announce();
+  }
+
+  int64_t run(const std::atomic<bool>* stop);
+
+ private:
+  void load_vgg();
+  void announce() const;
+  void set_learning_rates(MetricsRow& row);
+  void pretrain_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row);
+  void gan_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row);
+  void after_step(const Batch& batch, MetricsRow& row);
+  void validate_and_report(double seconds);
+  Provenance provenance() const;
+  double seconds_now() const {
+    return seconds_before_ +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+  void checkpoint() {
+    state_.seconds = seconds_now();
+    save_training_state(last_, state_, *g_, *d_, opt_g_, opt_d_);
+  }
+  int64_t total() const { return o_.pretrain_steps() + o_.gan_steps(); }
+
+  const TrainerOptions o_;
+  const TrainerReporter report_;
+  const fs::path out_;
+  const c10::Device device_;
+  const at::ScalarType precision_;
+  detail::LossScaler scaler_g_, scaler_d_;
+  const int threads_;
+  const int64_t scale_;
+  TrainingData data_;
+  const ValidationSet validation_;
+  Generator g_;
+  Discriminator d_;
+  std::optional<Vgg19Features> vgg_;
+  torch::optim::Adam opt_g_, opt_d_;
+  const std::string last_;
+  TrainingState state_;
+  std::optional<detail::MetricsLog> log_;
+  std::chrono::steady_clock::time_point started_;
+  double seconds_before_ = 0;
+  int64_t first_step_ = 0;
+};
+
+void Trainer::Run::load_vgg() {
+  if (!o_.vgg_weights().empty()) {
+    vgg_.emplace();
+    (*vgg_)->load_weights(o_.vgg_weights());
+    (*vgg_)->to(device_);
+  } else if (o_.gan_steps() > 0) {
+    report_.warn(
         "no --vgg-weights: the VGG19 perceptual loss is OFF; the GAN phase uses MSE + adversarial "
         "loss only (make the weights with trainer/export_vgg19_weights.py)");
   }
-  torch::optim::Adam opt_g(
-      g->parameters(), torch::optim::AdamOptions(o.generator_lr()).betas({o.beta1(), o.beta2()}));
-  torch::optim::Adam opt_d(
-      d->parameters(),
-      torch::optim::AdamOptions(o.discriminator_lr()).betas({o.beta1(), o.beta2()}));
+}
 
-  const std::string last = (out / "checkpoints" / "last.pt").string();
-  TrainingState state;
-  if (o.resume()) {
-    state = load_training_state(last, *g, *d, opt_g, opt_d, device);
-    report.info("resuming at step " + std::to_string(state.step) + " from " + last);
+void Trainer::Run::announce() const {
+  report_.info(
+      "training " + std::to_string(data_.size()) + " images, " + std::to_string(total()) +
+      " steps (" + std::to_string(o_.pretrain_steps()) + " MSE + " +
+      std::to_string(o_.gan_steps()) + " GAN), batch " + std::to_string(o_.data().batch_size()) +
+      " of " + std::to_string(o_.data().lr_crop()) + " px LR crops, on " + device_.str() +
+      (precision_ == at::kFloat ? "" : " in " + o_.precision() + " mixed precision") +
+      (device_.is_cpu() ? " with " + std::to_string(threads_) + " threads" : "") +
+      (vgg_ ? ", VGG19 perceptual loss on" : ", VGG19 perceptual loss off") +
+      (validation_.clip.empty() ? ""
+                                : ", validation clip " + o_.val_video() + " (" +
+                                      std::to_string(validation_.clip.size()) + " frames)"));
+}
+
+void Trainer::Run::set_learning_rates(MetricsRow& row) {
+  const bool pretrain = state_.step < o_.pretrain_steps();
+  const int64_t phase_step = pretrain ? state_.step : state_.step - o_.pretrain_steps();
+  const double decay = o_.lr_step() > 0
+                           ? std::pow(o_.lr_gamma(), static_cast<double>(phase_step / o_.lr_step()))
+                           : 1.0;
+  set_learning_rate(opt_g_, o_.generator_lr() * decay);
+  set_learning_rate(opt_d_, o_.discriminator_lr() * decay);
+  row.phase = pretrain ? "pretrain" : "gan";
+  row.lr = o_.generator_lr() * decay;
+}
+
+// Phase 1: the generator on MSE. Forward passes under autocast (mixed precision), losses and
+// backward passes in float32.
+void Trainer::Run::pretrain_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row) {
+  at::Tensor sr;
+  {
+    detail::AutocastGuard autocast(device_, precision_);
+    sr = g_->forward_reparametrized(lr);
   }
-  detail::MetricsLog log((out / "metrics.csv").string(), o.resume(), state.step);
-  const int64_t total = o.pretrain_steps() + o.gan_steps();
-  report.info("training " + std::to_string(data.size()) + " images, " + std::to_string(total) +
-              " steps (" + std::to_string(o.pretrain_steps()) + " MSE + " +
-              std::to_string(o.gan_steps()) + " GAN), batch " +
-              std::to_string(o.data().batch_size()) + " of " + std::to_string(o.data().lr_crop()) +
-              " px LR crops, on " + device.str() +
-              (precision == at::kFloat ? "" : " in " + o.precision() + " mixed precision") +
-              (device.is_cpu() ? " with " + std::to_string(threads) + " threads" : "") +
-              (vgg ? ", VGG19 perceptual loss on" : ", VGG19 perceptual loss off"));
+  const auto mse = F::mse_loss(sr.to(at::kFloat), hr);
+  opt_g_.zero_grad();
+  scaler_g_.scale(mse).backward();
+  scaler_g_.step(opt_g_);
+  row.mse = row.total = finite(mse, "MSE", state_.step);
+}
 
-  bool plots_warned = false;
-  auto checkpoint = [&] { save_training_state(last, state, *g, *d, opt_g, opt_d); };
-  const auto run_start = std::chrono::steady_clock::now();
-  const double seconds_before = state.seconds;
-  auto seconds_now = [&] {
-    return seconds_before +
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-  };
-  const int64_t first_step = state.step;
-  g->train();
-  d->train();
+// Phase 2: the discriminator on real and generated crops, then the generator on content (MSE,
+// and VGG19 features when loaded) plus the adversarial loss.
+void Trainer::Run::gan_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row) {
+  at::Tensor sr, real, fake;
+  {
+    detail::AutocastGuard autocast(device_, precision_);
+    sr = g_->forward_reparametrized(lr);
+  }
+  sr = sr.to(at::kFloat);
+  {
+    detail::AutocastGuard autocast(device_, precision_);
+    real = d_->forward(hr);
+    fake = d_->forward(sr.detach());
+  }
+  real = real.to(at::kFloat), fake = fake.to(at::kFloat);
+  const auto d_real = F::binary_cross_entropy_with_logits(real, torch::ones_like(real));
+  const auto d_fake = F::binary_cross_entropy_with_logits(fake, torch::zeros_like(fake));
+  opt_d_.zero_grad();
+  scaler_d_.scale(d_real + d_fake).backward();
+  scaler_d_.step(opt_d_);
+  at::Tensor judged, sr_features, hr_features;
+  {
+    detail::AutocastGuard autocast(device_, precision_);
+    judged = d_->forward(sr);
+    if (vgg_) {
+      sr_features = (*vgg_)->forward(sr);
+      hr_features = (*vgg_)->forward(hr).detach();
+    }
+  }
+  judged = judged.to(at::kFloat);
+  const auto g_adv = F::binary_cross_entropy_with_logits(judged, torch::ones_like(judged));
+  const auto mse = F::mse_loss(sr, hr);
+  at::Tensor content = mse;
+  if (vgg_) {
+    const auto perceptual = F::mse_loss(sr_features.to(at::kFloat), hr_features.to(at::kFloat));
+    content = content + o_.vgg_weight() * perceptual;
+    row.vgg = finite(perceptual, "VGG", state_.step);
+  }
+  const auto loss = content + o_.adversarial_weight() * g_adv;
+  opt_g_.zero_grad();
+  scaler_g_.scale(loss).backward();
+  scaler_g_.step(opt_g_);
+  row.d_real = finite(d_real, "discriminator (real)", state_.step);
+  row.d_fake = finite(d_fake, "discriminator (fake)", state_.step);
+  row.g_adv = finite(g_adv, "adversarial", state_.step);
+  row.mse = finite(mse, "MSE", state_.step);
+  row.total = finite(loss, "generator", state_.step);
+}
+
+// The validation photos' means and the clip's temporal error: logged, reported, and the best
+// checkpoint kept.
+void Trainer::Run::validate_and_report(double seconds) {
+  const auto v = validate(*g_, validation_, scale_, device_, o_.val_video());
+  state_.last_validation = v;
+  MetricsRow row;
+  row.step = state_.step;
+  row.phase = "validation";
+  row.seconds = seconds;
+  std::ostringstream line;
+  line.precision(4);
+  line << "step " << state_.step << ": validation";
+  if (!validation_.hr.empty()) {
+    const auto& p = v.photos;
+    row.psnr_y = p.psnr_y, row.ssim_y = p.ssim_y, row.bicubic_psnr_y = p.bicubic_psnr_y,
+    row.bicubic_ssim_y = p.bicubic_ssim_y;
+    line << " PSNR(Y) " << p.psnr_y << " dB (bicubic " << p.bicubic_psnr_y << "), SSIM "
+         << p.ssim_y << " (bicubic " << p.bicubic_ssim_y << ")";
+  }
+  if (!validation_.clip.empty()) {
+    row.temporal_error = v.temporal_error, row.bicubic_temporal_error = v.bicubic_temporal_error;
+    line << (validation_.hr.empty() ? "" : ";") << " temporal error " << v.temporal_error
+         << " (bicubic " << v.bicubic_temporal_error << ")";
+  }
+  log_->write(row);
+  report_.info(line.str());
+  if (!validation_.hr.empty() && v.photos.psnr_y > state_.best_psnr) {
+    state_.best_psnr = v.photos.psnr_y;
+    g_->eval();
+    save_checkpoint((out_ / "checkpoints" / "best.pt").string(), *g_, provenance());
+    g_->train();
+  }
+  if (report_.validated) report_.validated(log_->path());
+}
+
+// What a model file says of how it was made, with the last validation's figures.
+Provenance Trainer::Run::provenance() const {
+  Provenance p;
+  p.steps = state_.step;
+  p.dataset = o_.data().hr_dir();
+  p.command = o_.command();
+  p.created_at = utc_now();
+  if (state_.last_validation && !validation_.hr.empty()) {
+    const auto& v = state_.last_validation->photos;
+    p.psnr_y = v.psnr_y, p.ssim_y = v.ssim_y, p.bicubic_psnr_y = v.bicubic_psnr_y,
+    p.bicubic_ssim_y = v.bicubic_ssim_y;
+  }
+  return p;
+}
+
+// Logging, validation, samples and checkpoints, each at its interval.
+void Trainer::Run::after_step(const Batch& batch, MetricsRow& row) {
+  const double seconds = seconds_now();
+  const double rate =
+      static_cast<double>(state_.step - first_step_) / std::max(1e-9, seconds - seconds_before_);
+  if (report_.progress) report_.progress(state_.step, total(), row.phase, row.total, rate);
+  const bool last = state_.step == total();
+  if (state_.step % o_.log_every() == 0 || last) {
+    row.step = state_.step;
+    row.seconds = seconds;
+    row.steps_per_second = rate;
+    log_->write(row);
+  }
+  const bool can_validate = !validation_.hr.empty() || !validation_.clip.empty();
+  if (can_validate && (state_.step % o_.val_every() == 0 || last)) validate_and_report(seconds);
+  if (o_.sample_every() > 0 && state_.step % o_.sample_every() == 0) {
+    const auto hr = validation_.hr.empty() ? batch.hr.slice(0, 0, 1) : validation_.hr[0];
+    write_sample(*g_, hr, scale_, device_,
+                 (out_ / "samples" / ("step-" + std::to_string(state_.step) + ".png")).string());
+  }
+  if (state_.step % o_.checkpoint_every() == 0) checkpoint();
+}
+
+int64_t Trainer::Run::run(const std::atomic<bool>* stop) {
+  started_ = std::chrono::steady_clock::now();
+  seconds_before_ = state_.seconds;
+  first_step_ = state_.step;
+  g_->train();
+  d_->train();
   std::future<Batch> next;
-  if (state.step < total) next = data.prefetch(state.step);
-  while (state.step < total && !(stop && stop->load())) {
+  if (state_.step < total()) next = data_.prefetch(state_.step);
+  while (state_.step < total() && !(stop && stop->load())) {
     const Batch batch = next.get();
-    if (state.step + 1 < total) next = data.prefetch(state.step + 1);
-    const auto lr = batch.lr.to(device) * 2 - 1;
-    const auto hr = batch.hr.to(device) * 2 - 1;
-    const bool pretrain = state.step < o.pretrain_steps();
-    const int64_t phase_step = pretrain ? state.step : state.step - o.pretrain_steps();
-    const double decay = o.lr_step() > 0
-                             ? std::pow(o.lr_gamma(), static_cast<double>(phase_step / o.lr_step()))
-                             : 1.0;
-    set_learning_rate(opt_g, o.generator_lr() * decay);
-    set_learning_rate(opt_d, o.discriminator_lr() * decay);
-
+    if (state_.step + 1 < total()) next = data_.prefetch(state_.step + 1);
     MetricsRow row;
-    row.phase = pretrain ? "pretrain" : "gan";
-    row.lr = o.generator_lr() * decay;
-    // Forward passes under autocast (mixed precision), losses and backward passes in float32.
-    at::Tensor sr;
-    {
-      detail::AutocastGuard autocast(device, precision);
-      sr = g->forward_reparametrized(lr);
-    }
-    sr = sr.to(at::kFloat);
-    if (pretrain) {
-      const auto mse = F::mse_loss(sr, hr);
-      opt_g.zero_grad();
-      scaler_g.scale(mse).backward();
-      scaler_g.step(opt_g);
-      row.mse = row.total = finite(mse, "MSE", state.step);
+    set_learning_rates(row);
+    const auto lr = batch.lr.to(device_) * 2 - 1;
+    const auto hr = batch.hr.to(device_) * 2 - 1;
+    if (state_.step < o_.pretrain_steps()) {
+      pretrain_step(lr, hr, row);
     } else {
-      at::Tensor real, fake;
-      {
-        detail::AutocastGuard autocast(device, precision);
-        real = d->forward(hr);
-        fake = d->forward(sr.detach());
-      }
-      real = real.to(at::kFloat), fake = fake.to(at::kFloat);
-      const auto d_real = F::binary_cross_entropy_with_logits(real, torch::ones_like(real));
-      const auto d_fake = F::binary_cross_entropy_with_logits(fake, torch::zeros_like(fake));
-      opt_d.zero_grad();
-      scaler_d.scale(d_real + d_fake).backward();
-      scaler_d.step(opt_d);
-      at::Tensor judged, sr_features, hr_features;
-      {
-        detail::AutocastGuard autocast(device, precision);
-        judged = d->forward(sr);
-        if (vgg) {
-          sr_features = (*vgg)->forward(sr);
-          hr_features = (*vgg)->forward(hr).detach();
-        }
-      }
-      judged = judged.to(at::kFloat);
-      const auto g_adv = F::binary_cross_entropy_with_logits(judged, torch::ones_like(judged));
-      const auto mse = F::mse_loss(sr, hr);
-      at::Tensor content = mse;
-      if (vgg) {
-        const auto perceptual = F::mse_loss(sr_features.to(at::kFloat), hr_features.to(at::kFloat));
-        content = content + o.vgg_weight() * perceptual;
-        row.vgg = finite(perceptual, "VGG", state.step);
-      }
-      const auto loss = content + o.adversarial_weight() * g_adv;
-      opt_g.zero_grad();
-      scaler_g.scale(loss).backward();
-      scaler_g.step(opt_g);
-      row.d_real = finite(d_real, "discriminator (real)", state.step);
-      row.d_fake = finite(d_fake, "discriminator (fake)", state.step);
-      row.g_adv = finite(g_adv, "adversarial", state.step);
-      row.mse = finite(mse, "MSE", state.step);
-      row.total = finite(loss, "generator", state.step);
+      gan_step(lr, hr, row);
     }
-    ++state.step;
-    const double seconds = seconds_now();
-    const double rate =
-        static_cast<double>(state.step - first_step) / std::max(1e-9, seconds - seconds_before);
-    if (report.progress) report.progress(state.step, total, row.phase, row.total, rate);
-    if (state.step % o.log_every() == 0 || state.step == total) {
-      row.step = state.step;
-      row.seconds = seconds;
-      row.steps_per_second = rate;
-      log.write(row);
-    }
-    if (!validation.hr.empty() && (state.step % o.val_every() == 0 || state.step == total)) {
-      const auto v = validate(*g, validation, scale, device);
-      state.last_validation = v;
-      state.validated = true;
-      MetricsRow val;
-      val.step = state.step;
-      val.phase = "validation";
-      val.seconds = seconds;
-      val.psnr_y = v.psnr, val.ssim_y = v.ssim, val.bicubic_psnr_y = v.bicubic_psnr,
-      val.bicubic_ssim_y = v.bicubic_ssim;
-      log.write(val);
-      std::ostringstream line;
-      line.precision(4);
-      line << "step " << state.step << ": validation PSNR(Y) " << v.psnr << " dB (bicubic "
-           << v.bicubic_psnr << "), SSIM " << v.ssim << " (bicubic " << v.bicubic_ssim << ")";
-      report.info(line.str());
-      if (v.psnr > state.best_psnr) {
-        state.best_psnr = v.psnr;
-        Provenance p;
-        p.steps = state.step;
-        p.dataset = o.data().hr_dir();
-        p.command = o.command();
-        p.created_at = utc_now();
-        p.psnr_y = v.psnr, p.ssim_y = v.ssim, p.bicubic_psnr_y = v.bicubic_psnr,
-        p.bicubic_ssim_y = v.bicubic_ssim;
-        g->eval();
-        save_checkpoint((out / "checkpoints" / "best.pt").string(), *g, p);
-        g->train();
-      }
-      if (!detail::draw_plots(log.path(), (out / "plots").string()) && !plots_warned) {
-        report.warn("gnuplot not found: no plots (install gnuplot-nox)");
-        plots_warned = true;
-      }
-    }
-    if (o.sample_every() > 0 && state.step % o.sample_every() == 0) {
-      const auto lr_sample = validation.hr.empty() ? batch.lr.slice(0, 0, 1) : validation.lr[0];
-      const auto hr_sample = validation.hr.empty() ? batch.hr.slice(0, 0, 1) : validation.hr[0];
-      write_sample(*g, lr_sample, hr_sample, scale, device,
-                   (out / "samples" / ("step-" + std::to_string(state.step) + ".png")).string());
-    }
-    if (state.step % o.checkpoint_every() == 0) {
-      state.seconds = seconds_now();
-      checkpoint();
-    }
+    ++state_.step;
+    after_step(batch, row);
   }
   if (next.valid()) next.wait();
-  state.seconds = seconds_now();
   checkpoint();
-  if (state.step < total) {
-    report.info("stopped at step " + std::to_string(state.step) + "; checkpoint written to " +
-                last + " (continue with --resume)");
-    return state.step;
+  if (state_.step < total()) {
+    report_.info("stopped at step " + std::to_string(state_.step) + "; checkpoint written to " +
+                 last_ + " (continue with --resume)");
+    return state_.step;
   }
-  Provenance p;
-  p.steps = state.step;
-  p.dataset = o.data().hr_dir();
-  p.command = o.command();
-  p.created_at = utc_now();
-  if (state.validated) {
-    const auto& v = state.last_validation;
-    p.psnr_y = v.psnr, p.ssim_y = v.ssim, p.bicubic_psnr_y = v.bicubic_psnr,
-    p.bicubic_ssim_y = v.bicubic_ssim;
-  }
-  g->eval();
-  save_checkpoint((out / "model.pt").string(), *g, p);
+  g_->eval();
+  save_checkpoint((out_ / "model.pt").string(), *g_, provenance());
   std::ostringstream done;
   done.precision(3);
-  done << "done: " << state.step << " steps in " << state.seconds << " s ("
-       << static_cast<double>(state.step) / std::max(1e-9, state.seconds)
-       << " steps/s); model: " << (out / "model.pt").string();
-  report.info(done.str());
-  return state.step;
+  done << "done: " << state_.step << " steps in " << state_.seconds << " s ("
+       << static_cast<double>(state_.step) / std::max(1e-9, state_.seconds)
+       << " steps/s); model: " << (out_ / "model.pt").string();
+  report_.info(done.str());
+  return state_.step;
+}
+
+Trainer::Trainer(const TrainerOptions& options, const TrainerReporter& reporter)
+    : run_((prepare_output_folder(options, reporter), std::make_unique<Run>(options, reporter))) {}
+
+Trainer::~Trainer() = default;
+
+int64_t Trainer::run(const std::atomic<bool>* stop) { return run_->run(stop); }
+
+int64_t train(const TrainerOptions& options, const TrainerReporter& reporter,
+              const std::atomic<bool>* stop) {
+  return Trainer(options, reporter).run(stop);
 }
 
 }  // namespace srgan

@@ -1,11 +1,11 @@
 #pragma once
 
-// metrics.csv and the plots drawn from it. Internal to core.
+// metrics.csv: the run's losses and validations, a row each. Internal to the training library;
+// srgan-train draws its plots from the file.
 
 #include <cmath>
 #include <cstdint>
 #include <fstream>
-#include <functional>
 #include <limits>
 #include <string>
 
@@ -19,7 +19,8 @@ struct MetricsRow {
   double lr = kNotMeasured, d_real = kNotMeasured, d_fake = kNotMeasured, g_adv = kNotMeasured,
          vgg = kNotMeasured, mse = kNotMeasured, total = kNotMeasured, seconds = kNotMeasured,
          steps_per_second = kNotMeasured, psnr_y = kNotMeasured, ssim_y = kNotMeasured,
-         bicubic_psnr_y = kNotMeasured, bicubic_ssim_y = kNotMeasured;
+         bicubic_psnr_y = kNotMeasured, bicubic_ssim_y = kNotMeasured,
+         temporal_error = kNotMeasured, bicubic_temporal_error = kNotMeasured;
 };
 
 /// Appends rows to metrics.csv. Resuming at step N drops rows after N (written after the last
@@ -34,13 +35,5 @@ class MetricsLog {
   std::string path_;
   std::ofstream out_;
 };
-
-/// The gnuplot script that draws plots/losses.png and plots/psnr.png from metrics.csv, with
-/// the step where the GAN phase starts marked on both when the file has GAN rows.
-std::string plot_script(const std::string& csv, const std::string& plots_dir);
-
-/// Redraws the plots with gnuplot. Returns false (and draws nothing) when gnuplot is not
-/// installed.
-bool draw_plots(const std::string& csv, const std::string& plots_dir);
 
 }  // namespace srgan::detail

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
+
 namespace srgan {
 
 class Upscaler;
@@ -14,6 +16,12 @@ struct EvaluationRow {
   std::string image;
   double psnr_y = 0, ssim_y = 0, bicubic_psnr_y = 0, bicubic_ssim_y = 0;
 };
+
+/// One image: `hr` ([1, 3, H, W] in [0, 1], H and W multiples of `scale`), LR its antialiased
+/// bicubic downscale, upscaled by `upscale` and by bicubic, both measured against `hr`. The
+/// trainer's validation and evaluate_folder measure with it.
+EvaluationRow measure_image(const std::string& name, const at::Tensor& hr, int64_t scale,
+                            const std::function<at::Tensor(const at::Tensor&)>& upscale);
 
 /// For every image of `dir`: HR is the image cropped to a multiple of the scale, LR its
 /// antialiased bicubic downscale; the model's upscale and a bicubic upscale of LR are measured

@@ -3,7 +3,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
 
 #include <torch/arg.h>
 
@@ -21,8 +25,13 @@ struct TrainerOptions {
   TORCH_ARG(TrainingDataOptions, data);
   /// Validation photos (PSNR/SSIM against bicubic on centre crops); empty: no validation.
   TORCH_ARG(std::string, val_dir);
-  /// LR edge of the validation centre crops.
+  /// LR edge of the validation centre crops (of the photos and of the clip's frames).
   TORCH_ARG(int64_t, val_crop) = 96;
+  /// A validation clip's name and its HR frames ([1, 3, H, W] in [0, 1], the first few of the
+  /// clip): each validation reports the temporal error on them beside bicubic's, so a run shows
+  /// whether adversarial training adds flicker. Empty: no clip.
+  TORCH_ARG(std::string, val_video);
+  TORCH_ARG(std::vector<at::Tensor>, val_video_frames);
   TORCH_ARG(GeneratorOptions, generator);
   /// Phase 1: generator on MSE alone (the paper's "initialize generator learning").
   TORCH_ARG(int64_t, pretrain_steps) = 1000;
@@ -61,11 +70,32 @@ struct TrainerReporter {
   std::function<void(const std::string&)> warn;
   /// Called after every step: step, total steps, phase, loss, steps per second.
   std::function<void(int64_t, int64_t, const std::string&, double, double)> progress;
+  /// Called after each validation with the path of metrics.csv (srgan-train draws its plots).
+  std::function<void(const std::string&)> validated;
 };
 
-/// Trains a generator as DESIGN.md describes, writing everything to options.output_dir.
-/// Checkpoints are atomic and `resume` continues bit-identically on the CPU. `stop` (e.g. set
-/// by SIGINT) ends the run after the current step with a checkpoint. Returns the steps done.
+/// Trains a generator as DESIGN.md describes, writing everything to options.output_dir:
+/// metrics.csv, samples/, atomic checkpoints (checkpoints/last.pt, best.pt) and model.pt.
+/// Resuming continues bit-identically on the CPU.
+class Trainer {
+ public:
+  /// Prepares the run: output folder, data, networks, optimisers, and the state to resume from.
+  Trainer(const TrainerOptions& options, const TrainerReporter& reporter);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  /// Steps until the last one, or until `stop` (e.g. set by SIGINT) is set, when it ends after
+  /// the current step with a checkpoint. Returns the steps done.
+  int64_t run(const std::atomic<bool>* stop = nullptr);
+
+  class Run;
+
+ private:
+  std::unique_ptr<Run> run_;
+};
+
+/// Trainer(options, reporter).run(stop).
 int64_t train(const TrainerOptions& options, const TrainerReporter& reporter,
               const std::atomic<bool>* stop = nullptr);
 

@@ -1,0 +1,27 @@
+#pragma once
+
+// The generator's options inside an archive: the one place their keys are written and read,
+// for model checkpoints (checkpoint.cpp) and the trainer's checkpoints alike. Internal to the
+// libraries.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <torch/serialize/output-archive.h>
+
+#include "srgan/generator_options.h"
+
+namespace srgan::detail {
+
+void write_generator_options(torch::serialize::OutputArchive& archive,
+                             const GeneratorOptions& options);
+
+/// `integer` and `text` read one key each (and throw what the caller's format calls for when it
+/// is missing or of another type). Not validated.
+GeneratorOptions read_generator_options(const std::function<int64_t(const std::string&)>& integer,
+                                        const std::function<std::string(const std::string&)>& text);
+
+bool same_generator_options(const GeneratorOptions& a, const GeneratorOptions& b);
+
+}  // namespace srgan::detail
