@@ -276,7 +276,8 @@ int run(const Settings& s, const std::string& self) {
   }
   std::cout << "\n";
 
-  // The whole Upscaler on 8-bit frames: the cost of conversions and copies around the model.
+  // The whole Upscaler on frames: the cost of conversions and copies around the model, for
+  // 8-bit 4:2:0 (I420, NV12), 10-bit 4:2:0 (P010_10LE, what HEVC Main10 decoders give) and RGB.
   // On a GPU also the video sizes that matter there: 960x540 -> 3840x2160 (4K).
   const std::string model = write_model(paper);
   std::vector<std::pair<int64_t, int64_t>> frame_sizes = {sizes.back()};
@@ -293,7 +294,8 @@ int run(const Settings& s, const std::string& self) {
     for (const auto& [h, w] : frame_sizes) {
       const auto rgb = at::rand({1, 3, h, w});
       const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
-      for (PixelFormat format : {PixelFormat::kI420, PixelFormat::kRGB}) {
+      for (PixelFormat format : {PixelFormat::kI420, PixelFormat::kNV12, PixelFormat::kP010_10LE,
+                                 PixelFormat::kRGB}) {
         FrameBuffer in(format, w, h), out(format, w * 4, h * 4);
         rgb_to_frame({rgb, at::Tensor()}, in.view());
         const double frame_ms =

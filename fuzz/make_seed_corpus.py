@@ -7,7 +7,9 @@ import os
 import struct
 
 FORMATS = ["RGB", "BGR", "RGBA", "BGRA", "ARGB", "ABGR", "RGBx", "BGRx", "xRGB", "xBGR",
-           "I420", "YV12", "NV12", "NV21", "Y444", "GRAY8"]
+           "I420", "YV12", "NV12", "NV21", "Y444", "GRAY8",
+           "P010_10LE", "P016_LE", "I420_10LE", "I422_10LE", "Y444_10LE", "Y444_16LE", "GRAY16_LE",
+           "RGBA64_LE"]
 WIDTH, HEIGHT = 8, 6
 
 
@@ -23,6 +25,19 @@ def planes(fmt):
         return [(8, HEIGHT), (8, HEIGHT // 2)]
     if fmt == "Y444":
         return [(8, HEIGHT)] * 3
+    # High bit depth: 16-bit words.
+    if fmt in ("P010_10LE", "P016_LE"):
+        return [(16, HEIGHT), (16, HEIGHT // 2)]
+    if fmt == "I420_10LE":
+        return [(16, HEIGHT), (8, HEIGHT // 2), (8, HEIGHT // 2)]
+    if fmt == "I422_10LE":
+        return [(16, HEIGHT), (8, HEIGHT), (8, HEIGHT)]
+    if fmt in ("Y444_10LE", "Y444_16LE"):
+        return [(16, HEIGHT)] * 3
+    if fmt == "GRAY16_LE":
+        return [(16, HEIGHT)]
+    if fmt == "RGBA64_LE":
+        return [(64, HEIGHT)]
     return [(32, HEIGHT)]
 
 

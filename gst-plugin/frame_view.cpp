@@ -18,6 +18,15 @@ constexpr FormatPair kFormats[] = {
     {GST_VIDEO_FORMAT_I420, PixelFormat::kI420}, {GST_VIDEO_FORMAT_YV12, PixelFormat::kYV12},
     {GST_VIDEO_FORMAT_NV12, PixelFormat::kNV12}, {GST_VIDEO_FORMAT_NV21, PixelFormat::kNV21},
     {GST_VIDEO_FORMAT_Y444, PixelFormat::kY444}, {GST_VIDEO_FORMAT_GRAY8, PixelFormat::kGRAY8},
+    // High bit depth (HEVC Main10, AV1 10-bit decoders; 16-bit intermediates).
+    {GST_VIDEO_FORMAT_P010_10LE, PixelFormat::kP010_10LE},
+    {GST_VIDEO_FORMAT_P016_LE, PixelFormat::kP016_LE},
+    {GST_VIDEO_FORMAT_I420_10LE, PixelFormat::kI420_10LE},
+    {GST_VIDEO_FORMAT_I422_10LE, PixelFormat::kI422_10LE},
+    {GST_VIDEO_FORMAT_Y444_10LE, PixelFormat::kY444_10LE},
+    {GST_VIDEO_FORMAT_Y444_16LE, PixelFormat::kY444_16LE},
+    {GST_VIDEO_FORMAT_GRAY16_LE, PixelFormat::kGRAY16_LE},
+    {GST_VIDEO_FORMAT_RGBA64_LE, PixelFormat::kRGBA64_LE},
 };
 
 // Bytes from `data` to the end of the mapped memory it lies in: the whole buffer when it was

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -307,6 +308,60 @@ TEST_F(Element, MissingGpuIsNamedWithTheAvailableDevices) {
   const std::string error = start_error(model_, "cuda:7");
   EXPECT_NE(error.find("device 'cuda:7'"), std::string::npos) << error;
   EXPECT_NE(error.find("available devices: cpu"), std::string::npos) << error;
+}
+
+// 10-bit video through the element at full precision: a 10-bit luma ramp comes out with far
+// more than 256 levels (an 8-bit step would leave at most 256, each a multiple of 4), and the
+// caps' colorimetry (here HDR10: BT.2020, PQ) is kept. The bundled x4 model, a smooth ramp.
+TEST_F(Element, TenBitRampKeepsMoreThan256LevelsAndTheColorimetry) {
+  const std::string caps =
+      "video/x-raw,format=I420_10LE,width=256,height=8,framerate=25/1,colorimetry=bt2100-pq,"
+      "interlace-mode=progressive,pixel-aspect-ratio=1/1";
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  g_object_set(element, "device", "cpu", nullptr);
+  GstHarness* h = gst_harness_new_with_element(element, "sink", "src");
+  gst_object_unref(element);
+  gst_harness_set_src_caps_str(h, caps.c_str());
+  srgan::FrameBuffer ramp(srgan::PixelFormat::kI420_10LE, 256, 8);
+  const auto& in = ramp.view();
+  for (int p = 0; p < 3; ++p) {
+    for (int64_t y = 0; y < in.plane_height(p); ++y) {
+      auto* row = reinterpret_cast<uint16_t*>(in.planes[p].data + y * in.planes[p].stride);
+      for (int64_t x = 0; x < in.plane_width(p); ++x) {
+        row[x] = p == 0 ? static_cast<uint16_t>(64 + x * 876 / 255) : 512;  // black to white
+      }
+    }
+  }
+  GstBuffer* buffer = gst_harness_create_buffer(h, ramp.bytes().size());
+  gst_buffer_fill(buffer, 0, ramp.bytes().data(), ramp.bytes().size());
+  GstBuffer* out = gst_harness_push_and_pull(h, buffer);
+  ASSERT_NE(out, nullptr);
+  GstCaps* out_caps = gst_pad_get_current_caps(h->sinkpad);
+  GstVideoInfo info;
+  ASSERT_TRUE(gst_video_info_from_caps(&info, out_caps));
+  gchar* colorimetry = gst_video_colorimetry_to_string(&GST_VIDEO_INFO_COLORIMETRY(&info));
+  EXPECT_STREQ(colorimetry, "bt2100-pq");
+  EXPECT_EQ(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_I420_10LE);
+  g_free(colorimetry);
+  GstVideoFrame frame;
+  ASSERT_TRUE(gst_video_frame_map(&frame, &info, out, GST_MAP_READ));
+  std::set<uint16_t> levels;
+  bool all_multiples_of_4 = true;
+  for (int y = 0; y < GST_VIDEO_FRAME_HEIGHT(&frame); ++y) {
+    const auto* row = reinterpret_cast<const uint16_t*>(
+        static_cast<const uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0));
+    for (int x = 0; x < GST_VIDEO_FRAME_WIDTH(&frame); ++x) {
+      levels.insert(row[x]);
+      all_multiples_of_4 &= row[x] % 4 == 0;
+    }
+  }
+  gst_video_frame_unmap(&frame);
+  EXPECT_GT(levels.size(), 256u);
+  EXPECT_FALSE(all_multiples_of_4);
+  gst_caps_unref(out_caps);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
 }
 
 TEST_F(Element, TorchScriptModelWorks) {

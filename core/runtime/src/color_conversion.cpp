@@ -34,22 +34,31 @@ LumaWeights weights_of(ColorMatrix matrix) {
   return {0.2126, 0.0722};
 }
 
-// 8-bit code values of black and of the luma/chroma excursion.
+// Code values of black, of the luma and chroma excursions and of zero chroma, at a bit depth:
+// limited range scales 8-bit's 16/219/224/128 by 2^(bits-8) (BT.2100's 64/876/896/512 at 10
+// bits); full range spans every code, chroma centred at 2^(bits-1).
 struct Quantisation {
-  double luma_offset, luma_scale, chroma_scale;
+  double luma_offset, luma_scale, chroma_scale, chroma_zero;
 };
 
-Quantisation quantisation_of(ColorRange range) {
-  return range == ColorRange::kFull ? Quantisation{0.0, 255.0, 255.0}
-                                    : Quantisation{16.0, 219.0, 224.0};
+Quantisation quantisation_of(ColorRange range, int bits) {
+  const double step = std::ldexp(1.0, bits - 8), max = std::ldexp(1.0, bits) - 1;
+  const double zero = std::ldexp(1.0, bits - 1);
+  return range == ColorRange::kFull ? Quantisation{0.0, max, max, zero}
+                                    : Quantisation{16 * step, 219 * step, 224 * step, zero};
 }
 
-// A plane of the frame as a uint8 tensor [rows, cols, channels] over the caller's memory.
+// A plane of the frame as a tensor [rows, cols, channels] over the caller's memory: uint8, or
+// int16 for 16-bit words (their bits; codes() reads them unsigned).
 at::Tensor plane_tensor(const FrameView& frame, int index, int64_t channels) {
   const Plane& plane = frame.planes[index];
+  const auto& layout = layout_of(frame.format);
+  const int64_t row = plane.stride / layout.sample_bytes;
   return at::from_blob(plane.data, {frame.plane_height(index), frame.plane_width(index), channels},
-                       {plane.stride, channels, 1},
-                       at::TensorOptions().dtype(at::kByte).device(frame.device));
+                       {row, channels, 1},
+                       at::TensorOptions()
+                           .dtype(layout.sample_bytes == 2 ? at::kShort : at::kByte)
+                           .device(frame.device));
 }
 
 // Host frames reach the GPU through pinned (page-locked) staging memory: the copy runs at full
@@ -74,55 +83,70 @@ void store(const at::Tensor& plane, const at::Tensor& values) {
   plane.copy_(pinned);
 }
 
-at::Tensor to_unit(const at::Tensor& bytes, c10::Device device, at::ScalarType dtype) {
-  return upload(bytes, device).to(dtype);
+// A plane's samples as code values (0 to max_code) in `dtype`, on `device`.
+at::Tensor codes(const at::Tensor& samples, const PixelLayout& layout, c10::Device device,
+                 at::ScalarType dtype) {
+  auto values = upload(samples, device);
+  if (layout.sample_bytes == 1) return values.to(dtype);
+  values = values.to(at::kInt).bitwise_and_(0xFFFF);  // the word, unsigned
+  if (layout.shift) values = values.bitwise_right_shift(layout.shift);
+  return values.to(dtype);
 }
 
-at::Tensor quantise(const at::Tensor& values) {
-  return at::round(values).clamp_(0, 255).to(at::kByte);
+// Code values (any real numbers) as a plane's samples: rounded, clamped, placed in the word.
+at::Tensor samples(const at::Tensor& values, const PixelLayout& layout) {
+  auto codes = (values.is_floating_point() ? at::round(values) : values).clamp(0, layout.max_code());
+  if (layout.sample_bytes == 1) return codes.to(at::kByte);
+  codes = codes.to(at::kInt);
+  if (layout.shift) codes = codes.bitwise_left_shift(layout.shift);
+  return codes.to(at::kShort);  // the low 16 bits: the unsigned word's bit pattern
 }
 
-// [1, C, h, w] chroma upsampled to [1, C, H, W] by repeating each sample over its 2x2 luma
-// block, as videoconvert does: the exact inverse of the 2x2 mean, so 4:2:0 survives a round
-// trip through RGB unchanged.
-at::Tensor upsample_chroma(const at::Tensor& chroma, int64_t height, int64_t width) {
-  const auto up = at::upsample_nearest2d(chroma, {2 * chroma.size(2), 2 * chroma.size(3)});
+// [1, C, h, w] chroma upsampled to [1, C, H, W] by repeating each sample over its block of
+// luma (2x2 for 4:2:0, 2x1 for 4:2:2), as videoconvert does: the exact inverse of the block
+// mean, so subsampled chroma survives a round trip through RGB unchanged.
+at::Tensor upsample_chroma(const at::Tensor& chroma, const PixelLayout& layout, int64_t height,
+                           int64_t width) {
+  const auto up = at::upsample_nearest2d(chroma, {chroma.size(2) << layout.chroma_y_shift,
+                                                  chroma.size(3) << layout.chroma_x_shift});
   return up.index({Slice(), Slice(), Slice(0, height), Slice(0, width)});
 }
 
 RgbImage packed_to_rgb(const FrameView& frame, const PixelLayout& layout, c10::Device device,
                        at::ScalarType dtype) {
-  const auto pixels = upload(plane_tensor(frame, 0, layout.bytes_per_pixel), device);
+  const auto pixels = codes(plane_tensor(frame, 0, layout.channels), layout, device, dtype);
   const auto order = at::tensor({layout.red, layout.green, layout.blue},
                                 at::TensorOptions().dtype(at::kLong).device(device));
+  const double max = layout.max_code();
   RgbImage image;
-  image.rgb = pixels.index_select(2, order).permute({2, 0, 1}).unsqueeze(0).to(dtype).div_(255);
+  image.rgb = pixels.index_select(2, order).permute({2, 0, 1}).unsqueeze(0).div_(max);
   if (layout.alpha >= 0) {
-    image.alpha = pixels.select(2, layout.alpha).unsqueeze(0).unsqueeze(0).to(dtype).div_(255);
+    image.alpha = pixels.select(2, layout.alpha).unsqueeze(0).unsqueeze(0).div(max);
   }
   return image;
 }
 
 RgbImage yuv_to_rgb(const FrameView& frame, const PixelLayout& layout, c10::Device device,
                     at::ScalarType dtype) {
-  const auto q = quantisation_of(frame.colorimetry.range);
+  const auto q = quantisation_of(frame.colorimetry.range, layout.bits);
   const auto y =
-      (to_unit(plane_tensor(frame, 0, 1), device, dtype).squeeze(2) - q.luma_offset) / q.luma_scale;
+      (codes(plane_tensor(frame, 0, 1), layout, device, dtype).squeeze(2) - q.luma_offset) /
+      q.luma_scale;
   at::Tensor rgb;
-  if (layout.u_plane < 0) {  // GRAY8: R = G = B = Y
+  if (layout.u_plane < 0) {  // GRAY: R = G = B = Y
     rgb = y.unsqueeze(0).expand({3, frame.height, frame.width});
   } else {
     at::Tensor u, v;
-    if (layout.u_plane == layout.v_plane) {
-      const auto uv = to_unit(plane_tensor(frame, layout.u_plane, 2), device, dtype);
+    if (layout.semi_planar()) {
+      const auto uv = codes(plane_tensor(frame, layout.u_plane, 2), layout, device, dtype);
       u = uv.select(2, layout.u_offset);
       v = uv.select(2, layout.v_offset);
     } else {
-      u = to_unit(plane_tensor(frame, layout.u_plane, 1), device, dtype).squeeze(2);
-      v = to_unit(plane_tensor(frame, layout.v_plane, 1), device, dtype).squeeze(2);
+      u = codes(plane_tensor(frame, layout.u_plane, 1), layout, device, dtype).squeeze(2);
+      v = codes(plane_tensor(frame, layout.v_plane, 1), layout, device, dtype).squeeze(2);
     }
-    auto chroma = ((at::stack({u, v}) - 128.0) / q.chroma_scale).unsqueeze(0);
-    if (layout.subsampled) chroma = upsample_chroma(chroma, frame.height, frame.width);
+    auto chroma = ((at::stack({u, v}) - q.chroma_zero) / q.chroma_scale).unsqueeze(0);
+    if (layout.subsampled()) chroma = upsample_chroma(chroma, layout, frame.height, frame.width);
     const auto cb = chroma[0][0];
     const auto cr = chroma[0][1];
     const auto w = weights_of(frame.colorimetry.matrix);
@@ -136,19 +160,22 @@ RgbImage yuv_to_rgb(const FrameView& frame, const PixelLayout& layout, c10::Devi
 
 void rgb_to_packed(const RgbImage& image, const FrameView& frame, const PixelLayout& layout) {
   const auto device = image.rgb.device();
-  const auto rgb = quantise(image.rgb[0].clamp(0, 1) * 255);  // [3, H, W]
-  std::vector<at::Tensor> channels(layout.bytes_per_pixel);
+  const double max = layout.max_code();
+  const auto rgb = samples(image.rgb[0].clamp(0, 1) * max, layout);  // [3, H, W]
+  std::vector<at::Tensor> channels(layout.channels);
   channels[layout.red] = rgb[0];
   channels[layout.green] = rgb[1];
   channels[layout.blue] = rgb[2];
-  const auto opaque = at::full({frame.height, frame.width}, 255,
-                               at::TensorOptions().dtype(at::kByte).device(device));
+  const auto opaque = samples(at::full({frame.height, frame.width}, max,
+                                       at::TensorOptions().dtype(at::kFloat).device(device)),
+                              layout);
   if (layout.padding >= 0) channels[layout.padding] = opaque;
   if (layout.alpha >= 0) {
     channels[layout.alpha] =
-        image.alpha.defined() ? quantise(image.alpha[0][0].clamp(0, 1) * 255).to(device) : opaque;
+        image.alpha.defined() ? samples(image.alpha[0][0].clamp(0, 1) * max, layout).to(device)
+                              : opaque;
   }
-  store(plane_tensor(frame, 0, layout.bytes_per_pixel), at::stack(channels, 2));
+  store(plane_tensor(frame, 0, layout.channels), at::stack(channels, 2));
 }
 
 // GStreamer's videoconvert computes R'G'B' -> Y'CbCr on 8-bit values with an integer matrix:
@@ -161,7 +188,7 @@ struct IntegerMatrix {
 
 IntegerMatrix integer_matrix(const Colorimetry& colorimetry) {
   const auto w = weights_of(colorimetry.matrix);
-  const auto q = quantisation_of(colorimetry.range);
+  const auto q = quantisation_of(colorimetry.range, 8);
   const double rows[3][3] = {{w.kr, w.kg(), w.kb},
                              {-w.kr / (2 * (1 - w.kb)), -w.kg() / (2 * (1 - w.kb)), 0.5},
                              {0.5, -w.kg() / (2 * (1 - w.kr)), -w.kb / (2 * (1 - w.kr))}};
@@ -191,20 +218,11 @@ at::Tensor downsample_chroma(at::Tensor chroma) {
       2, "floor");
 }
 
-void rgb_to_yuv(const RgbImage& image, const FrameView& frame, const PixelLayout& layout) {
-  const auto m = integer_matrix(frame.colorimetry);
-  const auto rgb = at::round(image.rgb[0].clamp(0, 1) * 255).to(at::kInt);  // [3, H, W]
-  auto component = [&](int i) {
-    const auto sum = rgb[0] * m.m[i][0] + rgb[1] * m.m[i][1] + rgb[2] * m.m[i][2] + m.offset[i];
-    return at::div(sum, 256, "floor").clamp_(0, 255);
-  };
-  store(plane_tensor(frame, 0, 1).squeeze(2), component(0));
-  if (layout.u_plane < 0) return;  // GRAY8
-
-  auto chroma = at::stack({component(1), component(2)});
-  if (layout.subsampled) chroma = downsample_chroma(chroma);
-  const auto codes = chroma.to(at::kByte);
-  if (layout.u_plane == layout.v_plane) {
+// Chroma [2, H, W] as the frame's planes take it: subsampled (4:2:0, 4:2:2) or not, then
+// written to one interleaved plane or two.
+void store_chroma(at::Tensor chroma, const FrameView& frame, const PixelLayout& layout) {
+  const auto codes = samples(chroma, layout);
+  if (layout.semi_planar()) {
     const auto uv = plane_tensor(frame, layout.u_plane, 2);
     std::vector<at::Tensor> pair(2);  // interleaved in the plane's order, one transfer
     pair[layout.u_offset] = codes[0];
@@ -214,6 +232,55 @@ void rgb_to_yuv(const RgbImage& image, const FrameView& frame, const PixelLayout
     store(plane_tensor(frame, layout.u_plane, 1).squeeze(2), codes[0]);
     store(plane_tensor(frame, layout.v_plane, 1).squeeze(2), codes[1]);
   }
+}
+
+// 8 bits: videoconvert's integer arithmetic, bit-exact.
+void rgb_to_yuv8(const RgbImage& image, const FrameView& frame, const PixelLayout& layout) {
+  const auto m = integer_matrix(frame.colorimetry);
+  const auto rgb = at::round(image.rgb[0].clamp(0, 1) * 255).to(at::kInt);  // [3, H, W]
+  auto component = [&](int i) {
+    const auto sum = rgb[0] * m.m[i][0] + rgb[1] * m.m[i][1] + rgb[2] * m.m[i][2] + m.offset[i];
+    return at::div(sum, 256, "floor").clamp_(0, 255);
+  };
+  store(plane_tensor(frame, 0, 1).squeeze(2), samples(component(0), layout));
+  if (layout.u_plane < 0) return;  // GRAY8
+  auto chroma = at::stack({component(1), component(2)});
+  if (layout.subsampled()) chroma = downsample_chroma(chroma);
+  store_chroma(chroma, frame, layout);
+}
+
+// Mean of each block of chroma samples (2x2 for 4:2:0, 2x1 for 4:2:2) at full precision; an
+// odd last row or column pairs with itself.
+at::Tensor average_chroma(at::Tensor chroma, const PixelLayout& layout) {
+  if (layout.chroma_y_shift && chroma.size(-2) % 2)
+    chroma = at::cat({chroma, chroma.narrow(-2, chroma.size(-2) - 1, 1)}, -2);
+  if (layout.chroma_x_shift && chroma.size(-1) % 2)
+    chroma = at::cat({chroma, chroma.narrow(-1, chroma.size(-1) - 1, 1)}, -1);
+  using at::indexing::Ellipsis;
+  if (layout.chroma_y_shift) {
+    chroma = (chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
+              chroma.index({Ellipsis, Slice(1, None, 2), Slice()})) / 2;
+  }
+  if (layout.chroma_x_shift) {
+    chroma = (chroma.index({Ellipsis, Slice(0, None, 2)}) +
+              chroma.index({Ellipsis, Slice(1, None, 2)})) / 2;
+  }
+  return chroma;
+}
+
+// 10 and 16 bits: the matrix in floating point from the network's RGB, no 8-bit step.
+void rgb_to_yuv_deep(const RgbImage& image, const FrameView& frame, const PixelLayout& layout) {
+  const auto q = quantisation_of(frame.colorimetry.range, layout.bits);
+  const auto w = weights_of(frame.colorimetry.matrix);
+  const auto rgb = image.rgb[0].clamp(0, 1).to(at::kFloat);  // [3, H, W]
+  const auto y = rgb[0] * w.kr + rgb[1] * w.kg() + rgb[2] * w.kb;
+  store(plane_tensor(frame, 0, 1).squeeze(2), samples(y * q.luma_scale + q.luma_offset, layout));
+  if (layout.u_plane < 0) return;  // GRAY16
+  const auto cb = (rgb[2] - y) / (2 * (1 - w.kb));
+  const auto cr = (rgb[0] - y) / (2 * (1 - w.kr));
+  auto chroma = at::stack({cb, cr}) * q.chroma_scale + q.chroma_zero;
+  if (layout.subsampled()) chroma = average_chroma(chroma, layout);
+  store_chroma(chroma, frame, layout);
 }
 
 }  // namespace
@@ -239,8 +306,10 @@ void rgb_to_frame(const RgbImage& image, const FrameView& frame) {
   }
   c10::InferenceMode guard;
   const auto& layout = layout_of(frame.format);
-  if (layout.yuv) {
-    rgb_to_yuv(image, frame, layout);
+  if (layout.yuv && layout.bits == 8) {
+    rgb_to_yuv8(image, frame, layout);
+  } else if (layout.yuv) {
+    rgb_to_yuv_deep(image, frame, layout);
   } else {
     rgb_to_packed(image, frame, layout);
   }

@@ -1,6 +1,7 @@
 // FrameView and FrameBuffer (srgan/frame.h): plane geometry from the pixel layouts, validation.
 #include "srgan/frame.h"
 
+#include <cstdint>
 #include <limits>
 
 #include "pixel_format.h"
@@ -11,18 +12,20 @@ namespace srgan {
 int FrameView::plane_count() const { return detail::layout_of(format).planes; }
 
 int64_t FrameView::plane_width(int index) const {
-  return index > 0 && detail::layout_of(format).subsampled ? (width + 1) / 2 : width;
+  const int shift = index > 0 ? detail::layout_of(format).chroma_x_shift : 0;
+  return (width + (1 << shift) - 1) >> shift;
 }
 
 int64_t FrameView::plane_height(int index) const {
-  return index > 0 && detail::layout_of(format).subsampled ? (height + 1) / 2 : height;
+  const int shift = index > 0 ? detail::layout_of(format).chroma_y_shift : 0;
+  return (height + (1 << shift) - 1) >> shift;
 }
 
 int64_t FrameView::min_stride(int index) const {
   const auto& layout = detail::layout_of(format);
-  if (index == 0) return width * layout.bytes_per_pixel;
-  // Semi-planar chroma interleaves U and V: two bytes per chroma sample.
-  return plane_width(index) * (layout.u_plane == layout.v_plane ? 2 : 1);
+  if (index == 0) return width * layout.channels * layout.sample_bytes;
+  // Semi-planar chroma interleaves U and V: two samples per chroma position.
+  return plane_width(index) * (layout.semi_planar() ? 2 : 1) * layout.sample_bytes;
 }
 
 int64_t FrameView::min_plane_size(int index) const {
@@ -48,6 +51,12 @@ void FrameView::validate() const {
       throw Error(where + " stride " + std::to_string(plane.stride) + " is out of range (" +
                   std::to_string(min_stride(i)) + " to " + std::to_string(kMaxStride) + " bytes)");
     }
+    const int sample_bytes = detail::layout_of(format).sample_bytes;
+    if (plane.stride % sample_bytes != 0 ||
+        reinterpret_cast<uintptr_t>(plane.data) % static_cast<uintptr_t>(sample_bytes) != 0) {
+      throw Error(where + " is not aligned to its " + std::to_string(sample_bytes) +
+                  "-byte samples (stride " + std::to_string(plane.stride) + ")");
+    }
     if (plane.size < min_plane_size(i)) {
       throw Error(where + " has " + std::to_string(plane.size) + " bytes, its rows need " +
                   std::to_string(min_plane_size(i)));
@@ -68,12 +77,18 @@ FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colo
   std::array<int64_t, 3> offsets{};
   int64_t size = 0;
   for (int i = 0; i < view_.plane_count(); ++i) {
-    const int64_t stride = (view_.min_stride(i) + 3) / 4 * 4 + extra_row_padding;
+    // Rows start on a sample: padding rounds up to whole samples (GStreamer's do too).
+    const int64_t sample = detail::layout_of(format).sample_bytes;
+    const int64_t stride = (view_.min_stride(i) + 3) / 4 * 4 +
+                           (extra_row_padding + sample - 1) / sample * sample;
     view_.planes[i].stride = stride;
     offsets[i] = size;
-    // GStreamer rounds the luma plane of 4:2:0 formats up to an even number of rows.
-    const bool pad_luma = i == 0 && detail::layout_of(format).subsampled;
-    size += stride * (pad_luma ? (view_.plane_height(i) + 1) / 2 * 2 : view_.plane_height(i));
+    // GStreamer rounds the luma plane of 4:2:0 formats, and every plane of 4:2:2 ones, up to
+    // an even number of rows.
+    const auto& layout = detail::layout_of(format);
+    const bool even_rows = (i == 0 && layout.chroma_y_shift > 0) ||
+                           (layout.chroma_x_shift > 0 && layout.chroma_y_shift == 0);
+    size += stride * (even_rows ? (view_.plane_height(i) + 1) / 2 * 2 : view_.plane_height(i));
   }
   bytes_.assign(static_cast<size_t>(size), 0);
   for (int i = 0; i < view_.plane_count(); ++i) {

@@ -27,6 +27,15 @@ enum class PixelFormat {
   kNV21,   // semi-planar 4:2:0: Y, then interleaved UV (VU)
   kY444,   // planar 4:4:4
   kGRAY8,  // luma only
+  // High bit depth, 16-bit little-endian words: coded values keep their full precision.
+  kP010_10LE,  // semi-planar 4:2:0, 10 bits in the high bits of each word
+  kP016_LE,    // semi-planar 4:2:0, 16 bits
+  kI420_10LE,  // planar 4:2:0, 10 bits in the low bits
+  kI422_10LE,  // planar 4:2:2, 10 bits
+  kY444_10LE,  // planar 4:4:4, 10 bits
+  kY444_16LE,  // planar 4:4:4, 16 bits
+  kGRAY16_LE,  // luma only, 16 bits
+  kRGBA64_LE,  // packed R, G, B, A, 16 bits each
 };
 
 /// Every supported format, in declaration order.
