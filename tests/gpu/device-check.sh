@@ -144,6 +144,12 @@ if [ -f build-gpu/gst-plugin/libgstsrgan.so ] && command -v gst-launch-1.0 >/dev
       pipeline "control: the same without srganupscale" videotestsrc num-buffers=60 ! \
         video/x-raw,format=I420,width=960,height=540,framerate=60/1 ! cudaupload ! \
         cudadownload ! fakesink sync=false
+      pipeline "CUDA memory in and out, P010_10LE (10-bit)" videotestsrc num-buffers=30 ! \
+        video/x-raw,format=P010_10LE,width=320,height=180,framerate=30/1 ! cudaupload ! $up ! \
+        cudadownload ! fakesink sync=false
+      pipeline "control: P010_10LE without srganupscale" videotestsrc num-buffers=30 ! \
+        video/x-raw,format=P010_10LE,width=320,height=180,framerate=30/1 ! cudaupload ! \
+        cudadownload ! fakesink sync=false
     }
   } >>"$out/element.md"
 else
