@@ -96,8 +96,10 @@ srgan_probe_video() {
 
 # The container and encoders for OUT's extension (srgan_muxer, srgan_video_encoder,
 # srgan_audio_encoder); an unknown extension is refused. LIVE=1 tunes H.264 for low latency.
+# SRGAN_H264_ENCODER replaces "x264enc" (e.g. "x264enc bframes=0" for segments that are joined
+# later: without B-frames their timestamps follow on exactly).
 srgan_container_for() {
-  local output=$1 live=${2:-0} h264="x264enc" aac
+  local output=$1 live=${2:-0} h264=${SRGAN_H264_ENCODER:-x264enc} aac
   [ "$live" = 1 ] && h264="x264enc tune=zerolatency"
   case "${output##*.}" in
     mp4) srgan_muxer=mp4mux ;;
@@ -135,6 +137,19 @@ srgan_require_display() {
 }
 
 srgan_has_element() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
+
+# The demuxer for a file's container (srgan_demuxer), from its type as GStreamer finds it: its
+# pads are named by kind (video_0, audio_0), so the streams can be cut without decoding.
+srgan_demuxer_for() {
+  local type
+  type=$(gst-typefind-1.0 "$1" 2>/dev/null | sed -n 's/.* - \([^,]*\).*/\1/p' | head -1)
+  case "$type" in
+    video/quicktime | video/mp4 | audio/x-m4a) srgan_demuxer=qtdemux ;;
+    video/x-matroska | video/webm | video/x-matroska-3d | audio/webm) srgan_demuxer=matroskademux ;;
+    video/x-msvideo) srgan_demuxer=avidemux ;;
+    *) srgan_fail "$1: cannot cut a ${type:-unknown} file without re-encoding (MP4, MOV, MKV, WebM or AVI)" ;;
+  esac
+}
 
 # True when the media file has an audio stream. The report is read whole before grep: with
 # pipefail, `discoverer | grep -q` fails when grep stops reading early (SIGPIPE to the writer).

@@ -12,6 +12,9 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+# The tests also need a one-node Slurm (slurm-wlm, munge) and kubernetes-validate.
+srgan_extra_apt_packages=(slurm-wlm munge)
+srgan_test_tools=1
 source tests/setup-deps.sh
 
 build_dir=${SRGAN_BUILD_DIR:-build}

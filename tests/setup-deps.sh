@@ -7,7 +7,7 @@ srgan_apt_packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
-  gnuplot-nox
+  gnuplot-nox parallel
   ${srgan_extra_apt_packages[@]+"${srgan_extra_apt_packages[@]}"}  # what the sourcing script adds (clang)
 )
 srgan_torch_version=${SRGAN_TORCH_VERSION:-2.11.0}
@@ -54,6 +54,16 @@ srgan_find_python() {
   return 1
 }
 
+# kubernetes-validate (PyPI) checks the Kubernetes manifest against the API's schema (tests).
+srgan_install_kubernetes_validate() {
+  [ "${srgan_test_tools:-0}" = 1 ] || return 0
+  command -v kubernetes-validate >/dev/null && return
+  [ -x "$(dirname "$SRGAN_PYTHON")/kubernetes-validate" ] && return
+  echo "== installing kubernetes-validate from PyPI"
+  "$SRGAN_PYTHON" -m pip install --quiet kubernetes-validate
+}
+
 srgan_install_apt
 srgan_find_python
 export SRGAN_PYTHON
+srgan_install_kubernetes_validate

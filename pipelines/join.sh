@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Joins segments (pipelines/split.sh's, or their upscaled versions) into one file, without
+# re-encoding, keeping the sound.
+#
+#   pipelines/join.sh DIR OUT.(mp4|mkv|mov|webm)
+#
+# Takes DIR/segment-*.mp4 (upscaled segments), or else DIR/segment-*.mkv (split.sh's), in name
+# order; their timestamps follow on from one another (GStreamer's splitmuxsrc), so the joined
+# file has their total duration. OUT appears only when it is done.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() { sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -eq 2 ] || srgan_usage_error "DIR and OUT are required (and nothing else)"
+dir=$1 output=$2
+[ -d "$dir" ] || srgan_fail "no such folder: $dir"
+extension=mp4
+compgen -G "$dir/segment-*.mp4" >/dev/null || extension=mkv
+segments=("$dir"/segment-*."$extension")
+[ -e "${segments[0]}" ] || srgan_fail "$dir holds no segment-*.mp4 or segment-*.mkv"
+srgan_container_for "$output"
+audio=""
+if srgan_has_audio "${segments[0]}"; then
+  audio="s.audio_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! mux.audio_%u"
+fi
+echo "joining ${#segments[@]} segments of $dir -> $output"
+srgan_begin_output "$output"
+# shellcheck disable=SC2086
+gst-launch-1.0 -q -e splitmuxsrc name=s location="$dir/segment-*.$extension" \
+  s.video_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! mux.video_%u $audio \
+  $srgan_muxer name=mux ! filesink location="$srgan_partial" ||
+  srgan_fail "the pipeline failed (GStreamer's error is above)"
+srgan_finish_output "$output"
+echo "wrote $output"

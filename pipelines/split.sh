@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Cuts a video into segments at keyframes, without re-encoding, keeping its sound.
+#
+#   pipelines/split.sh IN DIR --segment-seconds N
+#
+# Writes DIR/segment-00000.mkv, DIR/segment-00001.mkv, ... (Matroska holds any codec), each
+# starting on a keyframe, about N seconds long (a segment ends at the first keyframe after N s).
+# pipelines/join.sh joins them (or their upscaled versions) back into one file.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -ge 2 ] || srgan_usage_error "IN and DIR are required"
+input=$1 dir=$2 seconds=""
+shift 2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --segment-seconds) srgan_value "$@"; srgan_count "$1" "$2"; seconds=$2; shift 2 ;;
+    *) srgan_usage_error "unknown argument '$1'" ;;
+  esac
+done
+[ -n "$seconds" ] || srgan_usage_error "--segment-seconds is required"
+[ -f "$input" ] || srgan_fail "no such file: $input"
+srgan_probe_video "$input"
+srgan_demuxer_for "$input"
+mkdir -p "$dir"
+if compgen -G "$dir/segment-*.mkv" >/dev/null; then
+  srgan_fail "$dir already holds segments: use an empty folder"
+fi
+
+audio=""
+if srgan_has_audio "$input"; then
+  audio="d.audio_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! split.audio_0"
+fi
+# Written under a temporary name pattern, renamed when the cut succeeded: a failed or interrupted
+# cut leaves no segment that looks finished.
+echo "splitting $input into segments of ${seconds} s (at keyframes) in $dir"
+# shellcheck disable=SC2086
+gst-launch-1.0 -q -e filesrc location="$input" ! $srgan_demuxer name=d \
+  d.video_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 \
+  ! splitmuxsink name=split muxer-factory=matroskamux location="$dir/.partial-segment-%05d.mkv" \
+      max-size-time=$((seconds * 1000000000)) \
+  $audio || { rm -f "$dir"/.partial-segment-*.mkv; srgan_fail "the pipeline failed (GStreamer's error is above)"; }
+count=0
+for part in "$dir"/.partial-segment-*.mkv; do
+  mv "$part" "$dir/${part##*/.partial-}"
+  count=$((count + 1))
+done
+[ "$count" -gt 0 ] || srgan_fail "no segment was written"
+echo "wrote $count segments to $dir"

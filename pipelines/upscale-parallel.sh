@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Upscales a long video in parallel: cuts it into segments at keyframes, upscales them with GNU
+# parallel (one device per job), joins the results with the sound.
+#
+#   pipelines/upscale-parallel.sh IN OUT.(mp4|mkv|mov) --jobs N [--devices cuda:0,cuda:1|cpu] [--segment-seconds S] [--model x4|x2|FILE] [--precision P] [--keep-parts]
+#
+# Work goes to OUT.parts/ (segments/, upscaled/, logs/). It is resumable: run the same command
+# again after a crash or Ctrl-C and finished segments are skipped. A failed segment is named,
+# with the command that reruns it alone. OUT.parts/ is removed after a successful join unless
+# --keep-parts. Jobs take the devices in turn (job slot k uses device k mod their count).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/common.sh"
+
+usage() { sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
+input=$1 output=$2
+shift 2
+jobs="" devices="auto" seconds=60 keep=0 element=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jobs) srgan_value "$@"; srgan_count "$1" "$2"; jobs=$2; shift 2 ;;
+    --devices) srgan_value "$@"; devices=$2; shift 2 ;;
+    --segment-seconds) srgan_value "$@"; srgan_count "$1" "$2"; seconds=$2; shift 2 ;;
+    --model | --precision) srgan_value "$@"; element+=("$1" "$2"); shift 2 ;;
+    --keep-parts) keep=1; shift ;;
+    *) srgan_usage_error "unknown argument '$1'" ;;
+  esac
+done
+[ -n "$jobs" ] || srgan_usage_error "--jobs is required"
+[[ $devices =~ ^[a-z]+(:[0-9]+)?(,[a-z]+(:[0-9]+)?)*$ ]] ||
+  srgan_usage_error "--devices takes a comma-separated list such as cuda:0,cuda:1 or cpu, not '$devices'"
+command -v parallel >/dev/null || srgan_fail "GNU parallel is not installed (apt install parallel)"
+[ -f "$input" ] || srgan_fail "no such file: $input"
+srgan_container_for "$output"
+[ "$srgan_muxer" != webmmux ] || srgan_usage_error "$output: segments are H.264 + AAC: use .mp4, .mkv or .mov"
+parts=$output.parts
+mkdir -p "$parts/upscaled" "$parts/logs"
+
+# 1. Cut once: segments/ is complete when its marker exists (an interrupted cut starts over).
+if [ ! -f "$parts/segments/.complete" ]; then
+  rm -rf "$parts/segments"
+  "$here/split.sh" "$input" "$parts/segments" --segment-seconds "$seconds"
+  touch "$parts/segments/.complete"
+fi
+segments=("$parts"/segments/segment-*.mkv)
+total=${#segments[@]}
+done_before=$(find "$parts/upscaled" -name 'segment-*.mp4' | wc -l)
+echo "upscaling $total segments of ${seconds} s with $jobs jobs on $devices ($done_before already done)"
+
+# On the CPU, jobs share the cores: each gets its part of them (LibTorch's threads), so that N
+# jobs do not each start a thread per core.
+if [[ ,$devices, == *,cpu,* ]] && [ -z "${OMP_NUM_THREADS:-}" ]; then
+  threads=$(( $(nproc) / jobs ))
+  export OMP_NUM_THREADS=$(( threads > 0 ? threads : 1 ))
+fi
+
+# 2. Upscale: each job runs upscale-segment.sh (which skips finished segments) on the device of
+# its slot, logging to logs/. --halt never: one failure does not stop the others.
+bar=()
+[ -t 2 ] && bar=(--bar)
+# shellcheck disable=SC2016
+SRGAN_DEVICES=$devices parallel --jobs "$jobs" --halt never --joblog "$parts/logs/joblog" \
+  "${bar[@]}" \
+  'IFS=, read -ra d <<<"$SRGAN_DEVICES"; dev=${d[$(( ({%} - 1) % ${#d[@]} ))]};
+   '"$(printf '%q' "$here/upscale-segment.sh")"' {} '"$(printf '%q' "$parts/upscaled")"' --device "$dev" '"$(printf '%q ' "${element[@]}")"' \
+     >'"$(printf '%q' "$parts/logs")"'/{/.}.log 2>&1 && echo "{/.}: done on $dev" || { echo "{/.}: FAILED on $dev"; exit 1; }' \
+  ::: "${segments[@]}" || true
+
+# 3. Every segment done? Name the ones that are not, with how to rerun them.
+failed=()
+for segment in "${segments[@]}"; do
+  name=$(basename "$segment" .mkv)
+  [ -s "$parts/upscaled/$name.mp4" ] || failed+=("$name")
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "$srgan_script: ${#failed[@]} of $total segments failed: ${failed[*]} (logs in $parts/logs/)" >&2
+  echo "  rerun this command to finish them (done segments are kept), or one alone:" >&2
+  echo "  $here/upscale-segment.sh $parts/segments/${failed[0]}.mkv $parts/upscaled --device ${devices%%,*} ${element[*]}" >&2
+  exit 1
+fi
+
+# 4. Join with the sound.
+"$here/join.sh" "$parts/upscaled" "$output"
+[ "$keep" = 1 ] || rm -rf "$parts"
