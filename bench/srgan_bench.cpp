@@ -294,8 +294,8 @@ int run(const Settings& s, const std::string& self) {
     for (const auto& [h, w] : frame_sizes) {
       const auto rgb = at::rand({1, 3, h, w});
       const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
-      for (PixelFormat format : {PixelFormat::kI420, PixelFormat::kNV12, PixelFormat::kP010_10LE,
-                                 PixelFormat::kRGB}) {
+      for (PixelFormat format :
+           {PixelFormat::kI420, PixelFormat::kNV12, PixelFormat::kP010_10LE, PixelFormat::kRGB}) {
         FrameBuffer in(format, w, h), out(format, w * 4, h * 4);
         rgb_to_frame({rgb, at::Tensor()}, in.view());
         const double frame_ms =
@@ -368,7 +368,10 @@ int main(int argc, char** argv) {
   app.add_option("--peak-rss-child", s.peak_rss_child)->group("");
   app.add_flag("--element", s.element,
                "the element in pipelines beside the bare Upscaler (start-up, steady fps)");
-  app.add_option("--model", s.model, "model for --element: a bundled model (" + srgan::bundled_model_names() + ") or a file")->capture_default_str();
+  app.add_option(
+         "--model", s.model,
+         "model for --element: a bundled model (" + srgan::bundled_model_names() + ") or a file")
+      ->capture_default_str();
   app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
   app.add_option("--frames", s.frames, "frames per pipeline for --element")
       ->capture_default_str()

@@ -6,10 +6,10 @@
  * SECTION:element-srganupscale
  * @title: srganupscale
  *
- * Upscales video by the model's factor (bundled: model=x4, the default, and model=x2) with a super-resolution
- * generator network (SRGAN) run by LibTorch, on the CPU or a CUDA GPU. The output has the
- * input's format, framerate, pixel-aspect-ratio and colorimetry; width and height are multiplied
- * by the model's scale. Interlaced video must be deinterlaced first.
+ * Upscales video by the model's factor (bundled: model=x4, the default, and model=x2) with a
+ * super-resolution generator network (SRGAN) run by LibTorch, on the CPU or a CUDA GPU. The output
+ * has the input's format, framerate, pixel-aspect-ratio and colorimetry; width and height are
+ * multiplied by the model's scale. Interlaced video must be deinterlaced first.
  *
  * The work is done by srgan::Upscaler (core/): frames are converted to RGB, run through the
  * network tile by tile (seamlessly) and converted back, with LibTorch ops on the chosen device.
@@ -122,8 +122,8 @@ GType gst_srgan_model_get_type(void) {
 /* Settings are written by set_property under the object lock and copied out under it; the
  * Upscaler is created in start() and used by the streaming thread without the lock. */
 struct GstSrganUpscaleState {
-  gint model = DEFAULT_MODEL;  /* index into srgan::bundled_models() */
-  std::string model_location;  /* empty: the bundled model; a file wins */
+  gint model = DEFAULT_MODEL; /* index into srgan::bundled_models() */
+  std::string model_location; /* empty: the bundled model; a file wins */
   std::string device = DEFAULT_DEVICE;
   GstSrganPrecision precision = DEFAULT_PRECISION;
   guint tile_size = DEFAULT_TILE_SIZE;
@@ -198,8 +198,8 @@ static const char* precision_name(GstSrganPrecision precision) {
   }
 }
 
-/* Properties that need a new model (model, model-location, device, precision, frames-in-flight) keep
- * their value once the element runs, and a change is said on the bus; the tiling applies from
+/* Properties that need a new model (model, model-location, device, precision, frames-in-flight)
+ * keep their value once the element runs, and a change is said on the bus; the tiling applies from
  * the next frame. */
 static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const GValue* value,
                                            GParamSpec* pspec) {
@@ -316,10 +316,10 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   const std::string model_name = srgan::bundled_models().at(self->state->model).name;
   const std::string model_location = self->state->model_location;
   auto options = srgan::UpscalerOptions()
-                           .device(self->state->device)
-                           .precision(precision_name(self->state->precision))
-                           .tile_size(self->state->tile_size)
-                           .tile_overlap(self->state->tile_overlap);
+                     .device(self->state->device)
+                     .precision(precision_name(self->state->precision))
+                     .tile_size(self->state->tile_size)
+                     .tile_overlap(self->state->tile_overlap);
   const guint frames_in_flight = self->state->frames_in_flight;
   self->state->tiling_changed = false;
   GST_OBJECT_UNLOCK(self);
@@ -954,8 +954,7 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
    */
   g_object_class_install_property(
       gobject_class, PROP_MODEL,
-      g_param_spec_enum("model", "Model",
-                        "Bundled model, by name (model-location wins when set)",
+      g_param_spec_enum("model", "Model", "Bundled model, by name (model-location wins when set)",
                         GST_TYPE_SRGAN_MODEL, DEFAULT_MODEL, flags));
   /**
    * GstSrganUpscale:model-location:

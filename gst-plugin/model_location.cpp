@@ -23,7 +23,8 @@ std::string plugin_file() {
 std::string bundled_model_location(const std::string& name) {
   // Installed: <prefix>/<libdir>/gstreamer-1.0 -> <prefix>/<datadir>/srganupscale/models.
   // Looked up at each start, so that SRGAN_MODEL_PATH set by an application applies.
-  return bundled_model_path(name, bundled_model_folders(plugin_file(), SRGAN_MODEL_DIR_FROM_PLUGIN));
+  return bundled_model_path(name,
+                            bundled_model_folders(plugin_file(), SRGAN_MODEL_DIR_FROM_PLUGIN));
 }
 
 }  // namespace srgan::gst

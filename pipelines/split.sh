@@ -38,9 +38,28 @@ echo "splitting $input into segments of ${seconds} s (at keyframes) in $dir"
 # shellcheck disable=SC2086
 gst-launch-1.0 -q -e filesrc location="$input" ! $srgan_demuxer name=d \
   d.video_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 \
-  ! splitmuxsink name=split muxer-factory=matroskamux location="$dir/.partial-segment-%05d.mkv" \
+  ! splitmuxsink name=split muxer-factory=matroskamux muxer-properties="properties,offset-to-zero=true" \
+      location="$dir/.partial-segment-%05d.mkv" \
       max-size-time=$((seconds * 1000000000)) \
   $audio || { rm -f "$dir"/.partial-segment-*.mkv; srgan_fail "the pipeline failed (GStreamer's error is above)"; }
+# A last segment shorter than half the others (the video's tail after the last full segment)
+# joins the one before it, remuxed without re-encoding: a few frames alone cannot be decoded
+# (Vorbis and AAC need a packet before the first one they output).
+parts=("$dir"/.partial-segment-*.mkv)
+if [ ${#parts[@]} -ge 2 ]; then
+  last=${parts[-1]}
+  tail_seconds=$(gst-discoverer-1.0 "$last" 2>/dev/null |
+    sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' | awk '{print $1*3600+$2*60+$3}')
+  if awk -v t="${tail_seconds:-0}" -v s="$seconds" 'BEGIN { exit !(t < s / 2) }'; then
+    merge=$(mktemp -d "$dir/.merge-XXXXXX")
+    mv "${parts[-2]}" "$merge/segment-00000.mkv"
+    mv "$last" "$merge/segment-00001.mkv"
+    "$(dirname "${BASH_SOURCE[0]}")/join.sh" "$merge" "$merge/merged.mkv" >/dev/null ||
+      srgan_fail "could not merge the short last segment into the one before"
+    mv "$merge/merged.mkv" "${parts[-2]}"
+    rm -rf "$merge"
+  fi
+fi
 count=0
 for part in "$dir"/.partial-segment-*.mkv; do
   mv "$part" "$dir/${part##*/.partial-}"

@@ -60,10 +60,12 @@ fi
 bar=()
 [ -t 2 ] && bar=(--bar)
 # shellcheck disable=SC2016
+element_words=""
+[ ${#element[@]} -eq 0 ] || element_words=$(printf '%q ' "${element[@]}")
 SRGAN_DEVICES=$devices parallel --jobs "$jobs" --halt never --joblog "$parts/logs/joblog" \
   "${bar[@]}" \
   'IFS=, read -ra d <<<"$SRGAN_DEVICES"; dev=${d[$(( ({%} - 1) % ${#d[@]} ))]};
-   '"$(printf '%q' "$here/upscale-segment.sh")"' {} '"$(printf '%q' "$parts/upscaled")"' --device "$dev" '"$(printf '%q ' "${element[@]}")"' \
+   '"$(printf '%q' "$here/upscale-segment.sh")"' {} '"$(printf '%q' "$parts/upscaled")"' --device "$dev" '"$element_words"' \
      >'"$(printf '%q' "$parts/logs")"'/{/.}.log 2>&1 && echo "{/.}: done on $dev" || { echo "{/.}: FAILED on $dev"; exit 1; }' \
   ::: "${segments[@]}" || true
 

@@ -58,7 +58,8 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
     VideoFrames frames(video);
     const std::string name = std::filesystem::path(video).filename().string();
     clips.push_back(evaluate_video(
-        upscaler, video, [&] { return frames.next(); }, options, [&](int64_t frame) {
+        upscaler, video, [&] { return frames.next(); }, options,
+        [&](int64_t frame) {
           // A terminal sees a counter; a log, a line every 25 frames.
           if (interactive) {
             std::cerr << "\rsrgan-train: evaluating " << name << ": frame " << frame << std::flush;
@@ -68,15 +69,17 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
         }));
     if (interactive) std::cerr << "\n";
   }
-  std::printf("Video quality, x%lld: %s vs bicubic. Per frame, HR = the centre crop, LR = its "
-              "antialiased bicubic downscale; PSNR/SSIM on BT.601 Y with a %lld-pixel border, "
-              "averaged over the frames; temporal error = mean |(X_t - X_t-1) - (HR_t - HR_t-1)| "
-              "on Y (0 = the HR clip's own motion; lower is better).\n\n",
-              static_cast<long long>(upscaler.scale()), args.model.c_str(),
-              static_cast<long long>(upscaler.scale()));
-  std::printf("| clip | frames | crop | PSNR | SSIM | temporal error | bicubic PSNR | bicubic SSIM "
-              "| bicubic temporal error |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: "
-              "| ---: |\n");
+  std::printf(
+      "Video quality, x%lld: %s vs bicubic. Per frame, HR = the centre crop, LR = its "
+      "antialiased bicubic downscale; PSNR/SSIM on BT.601 Y with a %lld-pixel border, "
+      "averaged over the frames; temporal error = mean |(X_t - X_t-1) - (HR_t - HR_t-1)| "
+      "on Y (0 = the HR clip's own motion; lower is better).\n\n",
+      static_cast<long long>(upscaler.scale()), args.model.c_str(),
+      static_cast<long long>(upscaler.scale()));
+  std::printf(
+      "| clip | frames | crop | PSNR | SSIM | temporal error | bicubic PSNR | bicubic SSIM "
+      "| bicubic temporal error |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: "
+      "| ---: |\n");
   std::string csv =
       "clip,first_frame,last_frame,source_width,source_height,crop_x,crop_y,crop_width,"
       "crop_height,scale,psnr_y,ssim_y,temporal_error,bicubic_psnr_y,bicubic_ssim_y,"
@@ -84,8 +87,7 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
   for (const auto& q : clips) {
     const std::string crop = std::to_string(q.width) + "x" + std::to_string(q.height) + " at " +
                              std::to_string(q.crop_x) + "," + std::to_string(q.crop_y) + " of " +
-                             std::to_string(q.source_width) + "x" +
-                             std::to_string(q.source_height);
+                             std::to_string(q.source_width) + "x" + std::to_string(q.source_height);
     std::printf("| %s | 0-%lld | %s | %.2f | %.4f | %.3f | %.2f | %.4f | %.3f |\n",
                 std::filesystem::path(q.clip).filename().string().c_str(),
                 static_cast<long long>(q.frames - 1), crop.c_str(), q.psnr_y, q.ssim_y,
@@ -93,9 +95,9 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
     csv += q.clip + ",0," + std::to_string(q.frames - 1) + "," + std::to_string(q.source_width) +
            "," + std::to_string(q.source_height) + "," + std::to_string(q.crop_x) + "," +
            std::to_string(q.crop_y) + "," + std::to_string(q.width) + "," +
-           std::to_string(q.height) + "," + std::to_string(q.scale) + "," +
-           number(q.psnr_y, 6) + "," + number(q.ssim_y, 6) + "," + number(q.temporal_error, 6) +
-           "," + number(q.bicubic_psnr_y, 6) + "," + number(q.bicubic_ssim_y, 6) + "," +
+           std::to_string(q.height) + "," + std::to_string(q.scale) + "," + number(q.psnr_y, 6) +
+           "," + number(q.ssim_y, 6) + "," + number(q.temporal_error, 6) + "," +
+           number(q.bicubic_psnr_y, 6) + "," + number(q.bicubic_ssim_y, 6) + "," +
            number(q.bicubic_temporal_error, 6) + "\n";
   }
   if (!args.csv.empty()) write_csv_file(args.csv, csv);
@@ -142,9 +144,10 @@ void evaluate(const EvaluateArguments& args) {
 }  // namespace
 
 void add_evaluate_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("evaluate",
-                                 "PSNR/SSIM (Y) of a model against bicubic on a folder of photos, or on "
-                                 "clips (--video) with the temporal error");
+  auto* cmd =
+      app.add_subcommand("evaluate",
+                         "PSNR/SSIM (Y) of a model against bicubic on a folder of photos, or on "
+                         "clips (--video) with the temporal error");
   auto args = std::make_shared<EvaluateArguments>();
   add_model_option(cmd, "--model", args->model)->required();
   auto* data = cmd->add_option("--data", args->data, "Folder of HR photos");

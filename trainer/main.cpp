@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "commands.h"
-#include "srgan_config.h"
 #include "srgan/error.h"
 #include "srgan/threads.h"
+#include "srgan_config.h"
 
 int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) or a full quota must fail a write with a clear error, not kill

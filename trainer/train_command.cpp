@@ -60,14 +60,15 @@ const char* const kRunFiles[] = {"run.toml",    "metrics.csv", "model.pt",
 // Options a resumed run may change: how long it goes on, how fast it learns, what it reports,
 // where it runs. Everything else defines the run (its data, network, crops, losses, seed).
 const std::set<std::string> kResumableOverrides = {
-    "pretrain-steps", "gan-steps",        "lr-g",    "lr-d",   "log-every", "val-every",
-    "sample-every",   "checkpoint-every", "workers", "device", "precision", "val",
-    "val-crop",       "vgg-weights",      "val-video", "val-video-frames"};
+    "pretrain-steps", "gan-steps",   "lr-g",         "lr-d",
+    "log-every",      "val-every",   "sample-every", "checkpoint-every",
+    "workers",        "device",      "precision",    "val",
+    "val-crop",       "vgg-weights", "val-video",    "val-video-frames"};
 // Options that are not part of a run's definition.
 const std::set<std::string> kNotStored = {"out", "resume", "config", "overwrite"};
 // Options that name files: stored as absolute paths, so a run resumes from any folder.
-const std::set<std::string> kPathOptions = {"data", "hr-dir", "lr-dir", "val", "vgg-weights",
-                                            "val-video"};
+const std::set<std::string> kPathOptions = {"data", "hr-dir",      "lr-dir",
+                                            "val",  "vgg-weights", "val-video"};
 
 // The first `count` frames of a validation clip.
 std::vector<at::Tensor> read_frames(const std::string& clip, int64_t count) {

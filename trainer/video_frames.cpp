@@ -95,8 +95,8 @@ class DecodedFrames : public VideoFrames::Source {
     }
     const int64_t w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
     const int64_t stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
-    auto rows = at::from_blob(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), {h, w, 3}, {stride, 3, 1},
-                              at::kByte);
+    auto rows =
+        at::from_blob(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), {h, w, 3}, {stride, 3, 1}, at::kByte);
     at::Tensor image = rows.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div_(255);
     gst_video_frame_unmap(&frame);
     gst_sample_unref(sample);
@@ -145,7 +145,8 @@ VideoFrames::VideoFrames(const std::string& path) {
 #ifdef SRGAN_TRAIN_HAVE_GSTREAMER
     source_ = std::make_unique<DecodedFrames>(path);
 #else
-    throw Error(path + ": this srgan-train was built without GStreamer and reads clips only as "
+    throw Error(path +
+                ": this srgan-train was built without GStreamer and reads clips only as "
                 "folders of frames");
 #endif
   }

@@ -357,15 +357,16 @@ std::string videoconvert(const test::TempDir& dir, const std::string& in_bytes,
   // centred (jpeg) siting; repetition up, as videoconvert without its upsampling filter.
   const std::string resampling = is_yuv(format_in) ? "chroma-mode=downsample-only" : "";
   std::ofstream(dir.file("in.raw"), std::ios::binary) << in_bytes;
-  const std::string command =
-      std::string("GST_REGISTRY_1_0=") + SRGAN_GST_REGISTRY + " " + SRGAN_GST_LAUNCH +
-      " -q filesrc location=" + dir.file("in.raw") + " ! rawvideoparse format=" +
-      gst_format_nick(format_in) + " width=" + std::to_string(w) + " height=" +
-      std::to_string(h) + " colorimetry=" + side_colorimetry(format_in, colorimetry) +
-      " framerate=1/1 ! videoconvert dither=none " + resampling + " ! video/x-raw,format=" +
-      to_string(format_out) + ",colorimetry=" + side_colorimetry(format_out, colorimetry) +
-      (is_yuv(format_out) ? ",chroma-site=jpeg" : "") +
-      " ! filesink location=" + dir.file("out.raw");
+  const std::string command = std::string("GST_REGISTRY_1_0=") + SRGAN_GST_REGISTRY + " " +
+                              SRGAN_GST_LAUNCH + " -q filesrc location=" + dir.file("in.raw") +
+                              " ! rawvideoparse format=" + gst_format_nick(format_in) +
+                              " width=" + std::to_string(w) + " height=" + std::to_string(h) +
+                              " colorimetry=" + side_colorimetry(format_in, colorimetry) +
+                              " framerate=1/1 ! videoconvert dither=none " + resampling +
+                              " ! video/x-raw,format=" + to_string(format_out) +
+                              ",colorimetry=" + side_colorimetry(format_out, colorimetry) +
+                              (is_yuv(format_out) ? ",chroma-site=jpeg" : "") +
+                              " ! filesink location=" + dir.file("out.raw");
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   std::ifstream in(dir.file("out.raw"), std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
@@ -435,14 +436,13 @@ TEST_P(MatchesVideoconvertDeep, BothWaysWithinTheStatedTolerance) {
                      c.format == PixelFormat::kP016_LE || c.format == PixelFormat::kGRAY16_LE;
   const int bits = deep8 ? 16 : 10, shift = c.format == PixelFormat::kP010_10LE ? 6 : 0;
   const double full = (1 << bits) - 1;
-  const auto forward =
-      compare(sample_codes(ours, ours.bytes().data(), bits, shift, 2),
-              sample_codes(ours, reinterpret_cast<const uint8_t*>(theirs.data()), bits, shift, 2),
-              full);
+  const auto forward = compare(
+      sample_codes(ours, ours.bytes().data(), bits, shift, 2),
+      sample_codes(ours, reinterpret_cast<const uint8_t*>(theirs.data()), bits, shift, 2), full);
   RecordProperty("to_format_worst_codes", std::to_string(forward.worst * full));
   RecordProperty("to_format_mean_codes", std::to_string(forward.mean * full));
-  EXPECT_LE(forward.worst, 1.0 / 250) << to_string(c.format) << ": worst " << forward.worst * full
-                                      << " codes";
+  EXPECT_LE(forward.worst, 1.0 / 250)
+      << to_string(c.format) << ": worst " << forward.worst * full << " codes";
   EXPECT_LE(forward.mean, 1.0 / 500) << to_string(c.format) << ": mean " << forward.mean * full;
 
   // FORMAT -> RGB, from videoconvert's own samples of that format.
@@ -455,34 +455,63 @@ TEST_P(MatchesVideoconvertDeep, BothWaysWithinTheStatedTolerance) {
   ASSERT_EQ(rgb_theirs.size(), rgb_ours.bytes().size());
   const auto backward = compare(
       sample_codes(rgb_ours, rgb_ours.bytes().data(), 16, 0, 2),
-      sample_codes(rgb_ours, reinterpret_cast<const uint8_t*>(rgb_theirs.data()), 16, 0, 2),
-      65535);
+      sample_codes(rgb_ours, reinterpret_cast<const uint8_t*>(rgb_theirs.data()), 16, 0, 2), 65535);
   RecordProperty("to_rgb_worst_16bit", std::to_string(backward.worst * 65535));
-  EXPECT_LE(backward.worst, 1.0 / 250) << to_string(c.format) << ": worst "
-                                       << backward.worst * 65535 << " / 65535";
+  EXPECT_LE(backward.worst, 1.0 / 250)
+      << to_string(c.format) << ": worst " << backward.worst * 65535 << " / 65535";
   EXPECT_LE(backward.mean, 1.0 / 500) << to_string(c.format) << ": mean " << backward.mean * 65535;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    HighBitDepth, MatchesVideoconvertDeep,
-    ::testing::Values(
-        DeepCase{"photo-citrus-64x48.png", 64, 48, PixelFormat::kP010_10LE,
-                 {ColorMatrix::kBT2020, ColorRange::kLimited}, "bt2020"},
-        DeepCase{"photo-boats-96x64.png", 96, 64, PixelFormat::kP016_LE,
-                 {ColorMatrix::kBT709, ColorRange::kLimited}, "bt709"},
-        DeepCase{"photo-citrus-64x48.png", 63, 47, PixelFormat::kI420_10LE,
-                 {ColorMatrix::kBT601, ColorRange::kLimited}, "bt601"},
-        DeepCase{"photo-boats-96x64.png", 95, 63, PixelFormat::kI422_10LE,
-                 {ColorMatrix::kBT709, ColorRange::kLimited}, "bt709"},
-        DeepCase{"photo-citrus-64x48.png", 64, 48, PixelFormat::kY444_10LE,
-                 {ColorMatrix::kBT2020, ColorRange::kLimited}, "bt2020"},
-        DeepCase{"photo-boats-96x64.png", 96, 64, PixelFormat::kY444_16LE,
-                 {ColorMatrix::kBT709, ColorRange::kFull}, "1:3:5:1"},
-        DeepCase{"photo-citrus-64x48.png", 64, 48, PixelFormat::kGRAY16_LE,
-                 {ColorMatrix::kBT601, ColorRange::kLimited}, "bt601"},
-        DeepCase{"photo-boats-96x64.png", 96, 64, PixelFormat::kRGBA64_LE,
-                 {ColorMatrix::kBT709, ColorRange::kLimited}, "sRGB"}),
-    [](const auto& info) { return to_string(info.param.format); });
+INSTANTIATE_TEST_SUITE_P(HighBitDepth, MatchesVideoconvertDeep,
+                         ::testing::Values(DeepCase{"photo-citrus-64x48.png",
+                                                    64,
+                                                    48,
+                                                    PixelFormat::kP010_10LE,
+                                                    {ColorMatrix::kBT2020, ColorRange::kLimited},
+                                                    "bt2020"},
+                                           DeepCase{"photo-boats-96x64.png",
+                                                    96,
+                                                    64,
+                                                    PixelFormat::kP016_LE,
+                                                    {ColorMatrix::kBT709, ColorRange::kLimited},
+                                                    "bt709"},
+                                           DeepCase{"photo-citrus-64x48.png",
+                                                    63,
+                                                    47,
+                                                    PixelFormat::kI420_10LE,
+                                                    {ColorMatrix::kBT601, ColorRange::kLimited},
+                                                    "bt601"},
+                                           DeepCase{"photo-boats-96x64.png",
+                                                    95,
+                                                    63,
+                                                    PixelFormat::kI422_10LE,
+                                                    {ColorMatrix::kBT709, ColorRange::kLimited},
+                                                    "bt709"},
+                                           DeepCase{"photo-citrus-64x48.png",
+                                                    64,
+                                                    48,
+                                                    PixelFormat::kY444_10LE,
+                                                    {ColorMatrix::kBT2020, ColorRange::kLimited},
+                                                    "bt2020"},
+                                           DeepCase{"photo-boats-96x64.png",
+                                                    96,
+                                                    64,
+                                                    PixelFormat::kY444_16LE,
+                                                    {ColorMatrix::kBT709, ColorRange::kFull},
+                                                    "1:3:5:1"},
+                                           DeepCase{"photo-citrus-64x48.png",
+                                                    64,
+                                                    48,
+                                                    PixelFormat::kGRAY16_LE,
+                                                    {ColorMatrix::kBT601, ColorRange::kLimited},
+                                                    "bt601"},
+                                           DeepCase{"photo-boats-96x64.png",
+                                                    96,
+                                                    64,
+                                                    PixelFormat::kRGBA64_LE,
+                                                    {ColorMatrix::kBT709, ColorRange::kLimited},
+                                                    "sRGB"}),
+                         [](const auto& info) { return to_string(info.param.format); });
 #endif
 
 }  // namespace

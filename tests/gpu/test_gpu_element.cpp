@@ -171,8 +171,8 @@ TEST_F(CudaMemory, TenBitP010InCudaMemoryMatchesSystemMemory) {
   auto run_p010 = [](const std::string& middle) {
     const std::string description =
         "videotestsrc num-buffers=2 pattern=smpte ! video/x-raw,format=P010_10LE,width=64,"
-        "height=48,framerate=30/1 ! " + middle +
-        " ! video/x-raw,format=P010_10LE ! appsink name=sink sync=false";
+        "height=48,framerate=30/1 ! " +
+        middle + " ! video/x-raw,format=P010_10LE ! appsink name=sink sync=false";
     GError* error = nullptr;
     GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
     EXPECT_EQ(error, nullptr) << (error ? error->message : "");

@@ -22,9 +22,9 @@ const std::string kModelX2 = std::string(SRGAN_MODELS_DIR) + "/srgan-x2.pt";
 
 // The x2 model is trained on a GPU (tests/gpu/train-bundled-model.sh x2); until a checkout has
 // it, its tests say so.
-#define SKIP_WITHOUT_X2()                                                                      \
-  if (!std::filesystem::exists(kModelX2))                                                      \
-  GTEST_SKIP() << "models/srgan-x2.pt is not in this checkout (made on a GPU by "              \
+#define SKIP_WITHOUT_X2()                                                         \
+  if (!std::filesystem::exists(kModelX2))                                         \
+  GTEST_SKIP() << "models/srgan-x2.pt is not in this checkout (made on a GPU by " \
                   "tests/gpu/train-bundled-model.sh x2)"
 
 TEST(BundledModel, IsThePapersX4GeneratorWithProvenance) {
@@ -82,8 +82,8 @@ TEST_P(X2BeatsBicubic, OnAValidationCrop) {
   const double bicubic = psnr(luma_bt601(upscale_bicubic(lr, 2)), truth, 4);
   RecordProperty("psnr_model", std::to_string(model));
   RecordProperty("psnr_bicubic", std::to_string(bicubic));
-  EXPECT_GT(model, bicubic + 0.1) << GetParam() << ": model " << model << " dB, bicubic "
-                                  << bicubic << " dB";
+  EXPECT_GT(model, bicubic + 0.1) << GetParam() << ": model " << model << " dB, bicubic " << bicubic
+                                  << " dB";
 }
 
 INSTANTIATE_TEST_SUITE_P(ValidationCrops, X2BeatsBicubic,

@@ -19,7 +19,8 @@ const std::vector<BundledModel>& bundled_models() {
 
 std::string bundled_model_names() {
   std::string names;
-  for (const auto& model : bundled_models()) names += (names.empty() ? "" : ", ") + std::string(model.name);
+  for (const auto& model : bundled_models())
+    names += (names.empty() ? "" : ", ") + std::string(model.name);
   return names;
 }
 
@@ -67,9 +68,9 @@ std::string bundled_model_path(const std::string& name, const std::vector<std::s
     if (std::filesystem::is_regular_file(path, error)) return path.string();
     looked_in += (looked_in.empty() ? "" : ", ") + folder;
   }
-  throw ModelFileError(model->file, ModelFileError::Reason::kNotFound,
-                       "the bundled model '" + name + "' is not installed (looked in " +
-                           looked_in + ")");
+  throw ModelFileError(
+      model->file, ModelFileError::Reason::kNotFound,
+      "the bundled model '" + name + "' is not installed (looked in " + looked_in + ")");
 }
 
 std::string resolve_model_argument(const std::string& argument,
@@ -79,9 +80,9 @@ std::string resolve_model_argument(const std::string& argument,
   if (find_bundled_model(argument)) return bundled_model_path(argument, folders);
   // A bare word that is neither a file nor a name: say both.
   if (argument.find_first_of("/.") == std::string::npos) {
-    throw ModelFileError(argument, ModelFileError::Reason::kNotFound,
-                         "no such file, nor a bundled model (bundled: " + bundled_model_names() +
-                             ")");
+    throw ModelFileError(
+        argument, ModelFileError::Reason::kNotFound,
+        "no such file, nor a bundled model (bundled: " + bundled_model_names() + ")");
   }
   return argument;
 }

@@ -95,7 +95,8 @@ at::Tensor codes(const at::Tensor& samples, const PixelLayout& layout, c10::Devi
 
 // Code values (any real numbers) as a plane's samples: rounded, clamped, placed in the word.
 at::Tensor samples(const at::Tensor& values, const PixelLayout& layout) {
-  auto codes = (values.is_floating_point() ? at::round(values) : values).clamp(0, layout.max_code());
+  auto codes =
+      (values.is_floating_point() ? at::round(values) : values).clamp(0, layout.max_code());
   if (layout.sample_bytes == 1) return codes.to(at::kByte);
   codes = codes.to(at::kInt);
   if (layout.shift) codes = codes.bitwise_left_shift(layout.shift);
@@ -107,8 +108,8 @@ at::Tensor samples(const at::Tensor& values, const PixelLayout& layout) {
 // mean, so subsampled chroma survives a round trip through RGB unchanged.
 at::Tensor upsample_chroma(const at::Tensor& chroma, const PixelLayout& layout, int64_t height,
                            int64_t width) {
-  const auto up = at::upsample_nearest2d(chroma, {chroma.size(2) << layout.chroma_y_shift,
-                                                  chroma.size(3) << layout.chroma_x_shift});
+  const auto up = at::upsample_nearest2d(
+      chroma, {chroma.size(2) << layout.chroma_y_shift, chroma.size(3) << layout.chroma_x_shift});
   return up.index({Slice(), Slice(), Slice(0, height), Slice(0, width)});
 }
 
@@ -171,9 +172,9 @@ void rgb_to_packed(const RgbImage& image, const FrameView& frame, const PixelLay
                               layout);
   if (layout.padding >= 0) channels[layout.padding] = opaque;
   if (layout.alpha >= 0) {
-    channels[layout.alpha] =
-        image.alpha.defined() ? samples(image.alpha[0][0].clamp(0, 1) * max, layout).to(device)
-                              : opaque;
+    channels[layout.alpha] = image.alpha.defined()
+                                 ? samples(image.alpha[0][0].clamp(0, 1) * max, layout).to(device)
+                                 : opaque;
   }
   store(plane_tensor(frame, 0, layout.channels), at::stack(channels, 2));
 }
@@ -259,11 +260,13 @@ at::Tensor average_chroma(at::Tensor chroma, const PixelLayout& layout) {
   using at::indexing::Ellipsis;
   if (layout.chroma_y_shift) {
     chroma = (chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
-              chroma.index({Ellipsis, Slice(1, None, 2), Slice()})) / 2;
+              chroma.index({Ellipsis, Slice(1, None, 2), Slice()})) /
+             2;
   }
   if (layout.chroma_x_shift) {
     chroma = (chroma.index({Ellipsis, Slice(0, None, 2)}) +
-              chroma.index({Ellipsis, Slice(1, None, 2)})) / 2;
+              chroma.index({Ellipsis, Slice(1, None, 2)})) /
+             2;
   }
   return chroma;
 }

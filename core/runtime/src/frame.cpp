@@ -79,8 +79,8 @@ FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colo
   for (int i = 0; i < view_.plane_count(); ++i) {
     // Rows start on a sample: padding rounds up to whole samples (GStreamer's do too).
     const int64_t sample = detail::layout_of(format).sample_bytes;
-    const int64_t stride = (view_.min_stride(i) + 3) / 4 * 4 +
-                           (extra_row_padding + sample - 1) / sample * sample;
+    const int64_t stride =
+        (view_.min_stride(i) + 3) / 4 * 4 + (extra_row_padding + sample - 1) / sample * sample;
     view_.planes[i].stride = stride;
     offsets[i] = size;
     // GStreamer rounds the luma plane of 4:2:0 formats, and every plane of 4:2:2 ones, up to

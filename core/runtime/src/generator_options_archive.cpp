@@ -10,8 +10,9 @@ void write_generator_options(torch::serialize::OutputArchive& archive,
   archive.write("upsample_activation", c10::IValue(to_string(options.upsample_activation())));
 }
 
-GeneratorOptions read_generator_options(const std::function<int64_t(const std::string&)>& integer,
-                                        const std::function<std::string(const std::string&)>& text) {
+GeneratorOptions read_generator_options(
+    const std::function<int64_t(const std::string&)>& integer,
+    const std::function<std::string(const std::string&)>& text) {
   return GeneratorOptions()
       .residual_blocks(integer("residual_blocks"))
       .channels(integer("channels"))

@@ -22,8 +22,8 @@
 #include "srgan/atomic_file.h"
 #include "srgan/checkpoint.h"
 #include "srgan/error.h"
-#include "srgan/generator.h"
 #include "srgan/evaluation.h"
+#include "srgan/generator.h"
 #include "srgan/image_io.h"
 #include "srgan/quality_metrics.h"
 #include "srgan/resampling.h"
@@ -59,7 +59,8 @@ struct ValidationResult {
 ValidationSet load_validation(const TrainerOptions& o, const TrainerReporter& report) {
   ValidationSet set;
   const int64_t s = o.data().scale(), hr_crop = o.val_crop() * s;
-  for (const auto& file : o.val_dir().empty() ? std::vector<std::string>{} : list_images(o.val_dir())) {
+  for (const auto& file :
+       o.val_dir().empty() ? std::vector<std::string>{} : list_images(o.val_dir())) {
     try {
       const auto image = read_image(file);
       if (image.size(2) < hr_crop || image.size(3) < hr_crop) {
@@ -269,12 +270,14 @@ class Trainer::Run {
         data_((torch::manual_seed(options.data().seed()), options.data()), reporter.warn),
         validation_(load_validation(options, reporter)),
         g_(on_device(Generator(GeneratorOptions(options.generator()).scale(scale_)), device_)),
-        d_(on_device(Discriminator(DiscriminatorOptions().crop_size(options.data().lr_crop() * scale_)),
-                     device_)),
+        d_(on_device(
+            Discriminator(DiscriminatorOptions().crop_size(options.data().lr_crop() * scale_)),
+            device_)),
         opt_g_(g_->parameters(),
                torch::optim::AdamOptions(options.generator_lr()).betas({o_.beta1(), o_.beta2()})),
-        opt_d_(d_->parameters(), torch::optim::AdamOptions(options.discriminator_lr())
-                                     .betas({o_.beta1(), o_.beta2()})),
+        opt_d_(
+            d_->parameters(),
+            torch::optim::AdamOptions(options.discriminator_lr()).betas({o_.beta1(), o_.beta2()})),
         last_((out_ / "checkpoints" / "last.pt").string()) {
     if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed crop sizes
     load_vgg();
@@ -447,8 +450,8 @@ void Trainer::Run::validate_and_report(double seconds) {
     const auto& p = v.photos;
     row.psnr_y = p.psnr_y, row.ssim_y = p.ssim_y, row.bicubic_psnr_y = p.bicubic_psnr_y,
     row.bicubic_ssim_y = p.bicubic_ssim_y;
-    line << " PSNR(Y) " << p.psnr_y << " dB (bicubic " << p.bicubic_psnr_y << "), SSIM "
-         << p.ssim_y << " (bicubic " << p.bicubic_ssim_y << ")";
+    line << " PSNR(Y) " << p.psnr_y << " dB (bicubic " << p.bicubic_psnr_y << "), SSIM " << p.ssim_y
+         << " (bicubic " << p.bicubic_ssim_y << ")";
   }
   if (!validation_.clip.empty()) {
     row.temporal_error = v.temporal_error, row.bicubic_temporal_error = v.bicubic_temporal_error;

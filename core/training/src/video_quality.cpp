@@ -15,7 +15,8 @@ namespace srgan {
 
 void TemporalError::add(const at::Tensor& luma, const at::Tensor& truth_luma) {
   const auto crop = [this](const at::Tensor& y) {
-    return y.slice(0, border_, y.size(0) - border_).slice(1, border_, y.size(1) - border_)
+    return y.slice(0, border_, y.size(0) - border_)
+        .slice(1, border_, y.size(1) - border_)
         .to(at::kDouble);
   };
   auto current = crop(luma), truth = crop(truth_luma);
@@ -45,9 +46,8 @@ void place_crop(VideoQuality& q, const VideoQualityOptions& o) {
   q.width = want_w / q.scale * q.scale;
   q.height = want_h / q.scale * q.scale;
   if (q.width <= 2 * q.scale || q.height <= 2 * q.scale) {
-    throw Error(q.clip + ": frames of " + std::to_string(q.width) + "x" +
-                std::to_string(q.height) + " are too small to measure at x" +
-                std::to_string(q.scale));
+    throw Error(q.clip + ": frames of " + std::to_string(q.width) + "x" + std::to_string(q.height) +
+                " are too small to measure at x" + std::to_string(q.scale));
   }
   q.crop_x = (q.source_width - q.width) / 2;
   q.crop_y = (q.source_height - q.height) / 2;
@@ -85,7 +85,8 @@ VideoQuality evaluate_video(const std::function<at::Tensor(const at::Tensor&)>& 
     const auto sr = luma_bt601(upscale(lr));
     const auto bicubic = luma_bt601(upscale_bicubic(lr, scale));
     q.psnr_y += psnr(sr, truth, scale), q.ssim_y += ssim(sr, truth, scale);
-    q.bicubic_psnr_y += psnr(bicubic, truth, scale), q.bicubic_ssim_y += ssim(bicubic, truth, scale);
+    q.bicubic_psnr_y += psnr(bicubic, truth, scale),
+        q.bicubic_ssim_y += ssim(bicubic, truth, scale);
     model_temporal.add(sr, truth);
     bicubic_temporal.add(bicubic, truth);
     ++q.frames;

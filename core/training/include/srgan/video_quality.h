@@ -44,7 +44,7 @@ struct VideoQualityOptions {
 struct VideoQuality {
   std::string clip;
   int64_t frames = 0, scale = 0;
-  int64_t source_width = 0, source_height = 0;     ///< the decoded frames
+  int64_t source_width = 0, source_height = 0;            ///< the decoded frames
   int64_t crop_x = 0, crop_y = 0, width = 0, height = 0;  ///< the HR crop measured
   double psnr_y = 0, ssim_y = 0, bicubic_psnr_y = 0, bicubic_ssim_y = 0;
   double temporal_error = 0, bicubic_temporal_error = 0;
