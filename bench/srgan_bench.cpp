@@ -120,8 +120,8 @@ std::string gpu_name() {
   return name;
 }
 
-at::ScalarType dtype_of(const std::string& precision) {
-  return precision == "fp16" ? at::kHalf : precision == "bf16" ? at::kBFloat16 : at::kFloat;
+at::ScalarType dtype_of(const std::string& precision, const c10::Device& device) {
+  return resolve_precision(precision_from_string(precision), device);
 }
 
 // Milliseconds per frame of the PyTorch peer on the same device, by "size/precision":
@@ -217,7 +217,7 @@ int run(const Settings& s, const std::string& self) {
   }
   for (const auto& precision : device.is_cuda() ? precisions : std::vector<std::string>{"fp32"}) {
     const int64_t n = device.is_cuda() ? 8192 : 2048;
-    const auto options = at::TensorOptions().device(device).dtype(dtype_of(precision));
+    const auto options = at::TensorOptions().device(device).dtype(dtype_of(precision, device));
     const auto a = at::rand({n, n}, options);
     const auto b = at::rand({n, n}, options);
     const bool tf32 = at::globalContext().allowTF32CuBLAS();
@@ -246,7 +246,7 @@ int run(const Settings& s, const std::string& self) {
                "eager | ours / channels-last |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | "
                "---: | ---: | ---: | ---: |\n";
   for (const auto& precision : precisions) {
-    const auto dtype = dtype_of(precision);
+    const auto dtype = dtype_of(precision, device);
     Generator plain(paper);
     plain->eval();
     plain->to(device, dtype);
@@ -289,7 +289,7 @@ int run(const Settings& s, const std::string& self) {
     Upscaler upscaler(UpscalerOptions()
                           .model_path(model)
                           .device(device.str())
-                          .precision(precision)
+                          .precision(precision_from_string(precision))
                           .threads(threads));
     for (const auto& [h, w] : frame_sizes) {
       const auto rgb = at::rand({1, 3, h, w});
@@ -383,7 +383,7 @@ int main(int argc, char** argv) {
     return srgan::bench::run(s, "/proc/" + std::to_string(getpid()) + "/exe");
   } catch (const std::exception& e) {
     const std::string message = e.what();
-    std::cerr << "srgan-bench: " << message.substr(0, message.find('\n')) << "\n";
+    std::cerr << "srgan-bench: " << srgan::first_line(message) << "\n";
     return 1;
   }
 }

@@ -56,6 +56,7 @@
 #include "srgan/bundled_models.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
+#include "srgan/precision.h"
 #include "srgan/upscaler.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_srgan_upscale_debug);
@@ -73,11 +74,12 @@ enum {
   PROP_SCALE,
 };
 
+/* The property's values are core's srgan::Precision: no names in between. */
 typedef enum {
-  GST_SRGAN_PRECISION_AUTO,
-  GST_SRGAN_PRECISION_FP32,
-  GST_SRGAN_PRECISION_FP16,
-  GST_SRGAN_PRECISION_BF16,
+  GST_SRGAN_PRECISION_AUTO = static_cast<int>(srgan::Precision::kAuto),
+  GST_SRGAN_PRECISION_FP32 = static_cast<int>(srgan::Precision::kFp32),
+  GST_SRGAN_PRECISION_FP16 = static_cast<int>(srgan::Precision::kFp16),
+  GST_SRGAN_PRECISION_BF16 = static_cast<int>(srgan::Precision::kBf16),
 } GstSrganPrecision;
 
 #define DEFAULT_MODEL 0 /* the first bundled model: x4 */
@@ -185,18 +187,6 @@ static gboolean cuda_memory_usable(GstSrganUpscale* self) {
 #endif
 }
 
-static const char* precision_name(GstSrganPrecision precision) {
-  switch (precision) {
-    case GST_SRGAN_PRECISION_FP32:
-      return "fp32";
-    case GST_SRGAN_PRECISION_FP16:
-      return "fp16";
-    case GST_SRGAN_PRECISION_BF16:
-      return "bf16";
-    default:
-      return "auto";
-  }
-}
 
 /* Properties that need a new model (model, model-location, device, precision, frames-in-flight)
  * keep their value once the element runs, and a change is said on the bus; the tiling applies from
@@ -317,7 +307,7 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   const std::string model_location = self->state->model_location;
   auto options = srgan::UpscalerOptions()
                      .device(self->state->device)
-                     .precision(precision_name(self->state->precision))
+                     .precision(static_cast<srgan::Precision>(self->state->precision))
                      .tile_size(self->state->tile_size)
                      .tile_overlap(self->state->tile_overlap);
   const guint frames_in_flight = self->state->frames_in_flight;
@@ -521,7 +511,7 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
   } catch (const std::exception& e) {
     const std::string message = e.what();
     GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                      ("Upscaling failed: %s", message.substr(0, message.find('\n')).c_str()),
+                      ("Upscaling failed: %s", srgan::first_line(message).c_str()),
                       (NULL));
     return GST_FLOW_ERROR;
   }

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // LibTorch's own errors: show their first line, the rest is a C++ backtrace.
     const std::string message = e.what();
-    std::cerr << "srgan-train: " << message.substr(0, message.find('\n')) << "\n";
+    std::cerr << "srgan-train: " << srgan::first_line(message) << "\n";
     return 1;
   }
   return 0;

@@ -251,7 +251,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--device", o->device(), "auto, cpu, cuda or cuda:N")
       ->capture_default_str()
       ->group(opt_group);
-  cmd->add_option("--precision", o->precision(),
+  auto precision = std::make_shared<std::string>("fp32");
+  cmd->add_option("--precision", *precision,
                   "fp32, or mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
       ->capture_default_str()
       ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
@@ -319,6 +320,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     options.generator(
         GeneratorOptions(*gen).upsample_activation(upsample_activation_from_string(*activation)));
     options.command(command_line);
+    options.precision(precision_from_string(*precision));
     if (!options.val_video().empty()) {
       options.val_video_frames(read_frames(options.val_video(), *val_video_frames));
     }

@@ -29,7 +29,7 @@ void upscale_image(const UpscaleArguments& args) {
   Upscaler upscaler(UpscalerOptions()
                         .model_path(args.model)
                         .device(args.device)
-                        .precision(args.precision)
+                        .precision(precision_from_string(args.precision))
                         .tile_size(args.tile));
   const auto image = read_image(args.input);
   const auto start = std::chrono::steady_clock::now();

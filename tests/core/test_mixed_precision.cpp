@@ -66,11 +66,12 @@ TEST(AutocastGuard, ConvolutionsRunInTheLowPrecisionInsideOnly) {
 }
 
 TEST(TrainingPrecision, NamesAndDevices) {
-  EXPECT_EQ(training_precision("fp32", c10::kCPU), at::kFloat);
-  EXPECT_EQ(training_precision("bf16", c10::kCPU), at::kBFloat16);
-  EXPECT_EQ(training_precision("fp16", c10::Device(c10::kCUDA, 0)), at::kHalf);
-  EXPECT_THROW(training_precision("fp16", c10::kCPU), Error);
-  EXPECT_THROW(training_precision("fp8", c10::kCPU), Error);
+  EXPECT_EQ(training_precision(Precision::kFp32, c10::kCPU), at::kFloat);
+  EXPECT_EQ(training_precision(Precision::kAuto, c10::kCPU), at::kFloat);
+  EXPECT_EQ(training_precision(Precision::kBf16, c10::kCPU), at::kBFloat16);
+  EXPECT_EQ(training_precision(Precision::kFp16, c10::Device(c10::kCUDA, 0)), at::kHalf);
+  EXPECT_THROW(training_precision(Precision::kFp16, c10::kCPU), Error);
+  EXPECT_THROW(precision_from_string("fp8"), Error);
 }
 
 }  // namespace

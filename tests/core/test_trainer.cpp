@@ -157,7 +157,7 @@ TEST_F(Trainer, MixedPrecisionTrainsWithFloat32Weights) {
                .val_every(100)
                .sample_every(0)
                .device(device.str())
-               .precision(device.is_cuda() ? "fp16" : "bf16");
+               .precision(device.is_cuda() ? Precision::kFp16 : Precision::kBf16);
   std::vector<double> mse;
   auto r = reporter();
   r.progress = [&](int64_t, int64_t, const std::string& phase, double loss, double) {

@@ -34,7 +34,7 @@ class UpscalerTest : public ::testing::Test {
     save_checkpoint(path_, *generator_, {});
   }
   UpscalerOptions options() const {
-    return UpscalerOptions().model_path(path_).device(test_device().str()).precision("fp32");
+    return UpscalerOptions().model_path(path_).device(test_device().str()).precision(Precision::kFp32);
   }
   test::TempDir dir_;
   Generator generator_{nullptr};
@@ -174,8 +174,12 @@ TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
   };
   EXPECT_NE(message_of(options().device("tpu")).find("expected auto, cpu, cuda or cuda:N"),
             std::string::npos);
-  EXPECT_NE(message_of(options().precision("fp64")).find("expected auto, fp32, fp16 or bf16"),
-            std::string::npos);
+  try {
+    precision_from_string("fp64");
+    ADD_FAILURE() << "fp64 was parsed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("expected auto, fp32, fp16 or bf16"), std::string::npos);
+  }
   EXPECT_NE(message_of(options().tile_size(3)).find("tile size"), std::string::npos);
   EXPECT_NE(message_of(options().model_path(dir_.file("none.pt"))).find("no such file"),
             std::string::npos);
@@ -189,14 +193,14 @@ TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
 }
 
 TEST_F(UpscalerTest, AutoPrecisionIsFp32OnCpu) {
-  Upscaler upscaler(options().device("cpu").precision("auto"));
+  Upscaler upscaler(options().device("cpu").precision(Precision::kAuto));
   EXPECT_EQ(upscaler.dtype(), at::kFloat);
 }
 
 TEST_F(UpscalerTest, Bf16IsCloseToFp32) {
   const auto image = at::rand({1, 3, 16, 16});
   Upscaler fp32(options());
-  Upscaler bf16(options().precision("bf16"));
+  Upscaler bf16(options().precision(Precision::kBf16));
   EXPECT_EQ(bf16.dtype(), at::kBFloat16);
   EXPECT_LT(max_abs_difference(fp32.upscale_rgb(image), bf16.upscale_rgb(image)), 0.05);
 }
@@ -205,7 +209,7 @@ TEST(UpscalerTorchScript, UpscalesWithAProbedScale) {
   Upscaler upscaler(UpscalerOptions()
                         .model_path(test::fixture("tiny_x4_traced.pt"))
                         .device(test_device().str())
-                        .precision("fp32")
+                        .precision(Precision::kFp32)
                         .tile_size(8));
   EXPECT_EQ(upscaler.scale(), 4);
   EXPECT_EQ(upscaler.tile_overlap(), 16);
@@ -216,7 +220,7 @@ TEST(UpscalerTorchScript, UpscalesWithAProbedScale) {
   Upscaler whole(UpscalerOptions()
                      .model_path(test::fixture("tiny_x4_traced.pt"))
                      .device(test_device().str())
-                     .precision("fp32"));
+                     .precision(Precision::kFp32));
   EXPECT_LT(max_abs_difference(upscaler.upscale_rgb(image), whole.upscale_rgb(image)), 1e-5);
 }
 
@@ -225,7 +229,7 @@ TEST(UpscalerTorchScript, UpscalesWithAProbedScale) {
 TEST_F(UpscalerTest, HalfPrecisionOnTheCpuIsRefusedNamingTheAlternatives) {
   std::string message;
   try {
-    Upscaler upscaler(options().device("cpu").precision("fp16"));
+    Upscaler upscaler(options().device("cpu").precision(Precision::kFp16));
   } catch (const Error& e) {
     message = e.what();
   }

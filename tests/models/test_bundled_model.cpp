@@ -41,7 +41,7 @@ TEST(BundledModel, IsThePapersX4GeneratorWithProvenance) {
 class BeatsBicubic : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(BeatsBicubic, OnAValidationCrop) {
-  Upscaler upscaler(UpscalerOptions().model_path(kModel).device("cpu").precision("fp32"));
+  Upscaler upscaler(UpscalerOptions().model_path(kModel).device("cpu").precision(Precision::kFp32));
   const auto hr = read_image(test::fixture(GetParam()));
   const auto lr = downscale_bicubic(hr, 4);
   const auto truth = luma_bt601(hr);
@@ -72,7 +72,7 @@ class X2BeatsBicubic : public ::testing::TestWithParam<const char*> {};
 // the x4 model gains 0.16 and 0.67 dB there); the card's target is +1.5 dB on the full photos.
 TEST_P(X2BeatsBicubic, OnAValidationCrop) {
   SKIP_WITHOUT_X2();
-  Upscaler upscaler(UpscalerOptions().model_path(kModelX2).device("cpu").precision("fp32"));
+  Upscaler upscaler(UpscalerOptions().model_path(kModelX2).device("cpu").precision(Precision::kFp32));
   const auto hr = read_image(test::fixture(GetParam()));
   const auto lr = downscale_bicubic(hr, 2);
   const auto output = upscaler.upscale_rgb(lr);

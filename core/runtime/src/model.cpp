@@ -52,7 +52,7 @@ int64_t torchscript_scale(const std::string& path, torch::jit::Module& module) {
   } catch (const std::exception& e) {
     throw ModelFileError(path, Reason::kWrongContents,
                          std::string("the TorchScript module fails on a 1x3x16x16 probe: ") +
-                             std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+                             first_line(e.what()));
   }
   const bool integral = output.dim() == 4 && output.size(1) == 3 && output.size(2) % kProbe == 0 &&
                         output.size(2) == output.size(3);
@@ -167,7 +167,7 @@ Model load_model(const std::string& path) {
   } catch (const std::exception& e) {
     const std::string message = e.what();
     throw ModelFileError(path, Reason::kCorrupt,
-                         "damaged contents (" + message.substr(0, message.find('\n')) + ")");
+                         "damaged contents (" + first_line(message) + ")");
   }
 }
 

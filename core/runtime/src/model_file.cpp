@@ -14,8 +14,6 @@ using Reason = ModelFileError::Reason;
 bool starts_with_zip_header(const std::string& bytes) { return bytes.rfind("PK\x03\x04", 0) == 0; }
 
 // LibTorch's messages carry a C++ backtrace after the first line; users need only that line.
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 }  // namespace
 
 std::optional<size_t> zip_end_record(const std::string& bytes) {

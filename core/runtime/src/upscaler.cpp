@@ -29,23 +29,10 @@ using at::indexing::Slice;
 constexpr int64_t kDefaultTorchScriptOverlap = 16;
 constexpr int64_t kMinTileSize = 32;
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 void check_tile_size(int64_t tile_size) {
   if (tile_size < 0 || (tile_size > 0 && tile_size < 8)) {
     throw Error("tile size must be 0 (automatic) or at least 8 pixels, got " +
                 std::to_string(tile_size));
-  }
-}
-
-std::string precision_name(at::ScalarType dtype) {
-  switch (dtype) {
-    case at::kHalf:
-      return "fp16";
-    case at::kBFloat16:
-      return "bf16";
-    default:
-      return "fp32";
   }
 }
 
@@ -85,38 +72,6 @@ c10::Device resolve_device(const std::string& name) {
                 " CUDA device(s); available devices: " + available);
   }
   return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
-}
-
-at::ScalarType resolve_precision(const std::string& name, c10::Device device) {
-  at::ScalarType dtype;
-  if (name == "auto") {
-    dtype = device.is_cuda() ? at::kHalf : at::kFloat;
-  } else if (name == "fp32") {
-    dtype = at::kFloat;
-  } else if (name == "fp16") {
-    // LibTorch's CPU kernels emulate half precision, several times slower than fp32.
-    if (device.is_cpu()) {
-      throw Error("precision fp16 is for CUDA GPUs; on the CPU use fp32 (the default) or bf16");
-    }
-    dtype = at::kHalf;
-  } else if (name == "bf16") {
-    dtype = at::kBFloat16;
-  } else {
-    throw Error("unknown precision '" + name + "' (expected auto, fp32, fp16 or bf16)");
-  }
-  // A probe through the ops the generator uses tells whether this LibTorch can run them.
-  try {
-    c10::InferenceMode guard;
-    const auto options = at::TensorOptions().dtype(dtype).device(device);
-    const auto x = at::ones({1, 4, 4, 4}, options);
-    at::tanh(at::pixel_shuffle(
-        at::prelu(at::conv2d(x, at::ones({4, 4, 3, 3}, options)), at::ones({4}, options)), 2));
-  } catch (const std::exception& e) {
-    throw Error("precision " + name + " is not supported on " + device.str() +
-                " by this LibTorch (" + first_line(e.what()) + "); use " +
-                (device.is_cpu() ? "fp32 or bf16" : "fp32, fp16 or bf16"));
-  }
-  return dtype;
 }
 
 struct Upscaler::State {
@@ -223,7 +178,7 @@ std::string Upscaler::describe() const {
   out << state_->options.model_path() << " (" << state_->model.describe() << ") on "
       << state_->device.str();
   if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
-  out << ", " << precision_name(state_->dtype) << ", tiles ";
+  out << ", " << to_string(precision_of(state_->dtype)) << ", tiles ";
   if (state_->tile_size > 0) {
     out << state_->tile_size << " px";
   } else {

@@ -7,17 +7,19 @@
 
 namespace srgan::detail {
 
-at::ScalarType training_precision(const std::string& name, c10::Device device) {
-  if (name == "fp32") return at::kFloat;
-  if (name == "bf16") return at::kBFloat16;
-  if (name == "fp16") {
-    if (!device.is_cuda()) {
-      throw Error("--precision fp16 needs a CUDA device (use bf16 or fp32 on " + device.str() +
-                  ")");
-    }
-    return at::kHalf;
+at::ScalarType training_precision(Precision precision, c10::Device device) {
+  switch (precision) {
+    case Precision::kBf16:
+      return at::kBFloat16;
+    case Precision::kFp16:
+      if (!device.is_cuda()) {
+        throw Error("--precision fp16 needs a CUDA device (use bf16 or fp32 on " + device.str() +
+                    ")");
+      }
+      return at::kHalf;
+    default:
+      return at::kFloat;
   }
-  throw Error("unknown precision '" + name + "' (expected fp32, bf16 or fp16)");
 }
 
 AutocastGuard::AutocastGuard(c10::Device device, at::ScalarType dtype)

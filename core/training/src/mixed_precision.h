@@ -11,11 +11,13 @@
 #include <c10/core/ScalarType.h>
 #include <torch/optim/optimizer.h>
 
+#include "srgan/precision.h"
+
 namespace srgan::detail {
 
-/// The autocast dtype for a --precision name: fp32 (none: kFloat), bf16 or fp16. fp16 needs
+/// The autocast dtype of a training precision: fp32 (and auto: none, kFloat), bf16 or fp16. fp16 needs
 /// CUDA (and loss scaling); throws srgan::Error otherwise or for an unknown name.
-at::ScalarType training_precision(const std::string& name, c10::Device device);
+at::ScalarType training_precision(Precision precision, c10::Device device);
 
 /// Ops run in `dtype` where autocast lists them as safe (convolutions, matrix products) while
 /// reductions and losses stay in float32. No-op for kFloat. Nests like torch.autocast.

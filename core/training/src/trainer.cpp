@@ -176,7 +176,7 @@ TrainingState load_training_state(const std::string& path, GeneratorImpl& g, Dis
     archive.load_from(path, device);
   } catch (const c10::Error& e) {
     const std::string message = e.what();
-    throw Error("cannot resume from " + path + ": " + message.substr(0, message.find('\n')));
+    throw Error("cannot resume from " + path + ": " + first_line(message));
   }
   auto read = [&](const char* key) {
     c10::IValue value;
@@ -350,7 +350,7 @@ void Trainer::Run::announce() const {
       " steps (" + std::to_string(o_.pretrain_steps()) + " MSE + " +
       std::to_string(o_.gan_steps()) + " GAN), batch " + std::to_string(o_.data().batch_size()) +
       " of " + std::to_string(o_.data().lr_crop()) + " px LR crops, on " + device_.str() +
-      (precision_ == at::kFloat ? "" : " in " + o_.precision() + " mixed precision") +
+      (precision_ == at::kFloat ? "" : " in " + to_string(o_.precision()) + " mixed precision") +
       (device_.is_cpu() ? " with " + std::to_string(threads_) + " threads" : "") +
       (vgg_ ? ", VGG19 perceptual loss on" : ", VGG19 perceptual loss off") +
       (validation_.clip.empty() ? ""

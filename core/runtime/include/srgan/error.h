@@ -5,6 +5,10 @@
 
 namespace srgan {
 
+/// The first line of a message: LibTorch's and GStreamer's errors append stack traces and
+/// details that a user-facing one-line error leaves out.
+inline std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 /// The one exception type core throws for anything a user can act on: bad options, bad
 /// input frames, bad files. `what()` is a complete sentence meant to be shown as is.
 class Error : public std::runtime_error {

@@ -11,6 +11,7 @@
 #include <torch/arg.h>
 
 #include "srgan/frame.h"
+#include "srgan/precision.h"
 
 namespace srgan {
 
@@ -22,7 +23,7 @@ struct UpscalerOptions {
   TORCH_ARG(std::string, device) = "auto";
   /// "auto" (fp32 on CPU, fp16 on CUDA), "fp32", "fp16" or "bf16". On CUDA, fp32 follows
   /// LibTorch's cuDNN setting, which lets convolutions use TF32 by default (as PyTorch does).
-  TORCH_ARG(std::string, precision) = "auto";
+  TORCH_ARG(Precision, precision) = Precision::kAuto;
   /// Edge of the square input tiles in pixels; 0 picks the largest that fits memory_budget_mb.
   TORCH_ARG(int64_t, tile_size) = 0;
   /// Context each tile reads beyond its edges, in input pixels; -1 uses the generator's
@@ -86,7 +87,5 @@ class Upscaler {
 /// Parses a device name as UpscalerOptions::device does; throws srgan::Error listing what this
 /// machine has.
 c10::Device resolve_device(const std::string& name);
-/// Parses a precision name for `device`; throws srgan::Error when the device cannot run it.
-at::ScalarType resolve_precision(const std::string& name, c10::Device device);
 
 }  // namespace srgan

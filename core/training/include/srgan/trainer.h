@@ -13,6 +13,7 @@
 
 #include "srgan/discriminator.h"
 #include "srgan/generator_options.h"
+#include "srgan/precision.h"
 #include "srgan/training_data.h"
 
 namespace srgan {
@@ -51,9 +52,9 @@ struct TrainerOptions {
   /// Weight of the VGG feature MSE (SRGAN's 1/12.75^2 rescaling).
   TORCH_ARG(double, vgg_weight) = 0.006;
   TORCH_ARG(std::string, device) = "auto";
-  /// "fp32", or mixed precision: "bf16" (CPU or CUDA) or "fp16" (CUDA, with loss scaling).
+  /// fp32 (kAuto too), or mixed precision: bf16 (CPU or CUDA) or fp16 (CUDA, with loss scaling).
   /// Forward passes run under autocast; weights, optimiser state and losses stay float32.
-  TORCH_ARG(std::string, precision) = "fp32";
+  TORCH_ARG(Precision, precision) = Precision::kFp32;
   TORCH_ARG(int64_t, log_every) = 10;
   TORCH_ARG(int64_t, val_every) = 250;
   TORCH_ARG(int64_t, sample_every) = 250;
