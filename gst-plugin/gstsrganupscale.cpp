@@ -187,7 +187,6 @@ static gboolean cuda_memory_usable(GstSrganUpscale* self) {
 #endif
 }
 
-
 /* Properties that need a new model (model, model-location, device, precision, frames-in-flight)
  * keep their value once the element runs, and a change is said on the bus; the tiling applies from
  * the next frame. */
@@ -511,8 +510,7 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
   } catch (const std::exception& e) {
     const std::string message = e.what();
     GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                      ("Upscaling failed: %s", srgan::first_line(message).c_str()),
-                      (NULL));
+                      ("Upscaling failed: %s", srgan::first_line(message).c_str()), (NULL));
     return GST_FLOW_ERROR;
   }
   GST_DEBUG_OBJECT(

@@ -13,3 +13,8 @@ else
 fi
 meson compile -C "$build" -j "${SRGAN_JOBS:-$(nproc)}"
 meson test -C "$build" --print-errorlogs --num-processes "${SRGAN_JOBS:-$(nproc)}"
+# The same tests as the CMake build (when it is there: tests/run.sh builds it first).
+cmake_build=${SRGAN_BUILD_DIR:-build}
+if [ -f "$cmake_build/CTestTestfile.cmake" ]; then
+  tests/build_parity.sh "$cmake_build" "$build"
+fi

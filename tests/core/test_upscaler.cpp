@@ -34,7 +34,10 @@ class UpscalerTest : public ::testing::Test {
     save_checkpoint(path_, *generator_, {});
   }
   UpscalerOptions options() const {
-    return UpscalerOptions().model_path(path_).device(test_device().str()).precision(Precision::kFp32);
+    return UpscalerOptions()
+        .model_path(path_)
+        .device(test_device().str())
+        .precision(Precision::kFp32);
   }
   test::TempDir dir_;
   Generator generator_{nullptr};

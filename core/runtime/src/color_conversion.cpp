@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "frame_conversion.h"
 #include "pixel_format.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
@@ -288,25 +289,31 @@ void rgb_to_yuv_deep(const RgbImage& image, const FrameView& frame, const PixelL
 
 }  // namespace
 
-RgbImage frame_to_rgb(const FrameView& frame, c10::Device device, at::ScalarType dtype) {
-  frame.validate();
+namespace detail {
+
+void check_rgb_shape(const at::Tensor& rgb, int64_t height, int64_t width,
+                     const std::string& what) {
+  if (rgb.defined() && rgb.dim() == 4 && rgb.size(0) == 1 && rgb.size(1) == 3 &&
+      (height < 0 || rgb.size(2) == height) && (width < 0 || rgb.size(3) == width)) {
+    return;
+  }
+  throw Error(what + " must be an RGB image of shape [1, 3, " +
+              (height < 0 ? std::string("H") : std::to_string(height)) + ", " +
+              (width < 0 ? std::string("W") : std::to_string(width)) + "], got " +
+              (rgb.defined() ? c10::str(rgb.sizes()) : std::string("none")));
+}
+
+RgbImage convert_frame_to_rgb(const FrameView& frame, c10::Device device, at::ScalarType dtype) {
   c10::InferenceMode guard;
   const auto& layout = layout_of(frame.format);
   return layout.yuv ? yuv_to_rgb(frame, layout, device, dtype)
                     : packed_to_rgb(frame, layout, device, dtype);
 }
 
-void rgb_to_frame(const RgbImage& image, const FrameView& frame) {
-  frame.validate();
-  const auto& rgb = image.rgb;
-  if (!rgb.defined() || rgb.dim() != 4 || rgb.size(0) != 1 || rgb.size(1) != 3 ||
-      rgb.size(2) != frame.height || rgb.size(3) != frame.width) {
-    throw Error("cannot write an image of shape " +
-                (rgb.defined() ? c10::str(rgb.sizes()) : std::string("(none)")) + " into a " +
-                std::to_string(frame.width) + "x" + std::to_string(frame.height) + " " +
-                to_string(frame.format) + " frame: expected [1, 3, " +
-                std::to_string(frame.height) + ", " + std::to_string(frame.width) + "]");
-  }
+void convert_rgb_to_frame(const RgbImage& image, const FrameView& frame) {
+  check_rgb_shape(image.rgb, frame.height, frame.width,
+                  "an image written into a " + std::to_string(frame.width) + "x" +
+                      std::to_string(frame.height) + " " + to_string(frame.format) + " frame");
   c10::InferenceMode guard;
   const auto& layout = layout_of(frame.format);
   if (layout.yuv && layout.bits == 8) {
@@ -316,6 +323,18 @@ void rgb_to_frame(const RgbImage& image, const FrameView& frame) {
   } else {
     rgb_to_packed(image, frame, layout);
   }
+}
+
+}  // namespace detail
+
+RgbImage frame_to_rgb(const FrameView& frame, c10::Device device, at::ScalarType dtype) {
+  frame.validate();
+  return detail::convert_frame_to_rgb(frame, device, dtype);
+}
+
+void rgb_to_frame(const RgbImage& image, const FrameView& frame) {
+  frame.validate();
+  detail::convert_rgb_to_frame(image, frame);
 }
 
 }  // namespace srgan

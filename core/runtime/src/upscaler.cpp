@@ -13,6 +13,7 @@
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
 
+#include "frame_conversion.h"
 #include "srgan/color_conversion.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
@@ -192,10 +193,7 @@ std::string Upscaler::describe() const {
 }
 
 at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
-  if (!rgb.defined() || rgb.dim() != 4 || rgb.size(0) != 1 || rgb.size(1) != 3) {
-    throw Error("upscale_rgb expects a [1, 3, H, W] image, got " +
-                (rgb.defined() ? c10::str(rgb.sizes()) : std::string("(none)")));
-  }
+  detail::check_rgb_shape(rgb, -1, -1, "upscale_rgb's input");
   c10::InferenceMode guard;
   const int64_t s = scale();
   const int64_t height = rgb.size(2);
@@ -252,13 +250,14 @@ void Upscaler::upscale(const FrameView& in, const FrameView& out) {
                 std::to_string(out.height));
   }
   c10::InferenceMode guard;
-  const RgbImage image = frame_to_rgb(in, state_->device);
+  // Validated once above; the conversions do not validate again.
+  const RgbImage image = detail::convert_frame_to_rgb(in, state_->device, at::kFloat);
   RgbImage result{upscale_rgb(image.rgb), at::Tensor()};
   if (image.alpha.defined()) {
     // Alpha is not the network's business: bicubic, like any scaler would.
     result.alpha = at::upsample_bicubic2d(image.alpha, {out.height, out.width}, false).clamp_(0, 1);
   }
-  rgb_to_frame(result, out);
+  detail::convert_rgb_to_frame(result, out);
   // A GPU output frame is complete when this returns: its next reader (e.g. a GStreamer CUDA
   // element, whose 1.22 memory carries no stream to wait on) may be on any stream.
   synchronize_current_stream(out.device);

@@ -15,8 +15,8 @@
 
 namespace srgan::detail {
 
-/// The autocast dtype of a training precision: fp32 (and auto: none, kFloat), bf16 or fp16. fp16 needs
-/// CUDA (and loss scaling); throws srgan::Error otherwise or for an unknown name.
+/// The autocast dtype of a training precision: fp32 (and auto: none, kFloat), bf16 or fp16. fp16
+/// needs CUDA (and loss scaling); throws srgan::Error otherwise or for an unknown name.
 at::ScalarType training_precision(Precision precision, c10::Device device);
 
 /// Ops run in `dtype` where autocast lists them as safe (convolutions, matrix products) while
