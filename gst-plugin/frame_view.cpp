@@ -57,18 +57,6 @@ std::optional<PixelFormat> pixel_format_of(GstVideoFormat format) {
   return std::nullopt;
 }
 
-const char* supported_formats_caps() {
-  static const std::string list = [] {
-    std::string text = "{ ";
-    for (const auto& pair : kFormats) {
-      if (text.size() > 2) text += ", ";
-      text += gst_video_format_to_string(pair.gst);
-    }
-    return text + " }";
-  }();
-  return list.c_str();
-}
-
 Colorimetry colorimetry_of(const GstVideoInfo* info) {
   const GstVideoColorimetry& c = GST_VIDEO_INFO_COLORIMETRY(info);
   Colorimetry result;

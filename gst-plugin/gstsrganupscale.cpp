@@ -162,16 +162,14 @@ G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(srganupscale, "srganupscale", GST_RANK_NONE, GST_TYPE_SRGAN_UPSCALE);
 
 static GstCaps* video_caps() {
-  const std::string fields = std::string(", format = (string) ") +
-                             srgan::gst::supported_formats_caps() +
-                             ", width = (int) [ 1, 65536 ], height = (int) [ 1, 65536 ], "
-                             "framerate = (fraction) [ 0, max ]";
-  std::string caps = "video/x-raw" + fields;
 #ifdef SRGAN_HAVE_GST_CUDA
   /* CUDA memory first: preferred where both neighbours can do it. */
-  caps = "video/x-raw(" GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY ")" + fields + "; " + caps;
+  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE_WITH_FEATURES(
+      GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY,
+      SRGAN_VIDEO_FORMATS) "; " GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
+#else
+  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
 #endif
-  return gst_caps_from_string(caps.c_str());
 }
 
 /* Whether CUDA memory can be negotiated now: a context shared with LibTorch exists. */

@@ -364,6 +364,30 @@ TEST_F(Element, TenBitRampKeepsMoreThan256LevelsAndTheColorimetry) {
   gst_harness_teardown(h);
 }
 
+// The caps templates list exactly the formats core converts, each once, in both memories.
+TEST_F(Element, TemplateCapsListEveryCoreFormat) {
+  GstElementFactory* factory = gst_element_factory_find("srganupscale");
+  ASSERT_NE(factory, nullptr);
+  std::set<std::string> core;
+  for (srgan::PixelFormat format : srgan::all_pixel_formats()) core.insert(to_string(format));
+  for (const GList* item = gst_element_factory_get_static_pad_templates(factory); item;
+       item = item->next) {
+    GstCaps* caps =
+        gst_static_pad_template_get_caps(static_cast<GstStaticPadTemplate*>(item->data));
+    for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+      const GValue* list = gst_structure_get_value(gst_caps_get_structure(caps, i), "format");
+      ASSERT_TRUE(GST_VALUE_HOLDS_LIST(list));
+      std::set<std::string> listed;
+      for (guint j = 0; j < gst_value_list_get_size(list); ++j) {
+        listed.insert(g_value_get_string(gst_value_list_get_value(list, j)));
+      }
+      EXPECT_EQ(listed, core) << gst_caps_features_to_string(gst_caps_get_features(caps, i));
+    }
+    gst_caps_unref(caps);
+  }
+  gst_object_unref(factory);
+}
+
 TEST_F(Element, TorchScriptModelWorks) {
   GstHarness* h = harness({}, srgan::test::fixture("tiny_x2_scale_attr.pt"));
   const std::string in_caps = caps_for("I420", 20, 14);
