@@ -148,190 +148,214 @@ void apply_run_options(CLI::App* cmd, const fs::path& dir, const TrainerReporter
   }
 }
 
+// Everything `srgan-train train` parses, in one place the option groups and the run share.
+struct TrainArguments {
+  TrainerOptions o;
+  TrainingDataOptions data;
+  GeneratorOptions gen;
+  std::string activation = "relu", precision = "fp32", resume_dir, output;
+  bool overwrite = false, no_augment = false;
+  uint64_t seed = 1;
+  int64_t val_video_frames = 30;
+};
+
+void add_data_options(CLI::App* cmd, TrainArguments& a) {
+  auto* group = "Data";
+  cmd->add_option("--data", a.data.hr_dir(),
+                  "Folder of HR photos (random crops, LR by antialiased bicubic downscale)")
+      ->group(group);
+  cmd->add_option("--hr-dir", a.data.hr_dir(), "Paired mode: the HR folder (same as --data)")
+      ->group(group);
+  cmd->add_option("--lr-dir", a.data.lr_dir(),
+                  "Paired mode: LR images with the same names, 1/scale of the HR ones")
+      ->group(group);
+  cmd->add_option("--val", a.o.val_dir(),
+                  "Validation photos: PSNR/SSIM (Y) against bicubic on centre crops")
+      ->group(group);
+  cmd->add_option("--val-crop", a.o.val_crop(), "LR edge of the validation centre crops")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--val-video", a.o.val_video(),
+                  "Validation clip (a file GStreamer decodes, or a folder of frames): each "
+                  "validation reports its temporal error (flicker) beside bicubic's")
+      ->group(group);
+  cmd->add_option("--val-video-frames", a.val_video_frames, "Frames of the validation clip used")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(group);
+  cmd->add_option("--lr-crop", a.data.lr_crop(), "LR crop edge (HR crops are scale times larger)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--batch", a.data.batch_size(), "Crops per step")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_flag("--no-augment", a.no_augment, "No flips and rotations")->group(group);
+  cmd->add_option("--workers", a.data.workers(), "Threads decoding images")
+      ->capture_default_str()
+      ->group(group);
+}
+
+void add_network_options(CLI::App* cmd, TrainArguments& a) {
+  auto* group = "Network";
+  cmd->add_option("--scale", a.data.scale(), "Upscaling factor: 2, 4 or 8")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--residual-blocks", a.gen.residual_blocks(), "Residual blocks")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--channels", a.gen.channels(), "Feature channels")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--upsample-activation", a.activation, "relu or prelu")
+      ->capture_default_str()
+      ->group(group);
+}
+
+void add_optimisation_options(CLI::App* cmd, TrainArguments& a) {
+  auto* group = "Optimisation";
+  auto& o = a.o;
+  cmd->add_option("--pretrain-steps", o.pretrain_steps(), "Phase 1 steps on MSE")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--gan-steps", o.gan_steps(), "Phase 2 steps (adversarial)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--lr-g", o.generator_lr(), "Generator learning rate (Adam)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--lr-d", o.discriminator_lr(), "Discriminator learning rate")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--beta1", o.beta1(), "Adam beta1")->capture_default_str()->group(group);
+  cmd->add_option("--beta2", o.beta2(), "Adam beta2")->capture_default_str()->group(group);
+  cmd->add_option("--lr-step", o.lr_step(),
+                  "Decay the learning rates every N steps of a phase (0: never)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--lr-gamma", o.lr_gamma(), "Decay factor")->capture_default_str()->group(group);
+  cmd->add_option("--adversarial-weight", o.adversarial_weight(), "Weight of the adversarial loss")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--vgg-weights", o.vgg_weights(),
+                  "VGG19 weights file (trainer/export_vgg19_weights.py); "
+                  "without it the perceptual loss is off")
+      ->group(group);
+  cmd->add_option("--vgg-weight", o.vgg_weight(), "Weight of the VGG19 feature loss")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--seed", a.seed, "Random seed (same seed and threads on CPU: same weights)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--device", o.device(), "auto, cpu, cuda or cuda:N")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--precision", a.precision,
+                  "fp32, or mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+      ->group(group);
+}
+
+void add_output_options(CLI::App* cmd, TrainArguments& a) {
+  auto* group = "Output";
+  cmd->add_option("--out", a.output,
+                  "Output folder (metrics.csv, plots/, samples/, checkpoints/, model.pt)")
+      ->group(group);
+  cmd->add_flag("--overwrite", a.overwrite,
+                "With --out: remove the run already in that folder and start over")
+      ->group(group);
+  cmd->add_option("--resume", a.resume_dir,
+                  "Continue the run in this folder from its last checkpoint, with the options it "
+                  "was started with (more steps, learning rates, reporting and device may change)")
+      ->group(group);
+  cmd->add_option("--log-every", a.o.log_every(), "Steps between metrics.csv rows")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--val-every", a.o.val_every(), "Steps between validations")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--sample-every", a.o.sample_every(), "Steps between sample grids (0: none)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--checkpoint-every", a.o.checkpoint_every(), "Steps between checkpoints")
+      ->capture_default_str()
+      ->group(group);
+}
+
+// How a run reports: log lines, a progress bar, and plots redrawn after each validation.
+TrainerReporter reporter() {
+  TrainerReporter r;
+  r.info = [](const std::string& m) { log_line("srgan-train: ", m); };
+  r.warn = [](const std::string& m) { log_line("srgan-train: warning: ", m); };
+  r.progress = show_progress;
+  auto plots_warned = std::make_shared<bool>(false);
+  r.validated = [plots_warned](const std::string& csv) {
+    const fs::path plots = fs::path(csv).parent_path() / "plots";
+    fs::create_directories(plots);
+    if (!draw_plots(csv, plots.string()) && !*plots_warned) {
+      log_line("srgan-train: warning: ", "gnuplot not found: no plots (install gnuplot-nox)");
+      *plots_warned = true;
+    }
+  };
+  return r;
+}
+
+// The run folder (a new one, an overwritten one, or the one resumed) and the options of the run.
+TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReporter& report,
+                           const std::string& command_line) {
+  if (a.output.empty() == a.resume_dir.empty())
+    throw CLI::ValidationError("give exactly one of --out and --resume");
+  if (!a.resume_dir.empty()) {
+    if (a.overwrite) throw CLI::ValidationError("--overwrite goes with --out, not --resume");
+    apply_run_options(cmd, a.resume_dir, report);
+  }
+  if (a.data.hr_dir().empty()) throw CLI::RequiredError("--data (or --hr-dir)");
+  if (!a.output.empty()) {
+    if (holds_a_run(a.output) && !a.overwrite) {
+      throw Error(a.output + " already holds a training run: continue it with --resume " +
+                  a.output + ", or start over with --out " + a.output + " --overwrite");
+    }
+    if (a.overwrite) {
+      for (const char* name : kRunFiles) fs::remove_all(fs::path(a.output) / name);
+    }
+    store_run_options(cmd, a.output);
+  }
+  a.data.augment(!a.no_augment);
+  TrainerOptions options = a.o;
+  options.output_dir(a.resume_dir.empty() ? a.output : a.resume_dir).resume(!a.resume_dir.empty());
+  options.data(TrainingDataOptions(a.data).seed(a.seed));
+  options.generator(
+      GeneratorOptions(a.gen).upsample_activation(upsample_activation_from_string(a.activation)));
+  options.command(command_line);
+  options.precision(precision_from_string(a.precision));
+  if (!options.val_video().empty()) {
+    options.val_video_frames(read_frames(options.val_video(), a.val_video_frames));
+  }
+  return options;
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app, const std::string& command_line) {
   auto* cmd = app.add_subcommand(
       "train", "Train a generator: MSE pre-training, then SRGAN (adversarial + VGG19)");
-  auto o = std::make_shared<TrainerOptions>();
-  auto data = std::make_shared<TrainingDataOptions>();
-  auto gen = std::make_shared<GeneratorOptions>();
-  auto activation = std::make_shared<std::string>("relu");
-  auto resume_dir = std::make_shared<std::string>();
-  auto output = std::make_shared<std::string>();
-  auto overwrite = std::make_shared<bool>(false);
-  auto no_augment = std::make_shared<bool>(false);
-  auto seed = std::make_shared<uint64_t>(1);
+  auto a = std::make_shared<TrainArguments>();
   cmd->set_config("--config", "", "Read options from a TOML/INI file (command-line options win)");
-
-  auto* data_group = "Data";
-  cmd->add_option("--data", data->hr_dir(),
-                  "Folder of HR photos (random crops, LR by antialiased bicubic downscale)")
-      ->group(data_group);
-  cmd->add_option("--hr-dir", data->hr_dir(), "Paired mode: the HR folder (same as --data)")
-      ->group(data_group);
-  cmd->add_option("--lr-dir", data->lr_dir(),
-                  "Paired mode: LR images with the same names, 1/scale of the HR ones")
-      ->group(data_group);
-  cmd->add_option("--val", o->val_dir(),
-                  "Validation photos: PSNR/SSIM (Y) against bicubic on centre crops")
-      ->group(data_group);
-  cmd->add_option("--val-crop", o->val_crop(), "LR edge of the validation centre crops")
-      ->capture_default_str()
-      ->group(data_group);
-  cmd->add_option("--val-video", o->val_video(),
-                  "Validation clip (a file GStreamer decodes, or a folder of frames): each "
-                  "validation reports its temporal error (flicker) beside bicubic's")
-      ->group(data_group);
-  auto val_video_frames = std::make_shared<int64_t>(30);
-  cmd->add_option("--val-video-frames", *val_video_frames, "Frames of the validation clip used")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber)
-      ->group(data_group);
-  cmd->add_option("--lr-crop", data->lr_crop(), "LR crop edge (HR crops are scale times larger)")
-      ->capture_default_str()
-      ->group(data_group);
-  cmd->add_option("--batch", data->batch_size(), "Crops per step")
-      ->capture_default_str()
-      ->group(data_group);
-  cmd->add_flag("--no-augment", *no_augment, "No flips and rotations")->group(data_group);
-  cmd->add_option("--workers", data->workers(), "Threads decoding images")
-      ->capture_default_str()
-      ->group(data_group);
-
-  auto* net_group = "Network";
-  cmd->add_option("--scale", data->scale(), "Upscaling factor: 2, 4 or 8")
-      ->capture_default_str()
-      ->group(net_group);
-  cmd->add_option("--residual-blocks", gen->residual_blocks(), "Residual blocks")
-      ->capture_default_str()
-      ->group(net_group);
-  cmd->add_option("--channels", gen->channels(), "Feature channels")
-      ->capture_default_str()
-      ->group(net_group);
-  cmd->add_option("--upsample-activation", *activation, "relu or prelu")
-      ->capture_default_str()
-      ->group(net_group);
-
-  auto* opt_group = "Optimisation";
-  cmd->add_option("--pretrain-steps", o->pretrain_steps(), "Phase 1 steps on MSE")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--gan-steps", o->gan_steps(), "Phase 2 steps (adversarial)")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--lr-g", o->generator_lr(), "Generator learning rate (Adam)")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--lr-d", o->discriminator_lr(), "Discriminator learning rate")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--beta1", o->beta1(), "Adam beta1")->capture_default_str()->group(opt_group);
-  cmd->add_option("--beta2", o->beta2(), "Adam beta2")->capture_default_str()->group(opt_group);
-  cmd->add_option("--lr-step", o->lr_step(),
-                  "Decay the learning rates every N steps of a phase (0: never)")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--lr-gamma", o->lr_gamma(), "Decay factor")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--adversarial-weight", o->adversarial_weight(), "Weight of the adversarial loss")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--vgg-weights", o->vgg_weights(),
-                  "VGG19 weights file (trainer/export_vgg19_weights.py); "
-                  "without it the perceptual loss is off")
-      ->group(opt_group);
-  cmd->add_option("--vgg-weight", o->vgg_weight(), "Weight of the VGG19 feature loss")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--seed", *seed, "Random seed (same seed and threads on CPU: same weights)")
-      ->capture_default_str()
-      ->group(opt_group);
-  cmd->add_option("--device", o->device(), "auto, cpu, cuda or cuda:N")
-      ->capture_default_str()
-      ->group(opt_group);
-  auto precision = std::make_shared<std::string>("fp32");
-  cmd->add_option("--precision", *precision,
-                  "fp32, or mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
-      ->group(opt_group);
-
-  auto* out_group = "Output";
-  cmd->add_option("--out", *output,
-                  "Output folder (metrics.csv, plots/, samples/, checkpoints/, model.pt)")
-      ->group(out_group);
-  cmd->add_flag("--overwrite", *overwrite,
-                "With --out: remove the run already in that folder and start over")
-      ->group(out_group);
-  cmd->add_option("--resume", *resume_dir,
-                  "Continue the run in this folder from its last checkpoint, with the options it "
-                  "was started with (more steps, learning rates, reporting and device may change)")
-      ->group(out_group);
-  cmd->add_option("--log-every", o->log_every(), "Steps between metrics.csv rows")
-      ->capture_default_str()
-      ->group(out_group);
-  cmd->add_option("--val-every", o->val_every(), "Steps between validations")
-      ->capture_default_str()
-      ->group(out_group);
-  cmd->add_option("--sample-every", o->sample_every(), "Steps between sample grids (0: none)")
-      ->capture_default_str()
-      ->group(out_group);
-  cmd->add_option("--checkpoint-every", o->checkpoint_every(), "Steps between checkpoints")
-      ->capture_default_str()
-      ->group(out_group);
-
-  cmd->callback([=] {
-    if (output->empty() == resume_dir->empty())
-      throw CLI::ValidationError("give exactly one of --out and --resume");
-    TrainerReporter reporter;
-    reporter.info = [](const std::string& m) { log_line("srgan-train: ", m); };
-    reporter.warn = [](const std::string& m) { log_line("srgan-train: warning: ", m); };
-    reporter.progress = show_progress;
-    auto plots_warned = std::make_shared<bool>(false);
-    reporter.validated = [plots_warned](const std::string& csv) {
-      const fs::path plots = fs::path(csv).parent_path() / "plots";
-      fs::create_directories(plots);
-      if (!draw_plots(csv, plots.string()) && !*plots_warned) {
-        log_line("srgan-train: warning: ", "gnuplot not found: no plots (install gnuplot-nox)");
-        *plots_warned = true;
-      }
-    };
-    if (!resume_dir->empty()) {
-      if (*overwrite) throw CLI::ValidationError("--overwrite goes with --out, not --resume");
-      apply_run_options(cmd, *resume_dir, reporter);
-    }
-    if (data->hr_dir().empty()) throw CLI::RequiredError("--data (or --hr-dir)");
-    if (!output->empty()) {
-      if (holds_a_run(*output) && !*overwrite) {
-        throw Error(*output + " already holds a training run: continue it with --resume " +
-                    *output + ", or start over with --out " + *output + " --overwrite");
-      }
-      if (*overwrite) {
-        for (const char* name : kRunFiles) fs::remove_all(fs::path(*output) / name);
-      }
-      store_run_options(cmd, *output);
-    }
-    data->augment(!*no_augment);
-    TrainerOptions options = *o;
-    options.output_dir(resume_dir->empty() ? *output : *resume_dir).resume(!resume_dir->empty());
-    options.data(TrainingDataOptions(*data).seed(*seed));
-    options.generator(
-        GeneratorOptions(*gen).upsample_activation(upsample_activation_from_string(*activation)));
-    options.command(command_line);
-    options.precision(precision_from_string(*precision));
-    if (!options.val_video().empty()) {
-      options.val_video_frames(read_frames(options.val_video(), *val_video_frames));
-    }
+  add_data_options(cmd, *a);
+  add_network_options(cmd, *a);
+  add_optimisation_options(cmd, *a);
+  add_output_options(cmd, *a);
+  cmd->callback([cmd, a, command_line] {
+    const TrainerReporter report = reporter();
+    const TrainerOptions options = prepare_run(cmd, *a, report, command_line);
     interrupted = false;
     std::signal(SIGINT, on_sigint);
     try {
-      train(options, reporter, &interrupted);
+      train(options, report, &interrupted);
     } catch (...) {
       // A run that failed before its first checkpoint is no run to resume.
-      if (!output->empty() && !fs::exists(fs::path(*output) / "checkpoints" / "last.pt"))
-        fs::remove(fs::path(*output) / kRunOptionsFile);
+      if (!a->output.empty() && !fs::exists(fs::path(a->output) / "checkpoints" / "last.pt"))
+        fs::remove(fs::path(a->output) / kRunOptionsFile);
       std::signal(SIGINT, SIG_DFL);
       throw;
     }
