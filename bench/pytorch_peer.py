@@ -31,7 +31,7 @@ class ResidualBlock(nn.Module):
 
 
 class Generator(nn.Module):
-    """The paper's generator: as core/src/generator.cpp builds it."""
+    """The paper's generator: as core/runtime/src/generator.cpp builds it."""
 
     def __init__(self, blocks=3, c=64, scale=4):
         super().__init__()
