@@ -207,6 +207,18 @@ TEST(ColorConversion, InvalidViewsAreClearErrors) {
 
 #ifdef SRGAN_GST_LAUNCH
 // Our RGB -> 4:2:0 against GStreamer's videoconvert on a real photo, for the same colorimetry.
+// The element of rawvideoparse and videoconvert that this GStreamer lacks, or "".
+std::string missing_conversion_element() {
+  const std::string launch = SRGAN_GST_LAUNCH;
+  const std::string inspect = launch.substr(0, launch.rfind('/') + 1) + "gst-inspect-1.0";
+  for (const char* element : {"rawvideoparse", "videoconvert"}) {
+    const std::string check = std::string("GST_REGISTRY_1_0=") + SRGAN_GST_REGISTRY + " " +
+                              inspect + " --exists " + element;
+    if (std::system(check.c_str()) != 0) return element;
+  }
+  return "";
+}
+
 struct VideoconvertCase {
   const char* photo;
   int64_t crop_width, crop_height;
@@ -218,15 +230,9 @@ struct VideoconvertCase {
 class MatchesVideoconvert : public ::testing::TestWithParam<VideoconvertCase> {};
 
 TEST_P(MatchesVideoconvert, BitExactAndWithinOneOn999Permille) {
-  const std::string launch = SRGAN_GST_LAUNCH;
-  const std::string inspect = launch.substr(0, launch.rfind('/') + 1) + "gst-inspect-1.0";
-  for (const char* element : {"rawvideoparse", "videoconvert"}) {
-    const std::string check = std::string("GST_REGISTRY_1_0=") + SRGAN_GST_REGISTRY + " " +
-                              inspect + " --exists " + element;
-    if (std::system(check.c_str()) != 0) {
-      GTEST_SKIP() << "needs " << element << " (GStreamer element not installed here)";
-    }
-  }
+  const std::string missing = missing_conversion_element();
+  if (!missing.empty())
+    GTEST_SKIP() << "needs " << missing << " (GStreamer element not installed here)";
   const auto c = GetParam();
   const auto photo = read_image(test::fixture(c.photo));
   const int64_t h = c.crop_height, w = c.crop_width;
@@ -408,15 +414,9 @@ Agreement compare(const std::vector<int64_t>& a, const std::vector<int64_t>& b, 
 class MatchesVideoconvertDeep : public ::testing::TestWithParam<DeepCase> {};
 
 TEST_P(MatchesVideoconvertDeep, BothWaysWithinTheStatedTolerance) {
-  const std::string launch = SRGAN_GST_LAUNCH;
-  const std::string inspect = launch.substr(0, launch.rfind('/') + 1) + "gst-inspect-1.0";
-  for (const char* element : {"rawvideoparse", "videoconvert"}) {
-    const std::string check = std::string("GST_REGISTRY_1_0=") + SRGAN_GST_REGISTRY + " " +
-                              inspect + " --exists " + element;
-    if (std::system(check.c_str()) != 0) {
-      GTEST_SKIP() << "needs " << element << " (GStreamer element not installed here)";
-    }
-  }
+  const std::string missing = missing_conversion_element();
+  if (!missing.empty())
+    GTEST_SKIP() << "needs " << missing << " (GStreamer element not installed here)";
   const auto c = GetParam();
   const auto rgb = read_image(test::fixture(c.photo))
                        .index({at::indexing::Slice(), at::indexing::Slice(),

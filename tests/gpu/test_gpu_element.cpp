@@ -45,12 +45,14 @@ class GpuElement : public ::testing::Test {
     return "srganupscale name=up model-location=" + model_ + " " + settings;
   }
 
-  // Runs "videotestsrc ! I420 64x48 ! <middle> ! appsink" to EOS; returns the frames' bytes.
-  static Frames run(const std::string& middle, GstElement** pipeline_out = nullptr) {
+  // Runs "videotestsrc ! FORMAT 64x48 ! <middle> ! appsink" to EOS (3 frames); returns the
+  // frames' bytes.
+  static Frames run(const std::string& middle, GstElement** pipeline_out = nullptr,
+                    const std::string& format = "I420") {
     const std::string description =
-        "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=I420,width=64,height=48,"
-        "framerate=30/1 ! " +
-        middle + " ! video/x-raw,format=I420 ! appsink name=sink sync=false";
+        "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=" + format +
+        ",width=64,height=48,framerate=30/1 ! " + middle + " ! video/x-raw,format=" + format +
+        " ! appsink name=sink sync=false";
     GError* error = nullptr;
     GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
     EXPECT_EQ(error, nullptr) << (error ? error->message : "");
@@ -168,34 +170,11 @@ bool pad_in_cuda_memory(GstElement* pipeline, const char* pad_name) {
 // 10-bit frames in CUDA memory (as nvh265dec gives Main10) come out as they do from system
 // memory on the same device: the 16-bit words are read and written in place.
 TEST_F(CudaMemory, TenBitP010InCudaMemoryMatchesSystemMemory) {
-  auto run_p010 = [](const std::string& middle) {
-    const std::string description =
-        "videotestsrc num-buffers=2 pattern=smpte ! video/x-raw,format=P010_10LE,width=64,"
-        "height=48,framerate=30/1 ! " +
-        middle + " ! video/x-raw,format=P010_10LE ! appsink name=sink sync=false";
-    GError* error = nullptr;
-    GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
-    EXPECT_EQ(error, nullptr) << (error ? error->message : "");
-    Frames frames;
-    if (!pipeline) return frames;
-    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
-    gst_element_set_state(pipeline, GST_STATE_PLAYING);
-    while (GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
-      GstMapInfo map;
-      gst_buffer_map(gst_sample_get_buffer(sample), &map, GST_MAP_READ);
-      frames.emplace_back(map.data, map.data + map.size);
-      gst_buffer_unmap(gst_sample_get_buffer(sample), &map);
-      gst_sample_unref(sample);
-    }
-    gst_object_unref(sink);
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(pipeline);
-    return frames;
-  };
-  const Frames system = run_p010(upscaler("device=cuda precision=fp32"));
+  const Frames system = run(upscaler("device=cuda precision=fp32"), nullptr, "P010_10LE");
   const Frames cuda =
-      run_p010("cudaupload ! " + upscaler("device=cuda precision=fp32") + " ! cudadownload");
-  ASSERT_EQ(system.size(), 2u);
+      run("cudaupload ! " + upscaler("device=cuda precision=fp32") + " ! cudadownload", nullptr,
+          "P010_10LE");
+  ASSERT_EQ(system.size(), 3u);
   ASSERT_EQ(cuda.size(), system.size());
   for (size_t f = 0; f < system.size(); ++f) {
     ASSERT_EQ(cuda[f].size(), system[f].size());
