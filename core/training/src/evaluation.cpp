@@ -14,14 +14,23 @@
 
 namespace srgan {
 
+ImageMeasurement measure(const at::Tensor& hr, int64_t scale,
+                         const std::function<at::Tensor(const at::Tensor&)>& upscale) {
+  const auto lr = downscale_bicubic(hr, scale);
+  ImageMeasurement m;
+  m.truth_luma = luma_bt601(hr);
+  m.luma = luma_bt601(upscale(lr));
+  m.bicubic_luma = luma_bt601(upscale_bicubic(lr, scale));
+  m.row = {"", psnr(m.luma, m.truth_luma, scale), ssim(m.luma, m.truth_luma, scale),
+           psnr(m.bicubic_luma, m.truth_luma, scale), ssim(m.bicubic_luma, m.truth_luma, scale)};
+  return m;
+}
+
 EvaluationRow measure_image(const std::string& name, const at::Tensor& hr, int64_t scale,
                             const std::function<at::Tensor(const at::Tensor&)>& upscale) {
-  const auto lr = downscale_bicubic(hr, scale);
-  const auto truth = luma_bt601(hr);
-  const auto sr = luma_bt601(upscale(lr));
-  const auto bicubic = luma_bt601(upscale_bicubic(lr, scale));
-  return {name, psnr(sr, truth, scale), ssim(sr, truth, scale), psnr(bicubic, truth, scale),
-          ssim(bicubic, truth, scale)};
+  EvaluationRow row = measure(hr, scale, upscale).row;
+  row.image = name;
+  return row;
 }
 
 std::vector<EvaluationRow> evaluate_folder(

@@ -7,8 +7,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "srgan/error.h"
-#include "srgan/quality_metrics.h"
-#include "srgan/resampling.h"
+#include "srgan/evaluation.h"
 #include "srgan/upscaler.h"
 
 namespace srgan {
@@ -80,15 +79,11 @@ VideoQuality evaluate_video(const std::function<at::Tensor(const at::Tensor&)>& 
     const auto hr = frame.slice(2, q.crop_y, q.crop_y + q.height)
                         .slice(3, q.crop_x, q.crop_x + q.width)
                         .contiguous();
-    const auto lr = downscale_bicubic(hr, scale);
-    const auto truth = luma_bt601(hr);
-    const auto sr = luma_bt601(upscale(lr));
-    const auto bicubic = luma_bt601(upscale_bicubic(lr, scale));
-    q.psnr_y += psnr(sr, truth, scale), q.ssim_y += ssim(sr, truth, scale);
-    q.bicubic_psnr_y += psnr(bicubic, truth, scale),
-        q.bicubic_ssim_y += ssim(bicubic, truth, scale);
-    model_temporal.add(sr, truth);
-    bicubic_temporal.add(bicubic, truth);
+    const auto m = measure(hr, scale, upscale);
+    q.psnr_y += m.row.psnr_y, q.ssim_y += m.row.ssim_y;
+    q.bicubic_psnr_y += m.row.bicubic_psnr_y, q.bicubic_ssim_y += m.row.bicubic_ssim_y;
+    model_temporal.add(m.luma, m.truth_luma);
+    bicubic_temporal.add(m.bicubic_luma, m.truth_luma);
     ++q.frames;
   }
   if (q.frames == 0) throw Error(clip + ": no frames");

@@ -19,7 +19,15 @@ struct EvaluationRow {
 
 /// One image: `hr` ([1, 3, H, W] in [0, 1], H and W multiples of `scale`), LR its antialiased
 /// bicubic downscale, upscaled by `upscale` and by bicubic, both measured against `hr`. The
-/// trainer's validation and evaluate_folder measure with it.
+/// trainer's validation, evaluate_folder and evaluate_video measure with it.
+struct ImageMeasurement {
+  EvaluationRow row;
+  at::Tensor luma, bicubic_luma, truth_luma;  ///< [H, W] BT.601 Y of the three images
+};
+ImageMeasurement measure(const at::Tensor& hr, int64_t scale,
+                         const std::function<at::Tensor(const at::Tensor&)>& upscale);
+
+/// measure()'s row, named.
 EvaluationRow measure_image(const std::string& name, const at::Tensor& hr, int64_t scale,
                             const std::function<at::Tensor(const at::Tensor&)>& upscale);
 
