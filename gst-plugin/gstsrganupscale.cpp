@@ -48,10 +48,10 @@
 #include <memory>
 #include <string>
 
-#include "cuda_memory.h"
 #include "frame_view.h"
 #include "frames_in_flight.h"
 #include "model_location.h"
+#include "shared_cuda_memory.h"
 #include "size_caps.h"
 #include "srgan/bundled_models.h"
 #include "srgan/cuda_device.h"
@@ -59,7 +59,8 @@
 #include "srgan/precision.h"
 #include "srgan/upscaler.h"
 
-GST_DEBUG_CATEGORY_STATIC(gst_srgan_upscale_debug);
+/* Shared with shared_cuda_memory.cpp, whose messages are the element's. */
+GST_DEBUG_CATEGORY(gst_srgan_upscale_debug);
 #define GST_CAT_DEFAULT gst_srgan_upscale_debug
 
 enum {
@@ -143,13 +144,10 @@ struct GstSrganUpscaleState {
   /* The negotiated frames, written by set_caps on the streaming thread. */
   GstVideoInfo in_info;
   GstVideoInfo out_info;
-#ifdef SRGAN_HAVE_GST_CUDA
-  /* LibTorch's primary context wrapped for GStreamer, from NULL->READY to READY->NULL when the
-   * device is a GPU; the negotiated caps say whether frames come in CUDA memory. */
-  GstCudaContext* cuda_context = nullptr;
-  c10::Device cuda_device = c10::Device(c10::kCUDA, 0);
-  bool warned_foreign_memory = false;
-#endif
+  /* LibTorch's CUDA context shared with GStreamer's CUDA elements, from NULL->READY to
+   * READY->NULL when the device is a GPU; the negotiated caps say whether frames come in CUDA
+   * memory. */
+  srgan::gst::SharedCudaMemory cuda;
 };
 
 struct _GstSrganUpscale {
@@ -161,29 +159,8 @@ struct _GstSrganUpscale {
 G_DEFINE_TYPE(GstSrganUpscale, gst_srgan_upscale, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(srganupscale, "srganupscale", GST_RANK_NONE, GST_TYPE_SRGAN_UPSCALE);
 
-static GstCaps* video_caps() {
-#ifdef SRGAN_HAVE_GST_CUDA
-  /* CUDA memory first: preferred where both neighbours can do it. */
-  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE_WITH_FEATURES(
-      GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY,
-      SRGAN_VIDEO_FORMATS) "; " GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
-#else
-  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
-#endif
-}
-
 /* Whether CUDA memory can be negotiated now: a context shared with LibTorch exists. */
-static gboolean cuda_memory_usable(GstSrganUpscale* self) {
-#ifdef SRGAN_HAVE_GST_CUDA
-  GST_OBJECT_LOCK(self);
-  const gboolean usable = self->state->cuda_context != nullptr;
-  GST_OBJECT_UNLOCK(self);
-  return usable;
-#else
-  (void)self;
-  return FALSE;
-#endif
-}
+static gboolean cuda_memory_usable(GstSrganUpscale* self) { return self->state->cuda.usable(); }
 
 /* Properties that need a new model (model, model-location, device, precision, frames-in-flight)
  * keep their value once the element runs, and a change is said on the bus; the tiling applies from
@@ -458,16 +435,13 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
                      outcaps, incaps, scale);
     return FALSE;
   }
-  GST_OBJECT_LOCK(self);
-#ifdef SRGAN_HAVE_GST_CUDA
   if ((srgan::gst::has_cuda_memory_feature(incaps) ||
        srgan::gst::has_cuda_memory_feature(outcaps)) &&
-      !self->state->cuda_context) {
-    GST_OBJECT_UNLOCK(self);
+      !self->state->cuda.usable()) {
     GST_ERROR_OBJECT(self, "CUDA memory negotiated without a CUDA context");
     return FALSE;
   }
-#endif
+  GST_OBJECT_LOCK(self);
   const auto& upscaler = *self->state->upscaler;
   GST_DEBUG_OBJECT(
       self, "%dx%d -> %dx%d %s: %zu tile(s) of %" G_GINT64_FORMAT " px, overlap %" G_GINT64_FORMAT,
@@ -519,42 +493,6 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
   return GST_FLOW_OK;
 }
 
-#ifdef SRGAN_HAVE_GST_CUDA
-/* Maps one side for the upscaler: CUDA memory of the shared context for the device (LibTorch
- * reads and writes GStreamer's pitched buffers in place), anything else for the host. */
-static gboolean map_for_upscaler(GstSrganUpscale* self, GstVideoFrame* frame,
-                                 const GstVideoInfo* info, GstBuffer* buffer, GstMapFlags flags,
-                                 c10::Device* device) {
-  GstSrganUpscaleState* s = self->state;
-  if (!(flags & GST_MAP_WRITE) && !s->warned_foreign_memory &&
-      srgan::gst::buffer_memory(buffer, s->cuda_context) ==
-          srgan::gst::BufferMemory::kOtherCudaContext) {
-    GST_ELEMENT_WARNING(self, RESOURCE, READ,
-                        ("Input frames are in another CUDA context: copying them through the host"),
-                        ("%" GST_PTR_FORMAT " is not CUDA memory of the context shared with "
-                         "LibTorch",
-                         buffer));
-    s->warned_foreign_memory = true;
-  }
-  return srgan::gst::map_frame(frame, info, buffer, flags, s->cuda_context, s->cuda_device, device);
-}
-
-/* Another element may have left its own context current on this streaming thread: LibTorch
- * (CUDA's runtime API) must run in the shared primary context. */
-static gboolean push_shared_context(GstSrganUpscale* self) {
-  return self->state->cuda_context && gst_cuda_context_push(self->state->cuda_context);
-}
-static void pop_shared_context() { gst_cuda_context_pop(nullptr); }
-#else
-static gboolean map_for_upscaler(GstSrganUpscale*, GstVideoFrame* frame, const GstVideoInfo* info,
-                                 GstBuffer* buffer, GstMapFlags flags, c10::Device* device) {
-  *device = c10::kCPU;
-  return gst_video_frame_map(frame, info, buffer, flags);
-}
-static gboolean push_shared_context(GstSrganUpscale*) { return FALSE; }
-static void pop_shared_context() {}
-#endif  // SRGAN_HAVE_GST_CUDA
-
 /* Each side is mapped on its own (CUDA memory for the device, anything else for the host); a
  * buffer that does not hold a frame of the negotiated caps is an error. */
 static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, GstBuffer* outbuf,
@@ -564,7 +502,8 @@ static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, Gs
   /* NO_REF: a mapped frame's extra reference would make the output buffer read-only. */
   const auto read = static_cast<GstMapFlags>(GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
   const auto write = static_cast<GstMapFlags>(GST_MAP_WRITE | GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
-  if (!map_for_upscaler(self, &in, in_info, inbuf, read, &in_device)) {
+  srgan::gst::SharedCudaMemory& cuda = self->state->cuda;
+  if (!cuda.map(GST_ELEMENT(self), &in, in_info, inbuf, read, &in_device)) {
     GST_ELEMENT_ERROR(
         self, STREAM, FORMAT,
         ("Input buffer of %" G_GSIZE_FORMAT " bytes does not hold a %dx%d %s frame "
@@ -574,15 +513,15 @@ static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, Gs
         ("%" GST_PTR_FORMAT, inbuf));
     return GST_FLOW_ERROR;
   }
-  if (!map_for_upscaler(self, &out, out_info, outbuf, write, &out_device)) {
+  if (!cuda.map(GST_ELEMENT(self), &out, out_info, outbuf, write, &out_device)) {
     gst_video_frame_unmap(&in);
     GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map the output buffer"),
                       ("%" GST_PTR_FORMAT, outbuf));
     return GST_FLOW_ERROR;
   }
-  const gboolean pushed = push_shared_context(self);
+  const bool pushed = cuda.push();
   const GstFlowReturn result = upscale_frames(self, &in, in_device, &out, out_device);
-  if (pushed) pop_shared_context();
+  if (pushed) cuda.pop();
   gst_video_frame_unmap(&in);
   gst_video_frame_unmap(&out);
   return result;
@@ -665,22 +604,15 @@ static gboolean gst_srgan_upscale_sink_event(GstBaseTransform* trans, GstEvent* 
   return GST_BASE_TRANSFORM_CLASS(parent_class)->sink_event(trans, event);
 }
 
-#ifdef SRGAN_HAVE_GST_CUDA
-static gboolean decide_cuda_allocation(GstSrganUpscale* self, GstQuery* query, GstCaps* caps);
-static GstBufferPool* new_cuda_pool_for_upstream(GstSrganUpscale* self, GstCaps* caps, guint* size);
-#endif
-
 /* Downstream's pool: a CUDA pool of the shared context for CUDA memory; otherwise the base
  * class's choice, with video meta where downstream reads it (padded strides). */
 static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
   if (!caps) return FALSE;
-#ifdef SRGAN_HAVE_GST_CUDA
   if (srgan::gst::has_cuda_memory_feature(caps) &&
-      !decide_cuda_allocation(GST_SRGAN_UPSCALE(trans), query, caps))
+      !GST_SRGAN_UPSCALE(trans)->state->cuda.decide_allocation(GST_ELEMENT(trans), query, caps))
     return FALSE;
-#endif
   if (!GST_BASE_TRANSFORM_CLASS(parent_class)->decide_allocation(trans, query)) return FALSE;
   GstBufferPool* pool = nullptr;
   if (gst_query_get_n_allocation_pools(query) > 0)
@@ -698,7 +630,6 @@ static gboolean gst_srgan_upscale_decide_allocation(GstBaseTransform* trans, Gst
  * of the shared context for CUDA memory, a video pool for system memory. */
 static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, GstQuery*,
                                                      GstQuery* query) {
-  (void)trans; /* used for CUDA memory only */
   GstCaps* caps = nullptr;
   gboolean need_pool = FALSE;
   gst_query_parse_allocation(query, &caps, &need_pool);
@@ -709,12 +640,10 @@ static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, Gs
   if (!gst_video_info_from_caps(&info, caps)) return FALSE;
   guint size = GST_VIDEO_INFO_SIZE(&info);
   GstBufferPool* pool = nullptr;
-#ifdef SRGAN_HAVE_GST_CUDA
   if (srgan::gst::has_cuda_memory_feature(caps)) {
-    pool = new_cuda_pool_for_upstream(GST_SRGAN_UPSCALE(trans), caps, &size);
+    pool = GST_SRGAN_UPSCALE(trans)->state->cuda.new_pool(caps, &size);
     if (!pool) return FALSE;
   }
-#endif
   if (!pool) {
     pool = gst_video_buffer_pool_new();
     GstStructure* config = gst_buffer_pool_get_config(pool);
@@ -730,135 +659,39 @@ static gboolean gst_srgan_upscale_propose_allocation(GstBaseTransform* trans, Gs
   return TRUE;
 }
 
-#ifdef SRGAN_HAVE_GST_CUDA
-/* Downstream's pool is kept only if it is a CUDA pool of the shared context. */
-static gboolean decide_cuda_allocation(GstSrganUpscale* self, GstQuery* query, GstCaps* caps) {
-  GstBufferPool* pool = nullptr;
-  guint size = 0, min = 0, max = 0;
-  const gboolean update = gst_query_get_n_allocation_pools(query) > 0;
-  if (update) gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
-  if (!srgan::gst::is_cuda_pool_of(pool, self->state->cuda_context)) {
-    if (pool) gst_object_unref(pool);
-    pool = srgan::gst::new_cuda_pool(self->state->cuda_context, caps, &size);
-    if (!pool) {
-      GST_ERROR_OBJECT(self, "could not create a CUDA buffer pool for %" GST_PTR_FORMAT, caps);
-      return FALSE;
-    }
-    min = max = 0;
-  }
-  if (update)
-    gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
-  else
-    gst_query_add_allocation_pool(query, pool, size, min, max);
-  gst_object_unref(pool);
-  return TRUE;
-}
-
-/* Upstream gets a CUDA pool of the shared context, so its frames need no copy here. */
-static GstBufferPool* new_cuda_pool_for_upstream(GstSrganUpscale* self, GstCaps* caps,
-                                                 guint* size) {
-  return self->state->cuda_context
-             ? srgan::gst::new_cuda_pool(self->state->cuda_context, caps, size)
-             : nullptr;
-}
-
-/* Context queries from GStreamer's CUDA elements are answered with the shared context. */
-static gboolean answer_context_query(GstSrganUpscale* self, GstQuery* query) {
-  GST_OBJECT_LOCK(self);
-  GstCudaContext* context = self->state->cuda_context
-                                ? GST_CUDA_CONTEXT(gst_object_ref(self->state->cuda_context))
-                                : nullptr;
-  GST_OBJECT_UNLOCK(self);
-  const gboolean answered =
-      context && gst_cuda_handle_context_query(GST_ELEMENT(self), query, context);
-  if (context) gst_object_unref(context);
-  return answered;
-}
-
 /* A context set by the application or another element is taken only if it is LibTorch's (the
  * same primary context); any other would hand LibTorch pointers it cannot use. */
 static void gst_srgan_upscale_set_context(GstElement* element, GstContext* context) {
-  GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
-  GST_OBJECT_LOCK(self);
-  GstCudaContext* ours = self->state->cuda_context;
-  const gint device_id = self->state->cuda_device.index();
-  GST_OBJECT_UNLOCK(self);
-  if (ours) {
-    GstCudaContext* offered = nullptr;
-    if (gst_cuda_handle_set_context(element, context, device_id, &offered) && offered) {
-      if (gst_cuda_context_get_handle(offered) != gst_cuda_context_get_handle(ours)) {
-        GST_INFO_OBJECT(self, "keeping LibTorch's CUDA context instead of %" GST_PTR_FORMAT,
-                        offered);
-      }
-      gst_object_unref(offered);
-    }
-  }
+  GST_SRGAN_UPSCALE(element)->state->cuda.offered(element, context);
   GST_ELEMENT_CLASS(parent_class)->set_context(element, context);
 }
 
-/* NULL->READY: with a GPU device, wrap LibTorch's context before neighbours (which reach READY
- * after this element when upstream) look for one, and announce it to the pipeline. */
-static void open_cuda_context(GstSrganUpscale* self) {
-  GST_OBJECT_LOCK(self);
-  const std::string device_name = self->state->device;
-  GST_OBJECT_UNLOCK(self);
-  c10::Device device = c10::kCPU;
-  try {
-    device = srgan::resolve_device(device_name);
-  } catch (const std::exception&) {
-    return; /* start() reports the bad device */
-  }
-  if (!device.is_cuda()) return;
-  std::string error;
-  GstCudaContext* context = srgan::gst::wrap_libtorch_context(device, &error);
-  if (!context) {
-    GST_WARNING_OBJECT(self, "no CUDA memory support (%s): frames go through system memory",
-                       error.c_str());
-    return;
-  }
-  GST_INFO_OBJECT(self, "sharing LibTorch's CUDA context on %s", device.str().c_str());
-  GST_OBJECT_LOCK(self);
-  self->state->cuda_context = context;
-  self->state->cuda_device = device;
-  GST_OBJECT_UNLOCK(self);
-  gst_element_post_message(
-      GST_ELEMENT(self),
-      gst_message_new_have_context(GST_OBJECT(self), gst_context_new_cuda_context(context)));
-}
-
-static void close_cuda_context(GstSrganUpscale* self) {
-  GST_OBJECT_LOCK(self);
-  GstCudaContext* context = self->state->cuda_context;
-  self->state->cuda_context = nullptr;
-  self->state->warned_foreign_memory = false;
-  GST_OBJECT_UNLOCK(self);
-  if (context) gst_object_unref(context);
-}
-
+/* NULL->READY: with a GPU device, LibTorch's context is shared before neighbours (which reach
+ * READY after this element when upstream) look for one. */
 static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
                                                            GstStateChange transition) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY) open_cuda_context(self);
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    GST_OBJECT_LOCK(self);
+    const std::string device = self->state->device;
+    GST_OBJECT_UNLOCK(self);
+    self->state->cuda.open(element, device);
+  }
   const GstStateChangeReturn result =
       GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
   if (transition == GST_STATE_CHANGE_READY_TO_NULL ||
       (transition == GST_STATE_CHANGE_NULL_TO_READY && result == GST_STATE_CHANGE_FAILURE))
-    close_cuda_context(self);
+    self->state->cuda.close();
   return result;
 }
-#endif  // SRGAN_HAVE_GST_CUDA
-
-#ifdef SRGAN_HAVE_GST_CUDA
-static gboolean answer_context_query(GstSrganUpscale* self, GstQuery* query);
-#endif
 
 /* Caps answers list CUDA memory first; the latency adds the frames in flight. */
 static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
                                         GstQuery* query) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
-#ifdef SRGAN_HAVE_GST_CUDA
-  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && answer_context_query(self, query)) return TRUE;
-#endif
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT &&
+      self->state->cuda.answer_context_query(GST_ELEMENT(self), query))
+    return TRUE;
   if (!GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query)) return FALSE;
   if (GST_QUERY_TYPE(query) == GST_QUERY_CAPS) {
     /* GstBaseTransform puts the caps it could pass through unchanged first, in the asking
@@ -1023,7 +856,7 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
       element_class, "SRGAN super-resolution upscaler", "Filter/Effect/Video/Scaler",
       "Upscales video with a super-resolution GAN generator (LibTorch, CPU or CUDA)",
       "srganupscale developers");
-  GstCaps* caps = video_caps();
+  GstCaps* caps = srgan::gst::SharedCudaMemory::template_caps();
   gst_element_class_add_pad_template(
       element_class, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_element_class_add_pad_template(
@@ -1044,10 +877,8 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->generate_output = GST_DEBUG_FUNCPTR(gst_srgan_upscale_generate_output);
   trans_class->sink_event = GST_DEBUG_FUNCPTR(gst_srgan_upscale_sink_event);
   trans_class->query = GST_DEBUG_FUNCPTR(gst_srgan_upscale_query);
-#ifdef SRGAN_HAVE_GST_CUDA
   element_class->set_context = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_context);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_srgan_upscale_change_state);
-#endif
 
   gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_PRECISION, static_cast<GstPluginAPIFlags>(0));
   gst_type_mark_as_plugin_api(GST_TYPE_SRGAN_MODEL, static_cast<GstPluginAPIFlags>(0));

@@ -96,18 +96,20 @@ srgan_probe_video() {
 
 # The container and encoders for OUT's extension (srgan_muxer, srgan_video_encoder,
 # srgan_audio_encoder); an unknown extension is refused. LIVE=1 tunes H.264 for low latency.
-# SRGAN_H264_ENCODER replaces "x264enc" (e.g. "x264enc bframes=0" for segments that are joined
-# later: without B-frames their timestamps follow on exactly).
+# MP4 and MOV get H.264 without B-frames: GStreamer 1.22's mp4mux writes no edit list for their
+# reordering delay, so the video would start two frames after the sound (measured: 83 ms at
+# 24 fps); Matroska keeps B-frames. SRGAN_H264_ENCODER replaces the x264enc line.
 srgan_container_for() {
-  local output=$1 live=${2:-0} h264=${SRGAN_H264_ENCODER:-x264enc} aac
-  [ "$live" = 1 ] && h264="x264enc tune=zerolatency"
+  local output=$1 live=${2:-0} h264=x264enc aac
   case "${output##*.}" in
-    mp4) srgan_muxer=mp4mux ;;
-    mov) srgan_muxer=qtmux ;;
+    mp4) srgan_muxer=mp4mux h264="x264enc bframes=0" ;;
+    mov) srgan_muxer=qtmux h264="x264enc bframes=0" ;;
     mkv) srgan_muxer=matroskamux ;;
     webm) srgan_muxer=webmmux ;;
     *) srgan_usage_error "$output: unknown container '.${output##*.}' (use .mp4, .mkv, .mov or .webm)" ;;
   esac
+  [ "$live" = 1 ] && h264="x264enc tune=zerolatency"  # no B-frames either
+  h264=${SRGAN_H264_ENCODER:-$h264}
   if [ "$srgan_muxer" = webmmux ]; then
     srgan_has_element vp8enc || srgan_fail "no VP8 encoder for WebM (install gstreamer1.0-plugins-good)"
     srgan_video_encoder="vp8enc deadline=1"

@@ -35,13 +35,29 @@ fi
 # Written under a temporary name pattern, renamed when the cut succeeded: a failed or interrupted
 # cut leaves no segment that looks finished.
 echo "splitting $input into segments of ${seconds} s (at keyframes) in $dir"
-# shellcheck disable=SC2086
-gst-launch-1.0 -q -e filesrc location="$input" ! $srgan_demuxer name=d \
-  d.video_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 \
-  ! splitmuxsink name=split muxer-factory=matroskamux muxer-properties="properties,offset-to-zero=true" \
-      location="$dir/.partial-segment-%05d.mkv" \
-      max-size-time=$((seconds * 1000000000)) \
-  $audio || { rm -f "$dir"/.partial-segment-*.mkv; srgan_fail "the pipeline failed (GStreamer's error is above)"; }
+# GStreamer 1.22's splitmuxsink rarely (about 1 run in 100 here) writes every segment and then
+# never delivers its end of stream: each attempt gets a time limit far above a copy's duration
+# (1 minute plus the video's length), and a stuck one is retried from scratch.
+duration=$(gst-discoverer-1.0 "$input" 2>/dev/null |
+  sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
+  awk '{printf "%d", $1*3600+$2*60+$3}')
+limit=$((60 + ${duration:-0}))
+for attempt in 1 2 3; do
+  status=0
+  # shellcheck disable=SC2086
+  timeout "$limit" gst-launch-1.0 -q -e filesrc location="$input" ! $srgan_demuxer name=d \
+    d.video_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 \
+    ! splitmuxsink name=split async-finalize=true muxer-factory=matroskamux \
+        location="$dir/.partial-segment-%05d.mkv" max-size-time=$((seconds * 1000000000)) \
+    $audio || status=$?
+  [ "$status" = 124 ] || break
+  rm -f "$dir"/.partial-segment-*.mkv
+  echo "$srgan_script: the cut did not finish within $limit s (attempt $attempt of 3)" >&2
+done
+if [ "$status" != 0 ]; then
+  rm -f "$dir"/.partial-segment-*.mkv
+  srgan_fail "the pipeline failed (GStreamer's error is above)"
+fi
 # A last segment shorter than half the others (the video's tail after the last full segment)
 # joins the one before it, remuxed without re-encoding: a few frames alone cannot be decoded
 # (Vorbis and AAC need a packet before the first one they output).

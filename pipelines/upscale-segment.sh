@@ -4,8 +4,8 @@
 #
 #   pipelines/upscale-segment.sh SEGMENT OUTDIR [--model x4|x2|FILE] [--device D] [--precision P]
 #
-# Writes OUTDIR/<segment name>.mp4 (H.264 without B-frames, so that joined segments keep exact
-# timestamps; AAC) under a temporary name, renamed when done: an existing result means the
+# Writes OUTDIR/<segment name>.mp4 (H.264 without B-frames, as every MP4 of the scripts, so that
+# joined segments keep exact timestamps; AAC) under a temporary name, renamed when done: an existing result means the
 # segment is finished, and running it again does nothing (idempotent).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -22,6 +22,6 @@ if [ -s "$output" ]; then
 fi
 mkdir -p "$outdir"
 started=$(date +%s)
-SRGAN_H264_ENCODER="x264enc bframes=0" "$(dirname "${BASH_SOURCE[0]}")/upscale-file.sh" \
+"$(dirname "${BASH_SOURCE[0]}")/upscale-file.sh" \
   "$segment" "$output" "$@"
 echo "${name%.*}: done in $(( $(date +%s) - started )) s"

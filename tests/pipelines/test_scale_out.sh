@@ -40,13 +40,14 @@ whole_frames=$(count_frames "$dir/whole.mp4")
 [ "$(count_frames "$dir/parallel.mp4")" = "$whole_frames" ] || fail "parallel has other frames than whole ($whole_frames)"
 read -r v0 v1 a0 a1 <<<"$(av_times "$dir/parallel.mp4")"
 read -r w0 w1 b0 b1 <<<"$(av_times "$dir/whole.mp4")"
-# The same video and audio durations as the whole upscale (its MP4 starts the video two frames
-# late: x264's B-frames, which segments do without), and audio within a frame of the video.
+# The same video and audio times as the whole upscale, and audio within a frame of the video.
 span() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 within "$(span "$v0" "$v1")" "$(span "$w0" "$w1")" "$frame" ||
   fail "video lasts $(span "$v0" "$v1") s, the whole upscale's $(span "$w0" "$w1") s"
 within "$(span "$a0" "$a1")" "$(span "$b0" "$b1")" "$frame" ||
   fail "audio lasts $(span "$a0" "$a1") s, the whole upscale's $(span "$b0" "$b1") s"
+within "$v0" "$w0" "$frame" && within "$a0" "$b0" "$frame" ||
+  fail "starts differ: video $v0/$w0 s, audio $a0/$b0 s (parallel/whole)"
 within "$v0" "$a0" "$frame" && within "$v1" "$a1" "$frame" ||
   fail "audio and video more than a frame apart: video $v0-$v1 s, audio $a0-$a1 s"
 echo "parallel: video $v0-$v1 s, audio $a0-$a1 s; whole: video $w0-$w1 s, audio $b0-$b1 s"
