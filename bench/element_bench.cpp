@@ -100,7 +100,8 @@ PipelineTiming time_pipeline(const std::string& middle, const std::vector<FrameB
 // Frames per second of the Upscaler alone; `scale` is set to the model's.
 double bare_upscaler_fps(const ElementBenchSettings& s, const std::vector<FrameBuffer>& inputs,
                          int64_t* scale) {
-  Upscaler upscaler(UpscalerOptions().model_path(s.model).device(s.device).precision(precision_from_string(s.precision)));
+  Upscaler upscaler(UpscalerOptions().model_path(s.model).device(s.device).precision(
+      precision_from_string(s.precision)));
   *scale = upscaler.scale();
   FrameBuffer out(PixelFormat::kI420, s.width * *scale, s.height * *scale);
   for (int i = 0; i < 2; ++i) upscaler.upscale(inputs[i].view(), out.view());  // warm-up

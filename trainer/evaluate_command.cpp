@@ -104,7 +104,8 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
 }
 
 void evaluate(const EvaluateArguments& args) {
-  Upscaler upscaler(UpscalerOptions().model_path(args.model).device(args.device).precision(Precision::kFp32));
+  Upscaler upscaler(
+      UpscalerOptions().model_path(args.model).device(args.device).precision(Precision::kFp32));
   if (args.scale != 0 && args.scale != upscaler.scale()) {
     throw Error("--scale " + std::to_string(args.scale) +
                 " does not match the model, which upscales x" + std::to_string(upscaler.scale()));

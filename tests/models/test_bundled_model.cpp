@@ -72,7 +72,8 @@ class X2BeatsBicubic : public ::testing::TestWithParam<const char*> {};
 // the x4 model gains 0.16 and 0.67 dB there); the card's target is +1.5 dB on the full photos.
 TEST_P(X2BeatsBicubic, OnAValidationCrop) {
   SKIP_WITHOUT_X2();
-  Upscaler upscaler(UpscalerOptions().model_path(kModelX2).device("cpu").precision(Precision::kFp32));
+  Upscaler upscaler(
+      UpscalerOptions().model_path(kModelX2).device("cpu").precision(Precision::kFp32));
   const auto hr = read_image(test::fixture(GetParam()));
   const auto lr = downscale_bicubic(hr, 2);
   const auto output = upscaler.upscale_rgb(lr);
