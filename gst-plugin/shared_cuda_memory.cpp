@@ -131,11 +131,13 @@ GstBufferPool* SharedCudaMemory::new_pool(GstCaps* caps, guint* size) const {
 
 bool SharedCudaMemory::map(GstElement* element, GstVideoFrame* frame, const GstVideoInfo* info,
                            GstBuffer* buffer, GstMapFlags flags, c10::Device* device) {
-  GstCudaContext* shared = context();  // the streaming thread's; open/close happen in NULL/READY
+  // One lock per side of a frame: the context (a reference), its device, the warning flag.
+  GstCudaContext* shared = nullptr;
   c10::Device cuda_device = c10::kCPU;
   bool warn = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (context_) shared = GST_CUDA_CONTEXT(gst_object_ref(context_));
     cuda_device = device_;
     warn = !(flags & GST_MAP_WRITE) && !warned_foreign_ &&
            buffer_memory(buffer, shared) == BufferMemory::kOtherCudaContext;

@@ -168,6 +168,24 @@ srgan_aac_encoder() {
   return 1
 }
 
+# srgan_duration_seconds FILE: its duration in seconds (decimal) as GStreamer finds it; empty
+# when it finds none.
+srgan_duration_seconds() {
+  gst-discoverer-1.0 "$1" 2>/dev/null |
+    sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
+    awk '{print $1*3600+$2*60+$3}'
+}
+
+# srgan_cut_once IN PARTS SECONDS: PARTS/segments/ from pipelines/split.sh, once: the folder is
+# complete when its marker exists, and an interrupted cut starts over (upscale-parallel.sh and
+# slurm/submit.sh share the layout).
+srgan_cut_once() {
+  [ -f "$2/segments/.complete" ] && return 0
+  rm -rf "$2/segments"
+  "$srgan_repo/pipelines/split.sh" "$1" "$2/segments" --segment-seconds "$3"
+  touch "$2/segments/.complete"
+}
+
 srgan_uri() { case "$1" in *://*) echo "$1" ;; *) echo "file://$(realpath "$1")" ;; esac; }
 
 # The scale of MODEL (a file or a bundled model's name; the element's default, x4, when empty)

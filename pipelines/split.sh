@@ -38,10 +38,9 @@ echo "splitting $input into segments of ${seconds} s (at keyframes) in $dir"
 # GStreamer 1.22's splitmuxsink rarely (about 1 run in 100 here) writes every segment and then
 # never delivers its end of stream: each attempt gets a time limit far above a copy's duration
 # (1 minute plus the video's length), and a stuck one is retried from scratch.
-duration=$(gst-discoverer-1.0 "$input" 2>/dev/null |
-  sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
-  awk '{printf "%d", $1*3600+$2*60+$3}')
-limit=$((60 + ${duration:-0}))
+duration=$(srgan_duration_seconds "$input")
+duration=${duration:-0}
+limit=$((60 + ${duration%.*}))
 for attempt in 1 2 3; do
   status=0
   # shellcheck disable=SC2086
@@ -64,8 +63,7 @@ fi
 parts=("$dir"/.partial-segment-*.mkv)
 if [ ${#parts[@]} -ge 2 ]; then
   last=${parts[-1]}
-  tail_seconds=$(gst-discoverer-1.0 "$last" 2>/dev/null |
-    sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' | awk '{print $1*3600+$2*60+$3}')
+  tail_seconds=$(srgan_duration_seconds "$last")
   if awk -v t="${tail_seconds:-0}" -v s="$seconds" 'BEGIN { exit !(t < s / 2) }'; then
     merge=$(mktemp -d "$dir/.merge-XXXXXX")
     mv "${parts[-2]}" "$merge/segment-00000.mkv"

@@ -37,12 +37,8 @@ srgan_container_for "$output"
 parts=$output.parts
 mkdir -p "$parts/upscaled" "$parts/logs"
 
-# 1. Cut once: segments/ is complete when its marker exists (an interrupted cut starts over).
-if [ ! -f "$parts/segments/.complete" ]; then
-  rm -rf "$parts/segments"
-  "$here/split.sh" "$input" "$parts/segments" --segment-seconds "$seconds"
-  touch "$parts/segments/.complete"
-fi
+# 1. Cut once.
+srgan_cut_once "$input" "$parts" "$seconds"
 segments=("$parts"/segments/segment-*.mkv)
 total=${#segments[@]}
 done_before=$(find "$parts/upscaled" -name 'segment-*.mp4' | wc -l)

@@ -30,11 +30,7 @@ command -v sbatch >/dev/null || srgan_fail "sbatch not found: run this where Slu
 srgan_container_for "$output"
 [ "$srgan_muxer" != webmmux ] || srgan_usage_error "$output: segments are H.264 + AAC: use .mp4, .mkv or .mov"
 parts=$output.parts
-if [ ! -f "$parts/segments/.complete" ]; then
-  rm -rf "$parts/segments"
-  "$repo/pipelines/split.sh" "$input" "$parts/segments" --segment-seconds "$seconds"
-  touch "$parts/segments/.complete"
-fi
+srgan_cut_once "$input" "$parts" "$seconds"
 mkdir -p "$parts/upscaled" "$parts/logs"
 count=$(ls "$parts"/segments/segment-*.mkv | wc -l)
 # shellcheck disable=SC2086

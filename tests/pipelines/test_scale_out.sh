@@ -52,15 +52,22 @@ within "$v0" "$a0" "$frame" && within "$v1" "$a1" "$frame" ||
   fail "audio and video more than a frame apart: video $v0-$v1 s, audio $a0-$a1 s"
 echo "parallel: video $v0-$v1 s, audio $a0-$a1 s; whole: video $w0-$w1 s, audio $b0-$b1 s"
 
-# Resumable: finished segments are skipped, a missing one is redone.
+# Resumable: finished segments are skipped, a missing one is redone (parts kept to read their
+# logs); then a run with nothing left to do only joins, and removes the parts.
 rm "$dir/parallel.mp4" "$dir/parallel.mp4.parts/upscaled/segment-00001.mp4"
 "$repo/pipelines/upscale-parallel.sh" "$clip" "$dir/parallel.mp4" --jobs 2 --devices cpu \
-  --segment-seconds 1 --model "$model" >"$dir/log" 2>&1 || { cat "$dir/log"; fail "the resumed run failed"; }
+  --segment-seconds 1 --model "$model" --keep-parts >"$dir/log" 2>&1 || { cat "$dir/log"; fail "the resumed run failed"; }
 grep -q "($((count - 1)) already done)" "$dir/log" || { cat "$dir/log"; fail "finished segments were not kept"; }
-grep -q "segment-00000: already done" "$dir/parallel.mp4.parts/logs/segment-00000.log" 2>/dev/null ||
-  [ ! -d "$dir/parallel.mp4.parts" ] || fail "segment-00000 was redone"
-[ ! -e "$dir/parallel.mp4.parts" ] || fail "the parts folder was kept without --keep-parts"
+logs=$dir/parallel.mp4.parts/logs
+grep -q "^segment-00000: already done$" "$logs/segment-00000.log" || { cat "$logs/segment-00000.log"; fail "segment-00000 was redone"; }
+grep -q "^segment-00001: done in" "$logs/segment-00001.log" || { cat "$logs/segment-00001.log"; fail "segment-00001 was not redone"; }
 [ "$(count_frames "$dir/parallel.mp4")" = "$whole_frames" ] || fail "the resumed run has other frames"
+rm "$dir/parallel.mp4"
+"$repo/pipelines/upscale-parallel.sh" "$clip" "$dir/parallel.mp4" --jobs 2 --devices cpu \
+  --segment-seconds 1 --model "$model" >"$dir/log" 2>&1 || { cat "$dir/log"; fail "the finishing run failed"; }
+grep -q "($count already done)" "$dir/log" || { cat "$dir/log"; fail "the finishing run redid segments"; }
+[ ! -e "$dir/parallel.mp4.parts" ] || fail "the parts folder was kept without --keep-parts"
+[ "$(count_frames "$dir/parallel.mp4")" = "$whole_frames" ] || fail "the finishing run has other frames"
 
 # A failing segment (a model file that is not one) is named, with the command that reruns it;
 # no output file.
