@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -39,6 +40,7 @@
 #include "srgan/bundled_models.h"
 #include "srgan/checkpoint.h"
 #include "srgan/color_conversion.h"
+#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
 #include "srgan/frame.h"
 #include "srgan/generator.h"
@@ -161,6 +163,19 @@ std::map<std::string, std::pair<double, double>> run_python_peer(
   return result;
 }
 
+// The precisions measured when none is asked for: all three on CUDA; fp32 on the CPU, and bf16
+// where the CPU computes it natively (AMX-BF16 or AVX512-BF16; emulated bf16 is not worth a row).
+std::vector<std::string> default_precisions(const c10::Device& device, bool announce) {
+  if (device.is_cuda()) return {"fp32", "fp16", "bf16"};
+  const auto support = cpu_bf16_support();
+  if (support.any()) return {"fp32", "bf16"};
+  if (announce) {
+    std::cout << "- bf16: this CPU has " << support.describe()
+              << " (bf16 would be emulated): fp32 only\n";
+  }
+  return {"fp32"};
+}
+
 std::string write_model(const GeneratorOptions& options) {
   const std::string path = "/tmp/srgan-bench-model-" + std::to_string(getpid()) + ".pt";
   torch::manual_seed(0);
@@ -190,12 +205,9 @@ int run(const Settings& s, const std::string& self) {
   const GeneratorOptions paper;  // 3 blocks, 64 channels, x4
   std::vector<std::pair<int64_t, int64_t>> sizes = {{96, 96}, {135, 240}, {270, 480}};
   if (s.quick) sizes = {{96, 96}};
-  std::vector<std::string> precisions = s.precisions;
-  if (precisions.empty())
-    precisions = device.is_cuda() ? std::vector<std::string>{"fp32", "fp16", "bf16"}
-                                  : std::vector<std::string>{"fp32"};
-
   std::cout << "# srgan-bench\n\n";
+  const std::vector<std::string> precisions =
+      s.precisions.empty() ? default_precisions(device, true) : s.precisions;
   utsname host{};
   uname(&host);
   std::cout << "- date: " << today() << "\n- machine: " << cpu_model() << ", " << available_cores()
@@ -211,11 +223,17 @@ int run(const Settings& s, const std::string& self) {
   std::cout << "## Peak\n\n| measure | GFLOP/s |\n| --- | ---: |\n";
   if (device.is_cpu()) {
     const double fma = fma_peak_gflops(threads, 1.0);
-    for (const auto& p : precisions) peak[p] = fma;
+    peak["fp32"] = fma;
     std::cout << "| FMA loop (" << fma_peak_isa() << ", " << threads << " threads) | " << fixed(fma)
               << " |\n";
   }
-  for (const auto& precision : device.is_cuda() ? precisions : std::vector<std::string>{"fp32"}) {
+  // On the CPU, fp32's peak is the FMA loop's and bf16's the matrix product's (AMX tiles or
+  // AVX512-BF16 dot products through oneDNN): each precision's row is a fraction of its own.
+  std::vector<std::string> gemm_precisions = precisions;
+  if (device.is_cpu() &&
+      std::find(precisions.begin(), precisions.end(), "fp32") == precisions.end())
+    gemm_precisions.insert(gemm_precisions.begin(), "fp32");
+  for (const auto& precision : gemm_precisions) {
     const int64_t n = device.is_cuda() ? 8192 : 2048;
     const auto options = at::TensorOptions().device(device).dtype(dtype_of(precision, device));
     const auto a = at::rand({n, n}, options);
@@ -228,7 +246,7 @@ int run(const Settings& s, const std::string& self) {
     std::cout << "| matrix product " << n << "^3 (at::mm, " << precision
               << (device.is_cuda() && precision == "fp32" ? " as TF32" : "") << ") | "
               << fixed(gemm) << " |\n";
-    if (device.is_cuda()) peak[precision] = gemm;
+    if (device.is_cuda() || precision != "fp32") peak[precision] = gemm;
   }
   std::cout << "\n";
 
@@ -251,15 +269,15 @@ int run(const Settings& s, const std::string& self) {
     plain->eval();
     plain->to(device, dtype);
     torch::manual_seed(0);
-    InferenceNetwork network(*generator);
-    network.to(device, dtype);
+    auto network = generator->inference_network();
+    network->to(device, dtype);
     for (size_t i = 0; i < sizes.size(); ++i) {
       const auto [h, w] = sizes[i];
       const auto x = (at::rand({1, 3, h, w}) * 2 - 1).to(device, dtype);
       c10::InferenceMode guard;
       const int repeats = h * w > 100000 ? std::max(2, s.repeats - 1) : s.repeats;
       const double plain_ms = time_ms([&] { plain->forward(x); }, repeats, device);
-      const double fast_ms = time_ms([&] { network.forward(x); }, repeats, device);
+      const double fast_ms = time_ms([&] { network->forward(x); }, repeats, device);
       const double gflops = generator_flops(paper, h, w) / fast_ms / 1e6;
       std::cout << "| " << size_names[i] << " | " << precision << " | " << fixed(plain_ms) << " | "
                 << fixed(fast_ms) << " | " << fixed(plain_ms / fast_ms, 2) << "x | "
@@ -284,7 +302,8 @@ int run(const Settings& s, const std::string& self) {
   if (device.is_cuda()) frame_sizes.push_back({540, 960});
   std::cout
       << "## Upscaler on frames\n\n| input | format | precision | tiles | frame ms | model ms | "
-         "conversion + copies | fps |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
+         "conversion + copies | fps | model % of peak |\n| --- | --- | --- | ---: | ---: | ---: | "
+         "---: | ---: | ---: |\n";
   for (const auto& precision : precisions) {
     Upscaler upscaler(UpscalerOptions()
                           .model_path(model)
@@ -303,7 +322,9 @@ int run(const Settings& s, const std::string& self) {
         std::cout << "| " << w << "x" << h << " | " << to_string(format) << " | " << precision
                   << " | " << upscaler.plan(w, h).size() << " | " << fixed(frame_ms) << " | "
                   << fixed(model_ms) << " | " << fixed(100.0 * (frame_ms - model_ms) / model_ms)
-                  << "% | " << fixed(1000.0 / frame_ms, 2) << " |\n";
+                  << "% | " << fixed(1000.0 / frame_ms, 2) << " | "
+                  << fixed(100.0 * generator_flops(paper, h, w) / model_ms / 1e6 / peak[precision])
+                  << "% |\n";
       }
     }
   }
@@ -335,13 +356,17 @@ int run_element(const Settings& s) {
   ElementBenchSettings e;
   e.model = resolve_model_argument(s.model, bundled_model_folders_of_program());
   e.device = s.device;
-  e.precision = s.precisions.empty() ? "fp32" : s.precisions.front();
   e.frames = s.frames;
   if (std::sscanf(s.size.c_str(), "%dx%d", &e.width, &e.height) != 2 || e.width < 1 ||
       e.height < 1) {
     throw Error("--size takes WIDTHxHEIGHT, e.g. 480x270, got '" + s.size + "'");
   }
-  run_element_bench(e);
+  // One table per precision, in one run: their ratios compare on a machine whose speed drifts.
+  for (const auto& precision :
+       s.precisions.empty() ? default_precisions(resolve_device(s.device), true) : s.precisions) {
+    e.precision = precision;
+    run_element_bench(e);
+  }
   return 0;
 #else
   (void)s;
@@ -357,7 +382,8 @@ int main(int argc, char** argv) {
   CLI::App app{"srgan-bench: speed and memory of srganupscale's generator and Upscaler"};
   app.add_option("--device", s.device, "cpu, cuda or cuda:N")->capture_default_str();
   app.add_option("--precision", s.precisions,
-                 "fp32, fp16, bf16 (default: fp32 on CPU, all on CUDA)");
+                 "fp32, fp16, bf16 (default: all on CUDA; fp32 on the CPU, and bf16 where it "
+                 "has AMX-BF16 or AVX512-BF16)");
   app.add_option("--repeats", s.repeats, "timed runs per measurement (the minimum is kept)")
       ->capture_default_str();
   app.add_option("--threads", s.threads, "intra-op threads (0: every core)")->capture_default_str();

@@ -459,11 +459,14 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
   return TRUE;
 }
 
-/* Buffers hold whole frames of the caps, in GStreamer's default layout. */
-static gboolean gst_srgan_upscale_get_unit_size(GstBaseTransform*, GstCaps* caps, gsize* size) {
+/* The output buffer's size follows from the output caps alone, as in GstVideoFilter: input
+ * buffers need not be in the caps' default layout (decoders hand out padded planes described by
+ * a GstVideoMeta, which the frame mapping follows), so no unit size is checked against them. */
+static gboolean gst_srgan_upscale_transform_size(GstBaseTransform*, GstPadDirection, GstCaps*,
+                                                 gsize, GstCaps* othercaps, gsize* othersize) {
   GstVideoInfo info;
-  if (!gst_video_info_from_caps(&info, caps)) return FALSE;
-  *size = GST_VIDEO_INFO_SIZE(&info);
+  if (!gst_video_info_from_caps(&info, othercaps)) return FALSE;
+  *othersize = GST_VIDEO_INFO_SIZE(&info);
   return TRUE;
 }
 
@@ -769,7 +772,8 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   /**
    * GstSrganUpscale:model:
    *
-   * A bundled model by name (x4, x2), installed with the plugin; model-location wins when set.
+   * A bundled model by name (x4, x2, x4-srgan), installed with the plugin; model-location wins when
+   * set.
    */
   g_object_class_install_property(
       gobject_class, PROP_MODEL,
@@ -870,7 +874,7 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->transform_meta = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_meta);
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->set_caps = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_caps);
-  trans_class->get_unit_size = GST_DEBUG_FUNCPTR(gst_srgan_upscale_get_unit_size);
+  trans_class->transform_size = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform_size);
   trans_class->decide_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_decide_allocation);
   trans_class->propose_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_propose_allocation);
   trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);

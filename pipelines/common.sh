@@ -40,6 +40,9 @@ srgan_count() {
   [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] || srgan_usage_error "$1 takes a whole number >= 1, not '$2'"
 }
 
+# The bundled models' names, as core/runtime/src/bundled_models.cpp lists them.
+srgan_bundled_models="x4 x2 x4-srgan"
+
 # The element options every script takes. srgan_element_arg consumes "--model M", "--device D"
 # or "--precision P" into srgan_element_args (and --model into srgan_model); it fails for
 # anything else, so the caller can handle its own options.
@@ -51,8 +54,10 @@ srgan_element_arg() {
     *) return 1 ;;
   esac
   case "$1" in
-    --model) # a bundled model by name (x4, x2) unless a file has that name
-      if [ ! -e "$2" ] && [[ $2 =~ ^x[0-9]+$ ]]; then
+    --model) # a bundled model by name unless a file has that name
+      if [ ! -e "$2" ] && [[ $2 =~ ^x[0-9]+(-[a-z]+)?$ ]]; then
+        [[ " $srgan_bundled_models " == *" $2 "* ]] ||
+          srgan_usage_error "--model $2: no such file, nor a bundled model (bundled: ${srgan_bundled_models// /, })"
         srgan_element_args+=("model=$2")
       else
         srgan_element_args+=("model-location=$2")
@@ -186,7 +191,12 @@ srgan_cut_once() {
   touch "$2/segments/.complete"
 }
 
-srgan_uri() { case "$1" in *://*) echo "$1" ;; *) echo "file://$(realpath "$1")" ;; esac; }
+# A URI for GStreamer: kept when it is one (scheme://...), otherwise the file's absolute path
+# percent-encoded (a name may hold spaces, '%', '#', '?' or any other byte but '/' and NUL).
+srgan_uri() {
+  if [[ $1 =~ ^[A-Za-z][A-Za-z0-9+.-]*:// ]]; then echo "$1"; return; fi
+  python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).resolve().as_uri())' "$1"
+}
 
 # The scale of MODEL (a file or a bundled model's name; the element's default, x4, when empty)
 # from `srgan-train info`.

@@ -4,7 +4,9 @@
 #include <string>
 
 #include "commands.h"
+#include "srgan/generator.h"
 #include "srgan/model.h"
+#include "srgan/upscaler.h"
 
 namespace srgan::cli {
 namespace {
@@ -23,9 +25,16 @@ void print_info(const std::string& path) {
             << "], output range: [" << model.output_range().min << ", " << model.output_range().max
             << "]\n";
   if (const auto& options = model.generator_options()) {
-    std::cout << "  residual blocks: " << options->residual_blocks() << "\n"
+    const bool srgan = options->architecture() == Architecture::kSrgan;
+    std::cout << "  architecture: " << to_string(options->architecture()) << "\n"
+              << (srgan ? "  residual blocks: " : "  blocks: ") << options->blocks() << "\n"
               << "  channels: " << options->channels() << "\n"
-              << "  upsampling activation: " << to_string(options->upsample_activation()) << "\n";
+              << "  parameters: " << generator_parameter_count(*options) << "\n";
+    if (srgan) {
+      std::cout << "  upsampling activation: " << to_string(options->upsample_activation()) << "\n";
+    } else {
+      std::cout << "  skip: " << to_string(options->skip()) << "\n";
+    }
     const auto& p = model.provenance();
     std::cout << "  steps: " << p.steps << "\n";
     if (!p.dataset.empty()) std::cout << "  dataset: " << p.dataset << "\n";
@@ -37,6 +46,9 @@ void print_info(const std::string& path) {
     print_metric("bicubic PSNR (Y)", p.bicubic_psnr_y);
     print_metric("bicubic SSIM (Y)", p.bicubic_ssim_y);
   }
+  // What the element's and upscale's default precision would run on this machine's CPU.
+  const Upscaler upscaler(UpscalerOptions().model_path(path).device("cpu"));
+  std::cout << "  precision auto on this CPU: " << upscaler.precision_reason() << "\n";
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const srgan::cli::ExitStatus& status) {
+    return status.code;
   } catch (const srgan::Error& e) {
     std::cerr << "srgan-train: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -21,9 +22,31 @@
 namespace srgan::cli {
 namespace {
 
+// SIGINT (Ctrl-C) and SIGTERM (kill, timeout, systemd, Slurm's scancel) end the run after the
+// current step with a checkpoint and model.pt; a second signal ends it at once (the default
+// action; checkpoints are written atomically, so none is left half written).
 std::atomic<bool> interrupted{false};
+volatile std::sig_atomic_t stop_signal = 0;
 
-void on_sigint(int) { interrupted = true; }
+void on_stop_signal(int signal) {
+  stop_signal = signal;
+  interrupted = true;
+  std::signal(signal, SIG_DFL);
+}
+
+class StopSignals {
+ public:
+  StopSignals() {
+    interrupted = false;
+    stop_signal = 0;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+};
 
 std::string duration(double seconds) {
   const long s = static_cast<long>(seconds);
@@ -32,10 +55,29 @@ std::string duration(double seconds) {
   return text;
 }
 
-// A progress bar on a terminal, nothing otherwise (the log lines say enough there).
+// A progress line every kLogProgressSeconds when stderr is a file or a pipe (nohup, CI, Slurm),
+// as PyTorch trainers print in logs.
+constexpr double kLogProgressSeconds = 10;
+
+void log_progress(int64_t step, int64_t total, const std::string& phase, double loss, double rate) {
+  using Clock = std::chrono::steady_clock;
+  static Clock::time_point last;
+  const auto now = Clock::now();
+  if (step != total && step > 1 &&
+      std::chrono::duration<double>(now - last).count() < kLogProgressSeconds)
+    return;
+  last = now;
+  std::fprintf(stderr, "srgan-train: step %lld/%lld (%.1f%%) %s loss %.5f, %.2f steps/s, ETA %s\n",
+               static_cast<long long>(step), static_cast<long long>(total),
+               100.0 * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, total)),
+               phase.c_str(), loss, rate,
+               duration(static_cast<double>(total - step) / std::max(1e-9, rate)).c_str());
+}
+
+// A progress bar on a terminal, progress lines otherwise.
 void show_progress(int64_t step, int64_t total, const std::string& phase, double loss,
                    double rate) {
-  if (!isatty(STDERR_FILENO)) return;
+  if (!isatty(STDERR_FILENO)) return log_progress(step, total, phase, loss, rate);
   const int width = 30;
   const int filled = static_cast<int>(width * step / std::max<int64_t>(1, total));
   std::fprintf(stderr, "\r[%s%s] %lld/%lld %-8s loss %.5f  %.2f it/s  ETA %s   ",
@@ -148,12 +190,45 @@ void apply_run_options(CLI::App* cmd, const fs::path& dir, const TrainerReporter
   }
 }
 
+// Options from a TOML/INI file (--config): top-level keys or a [train] section, named as on the
+// command line without the dashes; the command line wins. A missing or unreadable file, another
+// section, or an unknown key is an error naming it.
+void apply_config_file(CLI::App* cmd, const std::string& path) {
+  if (!fs::exists(path)) throw Error("--config " + path + ": no such file");
+  std::ifstream in(path);
+  if (!in || fs::is_directory(path)) throw Error("--config " + path + ": cannot be read");
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_config(in);
+  } catch (const CLI::Error& e) {
+    throw Error("--config " + path + ": " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // a section's start and end
+    const bool top_level = item.parents.empty();
+    if (!top_level && !(item.parents.size() == 1 && item.parents[0] == "train")) {
+      throw Error("--config " + path + ": unknown section [" + item.parents[0] +
+                  "] (options go at the top level or under [train])");
+    }
+    CLI::Option* opt = cmd->get_option_no_throw("--" + item.name);
+    if (!opt || item.name == "config") {
+      throw Error("--config " + path + ": unknown option '" + item.name +
+                  "' (see srgan-train train --help)");
+    }
+    if (opt->count() > 0) continue;  // given on the command line
+    opt->clear();
+    for (const std::string& value : item.inputs) opt->add_result(value);
+    opt->run_callback();
+  }
+}
+
 // Everything `srgan-train train` parses, in one place the option groups and the run share.
 struct TrainArguments {
   TrainerOptions o;
   TrainingDataOptions data;
   GeneratorOptions gen;
-  std::string activation = "relu", precision = "fp32", resume_dir, output;
+  std::string architecture = "srgan", activation = "relu", skip = "bicubic", loss = "mse",
+              lr_schedule = "step", precision = "fp32", resume_dir, output, config;
   bool overwrite = false, no_augment = false;
   uint64_t seed = 1;
   int64_t val_video_frames = 30;
@@ -200,14 +275,28 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
   cmd->add_option("--scale", a.data.scale(), "Upscaling factor: 2, 4 or 8")
       ->capture_default_str()
       ->group(group);
-  cmd->add_option("--residual-blocks", a.gen.residual_blocks(), "Residual blocks")
+  cmd->add_option("--arch", a.architecture,
+                  "Generator family: srgan (the paper's) or compact (every convolution at the "
+                  "input's resolution, added to a classic upscale: fast)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"srgan", "compact"}))
+      ->group(group);
+  cmd->add_option("--blocks,--residual-blocks", a.gen.blocks(),
+                  "srgan: residual blocks; compact: conv+PReLU layers between the first and "
+                  "the last convolution")
       ->capture_default_str()
       ->group(group);
   cmd->add_option("--channels", a.gen.channels(), "Feature channels")
       ->capture_default_str()
       ->group(group);
-  cmd->add_option("--upsample-activation", a.activation, "relu or prelu")
+  cmd->add_option("--upsample-activation", a.activation, "srgan: relu or prelu")
       ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--skip", a.skip,
+                  "compact: the classic upscale the network adds its detail to (bicubic, "
+                  "nearest or none)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"bicubic", "nearest", "none"}))
       ->group(group);
 }
 
@@ -228,6 +317,15 @@ void add_optimisation_options(CLI::App* cmd, TrainArguments& a) {
       ->group(group);
   cmd->add_option("--beta1", o.beta1(), "Adam beta1")->capture_default_str()->group(group);
   cmd->add_option("--beta2", o.beta2(), "Adam beta2")->capture_default_str()->group(group);
+  cmd->add_option("--loss", a.loss, "Phase 1's pixel loss: mse or l1")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mse", "l1"}))
+      ->group(group);
+  cmd->add_option("--lr-schedule", a.lr_schedule,
+                  "step (--lr-step, --lr-gamma) or cosine (to zero at each phase's end)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"step", "cosine"}))
+      ->group(group);
   cmd->add_option("--lr-step", o.lr_step(),
                   "Decay the learning rates every N steps of a phase (0: never)")
       ->capture_default_str()
@@ -303,6 +401,7 @@ TrainerReporter reporter() {
 // The run folder (a new one, an overwritten one, or the one resumed) and the options of the run.
 TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReporter& report,
                            const std::string& command_line) {
+  if (!a.config.empty()) apply_config_file(cmd, a.config);
   if (a.output.empty() == a.resume_dir.empty())
     throw CLI::ValidationError("give exactly one of --out and --resume");
   if (!a.resume_dir.empty()) {
@@ -324,8 +423,12 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
   TrainerOptions options = a.o;
   options.output_dir(a.resume_dir.empty() ? a.output : a.resume_dir).resume(!a.resume_dir.empty());
   options.data(TrainingDataOptions(a.data).seed(a.seed));
-  options.generator(
-      GeneratorOptions(a.gen).upsample_activation(upsample_activation_from_string(a.activation)));
+  options.generator(GeneratorOptions(a.gen)
+                        .architecture(architecture_from_string(a.architecture))
+                        .upsample_activation(upsample_activation_from_string(a.activation))
+                        .skip(skip_upscale_from_string(a.skip)));
+  options.pixel_loss(pixel_loss_from_string(a.loss));
+  options.lr_schedule(learning_rate_schedule_from_string(a.lr_schedule));
   options.command(command_line);
   options.precision(precision_from_string(a.precision));
   if (!options.val_video().empty()) {
@@ -340,7 +443,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   auto* cmd = app.add_subcommand(
       "train", "Train a generator: MSE pre-training, then SRGAN (adversarial + VGG19)");
   auto a = std::make_shared<TrainArguments>();
-  cmd->set_config("--config", "", "Read options from a TOML/INI file (command-line options win)");
+  cmd->add_option("--config", a->config,
+                  "Read options from a TOML file: top-level keys or a [train] section, named as "
+                  "the long options without dashes (command-line options win)");
   add_data_options(cmd, *a);
   add_network_options(cmd, *a);
   add_optimisation_options(cmd, *a);
@@ -348,18 +453,18 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->callback([cmd, a, command_line] {
     const TrainerReporter report = reporter();
     const TrainerOptions options = prepare_run(cmd, *a, report, command_line);
-    interrupted = false;
-    std::signal(SIGINT, on_sigint);
+    StopSignals signals;
     try {
       train(options, report, &interrupted);
     } catch (...) {
       // A run that failed before its first checkpoint is no run to resume.
       if (!a->output.empty() && !fs::exists(fs::path(a->output) / "checkpoints" / "last.pt"))
         fs::remove(fs::path(a->output) / kRunOptionsFile);
-      std::signal(SIGINT, SIG_DFL);
       throw;
     }
-    std::signal(SIGINT, SIG_DFL);
+    // The plots once more at the end: a run without validation has drawn none yet.
+    report.validated((fs::path(options.output_dir()) / "metrics.csv").string());
+    if (stop_signal != 0) throw ExitStatus{128 + static_cast<int>(stop_signal)};
   });
 }
 

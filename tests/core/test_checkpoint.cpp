@@ -22,7 +22,7 @@ namespace {
 
 using Reason = ModelFileError::Reason;
 
-GeneratorOptions tiny() { return GeneratorOptions().residual_blocks(2).channels(8).scale(2); }
+GeneratorOptions tiny() { return GeneratorOptions().blocks(2).channels(8).scale(2); }
 
 // A generator whose BatchNorm statistics are not the defaults, so the round trip covers buffers.
 Generator trained_looking_generator(const GeneratorOptions& options) {
@@ -95,7 +95,7 @@ TEST_F(Checkpoint, RoundTripIsBitIdentical) {
   EXPECT_EQ(model.kind(), Model::Kind::kCheckpoint);
   EXPECT_EQ(model.scale(), 2);
   ASSERT_TRUE(model.generator_options().has_value());
-  EXPECT_EQ(model.generator_options()->residual_blocks(), 2);
+  EXPECT_EQ(model.generator_options()->blocks(), 2);
   EXPECT_EQ(model.generator_options()->channels(), 8);
   EXPECT_EQ(model.provenance().steps, 1234);
   EXPECT_EQ(model.provenance().dataset, "photos/train");
@@ -190,6 +190,14 @@ TEST_F(Checkpoint, WrongFormatTag) {
   const std::string path = dir_.file("tag.pt");
   archive.save_to(path);
   expect_load_error(path, Reason::kWrongFormat, "'someone-elses-model'");
+}
+
+TEST_F(Checkpoint, ATrainingCheckpointNamesTheFileToUse) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", c10::IValue(std::string("srganupscale-training")));
+  const std::string path = dir_.file("last.pt");
+  archive.save_to(path);
+  expect_load_error(path, Reason::kWrongFormat, "use model.pt or checkpoints/best.pt");
 }
 
 TEST_F(Checkpoint, NewerVersionIsUnsupported) {

@@ -5,6 +5,7 @@
 
 #include "srgan/error.h"
 #include "srgan/generator.h"
+#include "srgan/srgan_generator.h"
 #include "test_support.h"
 
 namespace srgan {
@@ -13,7 +14,7 @@ namespace {
 using test::test_device;
 
 GeneratorOptions small(int64_t scale) {
-  return GeneratorOptions().residual_blocks(1).channels(8).scale(scale);
+  return GeneratorOptions().blocks(1).channels(8).scale(scale);
 }
 
 class GeneratorScale : public ::testing::TestWithParam<int64_t> {};
@@ -31,11 +32,8 @@ TEST_P(GeneratorScale, OutputIsScaleTimesInputForOddSizes) {
 
 TEST_P(GeneratorScale, ParameterCountMatchesFormula) {
   for (auto activation : {UpsampleActivation::kReLU, UpsampleActivation::kPReLU}) {
-    const auto options = GeneratorOptions()
-                             .residual_blocks(3)
-                             .channels(64)
-                             .scale(GetParam())
-                             .upsample_activation(activation);
+    const auto options =
+        GeneratorOptions().blocks(3).channels(64).scale(GetParam()).upsample_activation(activation);
     Generator generator(options);
     int64_t count = 0;
     for (const auto& p : generator->parameters()) count += p.numel();
@@ -88,10 +86,10 @@ TEST(Generator, HeNormalInitialisation) {
   torch::manual_seed(3);
   Generator generator{GeneratorOptions()};
   // The trunk conv has fan-in 64*9 = 576: He-normal std is sqrt(2/576).
-  const auto w = generator->trunk_conv->weight;
+  const auto w = generator->as<SrganGeneratorImpl>()->trunk_conv->weight;
   EXPECT_NEAR(w.std().item<double>(), std::sqrt(2.0 / 576.0), 0.002);
   EXPECT_NEAR(w.mean().item<double>(), 0.0, 0.002);
-  EXPECT_EQ(generator->trunk_conv->bias.abs().sum().item<double>(), 0.0);
+  EXPECT_EQ(generator->as<SrganGeneratorImpl>()->trunk_conv->bias.abs().sum().item<double>(), 0.0);
 }
 
 TEST(Generator, ReceptiveFieldCoversEveryInfluence) {
@@ -118,7 +116,7 @@ TEST(Generator, ReceptiveFieldCoversEveryInfluence) {
 TEST(Generator, InvalidOptionsAreRejected) {
   EXPECT_THROW(Generator(GeneratorOptions().scale(3)), Error);
   EXPECT_THROW(Generator(GeneratorOptions().channels(0)), Error);
-  EXPECT_THROW(Generator(GeneratorOptions().residual_blocks(-1)), Error);
+  EXPECT_THROW(Generator(GeneratorOptions().blocks(-1)), Error);
   EXPECT_THROW(upsample_activation_from_string("gelu"), Error);
 }
 

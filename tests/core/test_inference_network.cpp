@@ -8,6 +8,7 @@
 
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
+#include "srgan/srgan_generator.h"
 #include "test_support.h"
 
 namespace srgan {
@@ -47,7 +48,7 @@ class Rewrites : public ::testing::TestWithParam<Case> {
     // check the algebra of the rewrites, so they ask for true float32.
     at::globalContext().setAllowTF32CuDNN(false);
     generator_ = trained_looking(GeneratorOptions()
-                                     .residual_blocks(2)
+                                     .blocks(2)
                                      .channels(16)
                                      .scale(GetParam().scale)
                                      .upsample_activation(GetParam().activation));
@@ -66,9 +67,9 @@ class Rewrites : public ::testing::TestWithParam<Case> {
     // The rewrites run in the generator's dtype: build from a generator in the dtype under test.
     auto generator = trained_looking(generator_->options());
     generator->to(dtype);
-    InferenceNetwork network(*generator, rewrites);
-    network.to(test::test_device(), dtype);
-    const auto out = network.forward(input_.to(dtype));
+    auto network = generator->inference_network(rewrites);
+    network->to(test::test_device(), dtype);
+    const auto out = network->forward(input_.to(dtype));
     EXPECT_EQ(out.sizes(), reference_.sizes());
     EXPECT_EQ(out.scalar_type(), dtype);
     return max_abs_difference(out, reference_);

@@ -42,7 +42,7 @@ class Trainer : public ::testing::Test {
             TrainingDataOptions().hr_dir(data_.string()).scale(4).lr_crop(8).batch_size(4).seed(3))
         .val_dir(data_.string())
         .val_crop(8)
-        .generator(GeneratorOptions().residual_blocks(1).channels(8))
+        .generator(GeneratorOptions().blocks(1).channels(8))
         .pretrain_steps(30)
         .generator_lr(1e-3)
         .log_every(5)

@@ -9,6 +9,7 @@
 
 #include "srgan/checkpoint.h"
 #include "srgan/color_conversion.h"
+#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
 #include "srgan/upscaler.h"
@@ -28,7 +29,7 @@ class UpscalerTest : public ::testing::Test {
   void SetUp() override {
     at::globalContext().setAllowTF32CuDNN(false);  // compare true float32 on GPUs too
     torch::manual_seed(31);
-    generator_ = Generator(GeneratorOptions().residual_blocks(1).channels(8).scale(4));
+    generator_ = Generator(GeneratorOptions().blocks(1).channels(8).scale(4));
     generator_->eval();
     path_ = dir_.file("tiny.pt");
     save_checkpoint(path_, *generator_, {});
@@ -195,9 +196,44 @@ TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
   }
 }
 
-TEST_F(UpscalerTest, AutoPrecisionIsFp32OnCpu) {
+TEST_F(UpscalerTest, AutoPrecisionOnTheCpuSaysWhatItChoseAndWhy) {
   Upscaler upscaler(options().device("cpu").precision(Precision::kAuto));
-  EXPECT_EQ(upscaler.dtype(), at::kFloat);
+  const std::string& reason = upscaler.precision_reason();
+  const std::string chosen = upscaler.dtype() == at::kBFloat16 ? "bf16: " : "fp32: ";
+  EXPECT_EQ(reason.rfind(chosen, 0), 0u) << reason;
+  EXPECT_NE(upscaler.describe().find("(auto: " + reason + ")"), std::string::npos);
+  if (!cpu_bf16_support().any()) {
+    EXPECT_EQ(upscaler.dtype(), at::kFloat) << "no bf16 instructions: bf16 would be emulated";
+    EXPECT_NE(reason.find("no AMX-BF16 or AVX512-BF16"), std::string::npos) << reason;
+  }
+  EXPECT_TRUE(
+      Upscaler(options().device("cpu").precision(Precision::kFp32)).precision_reason().empty());
+}
+
+// The choice itself, with timings made up: no bf16 instructions means fp32 without timing;
+// otherwise the measured speed-up decides.
+TEST(CpuPrecision, ChoiceFollowsTheInstructionsAndTheMeasurement) {
+  int timed = 0;
+  auto timer = [&](double fp32_ms, double bf16_ms) {
+    return [&timed, fp32_ms, bf16_ms](at::ScalarType t) {
+      ++timed;
+      return t == at::kBFloat16 ? bf16_ms : fp32_ms;
+    };
+  };
+  auto none = choose_cpu_precision({}, timer(10, 1));
+  EXPECT_EQ(none.dtype, at::kFloat);
+  EXPECT_EQ(timed, 0);
+  EXPECT_EQ(none.reason, "fp32: this CPU has no AMX-BF16 or AVX512-BF16 (bf16 would be emulated)");
+  CpuBf16Support amx;
+  amx.amx_bf16 = true;
+  const auto fast = choose_cpu_precision(amx, timer(30, 10));
+  EXPECT_EQ(fast.dtype, at::kBFloat16);
+  EXPECT_EQ(fast.reason, "bf16: AMX-BF16, measured 3.00x faster than fp32 on this network");
+  CpuBf16Support avx512;
+  avx512.avx512_bf16 = true;
+  const auto slow = choose_cpu_precision(avx512, timer(10, 9));
+  EXPECT_EQ(slow.dtype, at::kFloat);
+  EXPECT_NE(slow.reason.find("only 1.11x"), std::string::npos) << slow.reason;
 }
 
 TEST_F(UpscalerTest, Bf16IsCloseToFp32) {

@@ -168,8 +168,11 @@ TEST_F(Element, OutputBytesEqualTheUpscaler) {
     gst_caps_unref(out_caps);
 
     // The same frame through srgan::Upscaler directly, into a buffer of GStreamer's layout.
-    srgan::Upscaler upscaler(
-        srgan::UpscalerOptions().model_path(model_).device("cpu").tile_size(16));
+    srgan::Upscaler upscaler(srgan::UpscalerOptions()
+                                 .model_path(model_)
+                                 .device("cpu")
+                                 .precision(srgan::Precision::kFp32)
+                                 .tile_size(16));
     GstBuffer* expected = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&out_info), nullptr);
     GstVideoFrame in_frame, expected_frame, out_frame;
     gst_video_frame_map(&in_frame, &in_info, in, GST_MAP_READ);

@@ -26,3 +26,15 @@ SRGAN_MODEL_PATH=$dir/models "$repo/pipelines/upscale-file.sh" "$repo/tests/fixt
 check_media "$dir/x2.mp4" 128 72 1.0 yes
 # A missing input is an error, not an empty file.
 ! "$repo/pipelines/upscale-file.sh" "$dir/absent.webm" "$dir/x.mp4" 2>/dev/null
+[ ! -e "$dir/x.mp4" ]
+# File names are not URIs: '%20', '#', '?' and a space name themselves. A file 'a b.webm' beside
+# 'a%20b.webm' must not be read in its place (it is a silent clip here, the other has sound).
+cp "$repo/tests/fixtures/clip-1s-64x36.webm" "$dir/a%20b #1?.webm"
+cp "$repo/tests/fixtures/clip-1s-64x36-silent.webm" "$dir/a b #1?.webm"
+"$repo/pipelines/upscale-file.sh" "$dir/a%20b #1?.webm" "$dir/out %41 #?.mkv" --model "$model" --device cpu
+check_media "$dir/out %41 #?.mkv" 256 144 1.0 yes
+# A missing input is named as typed.
+if out=$("$repo/pipelines/upscale-file.sh" "$dir/no such%20file.webm" "$dir/y.mp4" 2>&1); then
+  echo "a missing input was accepted"; exit 1
+fi
+grep -qF "no such file: $dir/no such%20file.webm" <<<"$out" || { echo "$out"; exit 1; }

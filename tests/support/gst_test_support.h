@@ -35,18 +35,20 @@ inline void init_isolated_gstreamer(const char* system_plugins, const char* regi
 /// Writes a small random x4 generator checkpoint (one residual block) to `path`.
 inline void write_tiny_x4_model(const std::string& path, int64_t channels, uint64_t seed) {
   torch::manual_seed(seed);
-  Generator generator(GeneratorOptions().residual_blocks(1).channels(channels).scale(4));
+  Generator generator(GeneratorOptions().blocks(1).channels(channels).scale(4));
   generator->eval();
   save_checkpoint(path, *generator, {});
 }
 
-/// A harness around srganupscale itself (h->element is the element) on the CPU, configured
+/// A harness around srganupscale itself (h->element is the element) on the CPU in fp32, configured
 /// before it starts: "name=value" settings as gst-launch takes them.
 inline GstHarness* upscale_harness(
     const std::string& model,
     const std::vector<std::pair<const char*, std::string>>& settings = {}) {
   GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  // fp32: precision=auto may measure bf16 faster on this CPU, and tests compare exact bytes.
   g_object_set(element, "device", "cpu", "model-location", model.c_str(), nullptr);
+  gst_util_set_object_arg(G_OBJECT(element), "precision", "fp32");
   for (const auto& [name, value] : settings)
     gst_util_set_object_arg(G_OBJECT(element), name, value.c_str());
   GstHarness* h = gst_harness_new_with_element(element, "sink", "src");

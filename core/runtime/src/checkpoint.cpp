@@ -41,6 +41,10 @@ class ArchiveReader {
     }
     return value;
   }
+  bool has(const std::string& key) {
+    c10::IValue ignored;
+    return archive_.try_read(key, ignored);
+  }
   int64_t integer(const std::string& key) {
     return checked(key, value(key), &c10::IValue::isInt).toInt();
   }
@@ -77,12 +81,10 @@ void load_weights(const std::string& path, const c10::IValue& weights_value,
     }
     const at::Tensor source = found->value().toTensor();
     if (source.sizes() != destination.sizes()) {
-      throw ModelFileError(
-          path, Reason::kWrongContents,
-          "tensor '" + name + "' has shape " + c10::str(source.sizes()) +
-              " but the generator options (" + std::to_string(options.residual_blocks()) +
-              " blocks, " + std::to_string(options.channels()) + " channels, x" +
-              std::to_string(options.scale()) + ") need " + c10::str(destination.sizes()));
+      throw ModelFileError(path, Reason::kWrongContents,
+                           "tensor '" + name + "' has shape " + c10::str(source.sizes()) +
+                               " but the generator options (" + options.describe() + ") need " +
+                               c10::str(destination.sizes()));
     }
     destination.copy_(source);
   };
@@ -104,7 +106,7 @@ void save_checkpoint(const std::string& path, const GeneratorImpl& generator,
   const auto& options = generator.options();
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
-  archive.write("version", c10::IValue(kCheckpointVersion));
+  archive.write("version", c10::IValue(detail::checkpoint_version_for(options)));
   detail::write_generator_options(archive, options);
   const ValueRange range;
   archive.write("input_min", c10::IValue(range.min));
@@ -139,6 +141,11 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   c10::IValue tag;
   if (!archive.try_read("format", tag)) return std::nullopt;
   ArchiveReader read(path, archive);
+  if (tag.isString() && tag.toStringRef() == "srganupscale-training") {
+    throw ModelFileError(path, Reason::kWrongFormat,
+                         "this is a training checkpoint (the trainer's state, for --resume), not a "
+                         "model: use model.pt or checkpoints/best.pt of the same run folder");
+  }
   if (!tag.isString() || tag.toStringRef() != kCheckpointFormat) {
     throw ModelFileError(path, Reason::kWrongFormat,
                          "format tag is '" + (tag.isString() ? tag.toStringRef() : tag.tagKind()) +
@@ -156,7 +163,8 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   GeneratorOptions options;
   try {
     options = read_generator_options([&](const std::string& key) { return read.integer(key); },
-                                     [&](const std::string& key) { return read.text(key); });
+                                     [&](const std::string& key) { return read.text(key); },
+                                     [&](const std::string& key) { return read.has(key); });
     options.validate();
   } catch (const ModelFileError&) {
     throw;

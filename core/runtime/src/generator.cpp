@@ -1,149 +1,38 @@
 #include "srgan/generator.h"
 
-#include <cmath>
-
-#include <torch/nn/init.h>
-
+#include "srgan/compact_generator.h"
 #include "srgan/error.h"
-#include "srgan/inference_network.h"
+#include "srgan/srgan_generator.h"
 
 namespace srgan {
-namespace {
-
-torch::nn::Conv2d same_conv(int64_t in, int64_t out, int64_t kernel) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2));
-}
-
-torch::nn::PReLU per_channel_prelu(int64_t channels) {
-  return torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(channels).init(0.25));
-}
-
-}  // namespace
-
-ResidualBlockImpl::ResidualBlockImpl(int64_t channels)
-    : conv1(same_conv(channels, channels, 3)),
-      bn1(channels),
-      act(per_channel_prelu(channels)),
-      conv2(same_conv(channels, channels, 3)),
-      bn2(channels) {
-  register_module("conv1", conv1);
-  register_module("bn1", bn1);
-  register_module("act", act);
-  register_module("conv2", conv2);
-  register_module("bn2", bn2);
-}
-
-torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
-  return x + bn2(conv2(act(bn1(conv1(x)))));
-}
-
-UpsampleStageImpl::UpsampleStageImpl(int64_t channels, UpsampleActivation activation)
-    : conv(same_conv(channels, 4 * channels, 3)), shuffle(torch::nn::PixelShuffleOptions(2)) {
-  register_module("conv", conv);
-  register_module("shuffle", shuffle);
-  if (activation == UpsampleActivation::kPReLU) {
-    prelu = register_module("prelu", per_channel_prelu(channels));
-  } else {
-    relu = register_module("relu", torch::nn::ReLU());
-  }
-}
-
-torch::Tensor UpsampleStageImpl::forward(const torch::Tensor& x) {
-  auto y = shuffle(conv(x));
-  return prelu ? prelu(y) : relu(y);
-}
 
 GeneratorImpl::GeneratorImpl(const GeneratorOptions& options) : options_(options) {
   options_.validate();
-  const int64_t c = options_.channels();
-  head = register_module("head", same_conv(3, c, 9));
-  head_act = register_module("head_act", per_channel_prelu(c));
-  blocks = register_module("blocks", torch::nn::Sequential());
-  for (int64_t i = 0; i < options_.residual_blocks(); ++i) blocks->push_back(ResidualBlock(c));
-  trunk_conv = register_module("trunk_conv", same_conv(c, c, 3));
-  trunk_bn = register_module("trunk_bn", torch::nn::BatchNorm2d(c));
-  upsample = register_module("upsample", torch::nn::Sequential());
-  for (int64_t i = 0; i < options_.upsample_stages(); ++i) {
-    upsample->push_back(UpsampleStage(c, options_.upsample_activation()));
-  }
-  tail = register_module("tail", same_conv(c, 3, 9));
-  reset_parameters();
 }
 
-torch::Tensor GeneratorImpl::forward(const torch::Tensor& lr) {
+void GeneratorImpl::check_input(const torch::Tensor& lr) {
   if (lr.dim() != 4 || lr.size(1) != 3) {
     throw Error("generator input must be [N, 3, H, W] RGB, got " + c10::str(lr.sizes()));
   }
-  auto features = head_act(head(lr));
-  auto trunk = trunk_bn(trunk_conv(blocks->forward(features)));
-  return torch::tanh(tail(upsample->forward(features + trunk)));
 }
 
-torch::Tensor GeneratorImpl::forward_reparametrized(const torch::Tensor& lr) {
-  if (lr.dim() != 4 || lr.size(1) != 3) {
-    throw Error("generator input must be [N, 3, H, W] RGB, got " + c10::str(lr.sizes()));
-  }
-  auto features = head_act(head(lr));
-  auto y = features + trunk_bn(trunk_conv(blocks->forward(features)));
-  const size_t stages = upsample->size();
-  for (size_t i = 0; i + 1 < stages; ++i) y = upsample[i]->as<UpsampleStage>()->forward(y);
-  // The last stage without its shuffle; its activation acts per channel, so it moves before
-  // the shuffle with PReLU slopes repeated for the 4 sub-pixel channels of each channel.
-  auto* last = upsample[stages - 1]->as<UpsampleStage>();
-  y = last->conv(y);
-  y = last->prelu ? at::prelu(y, last->prelu->weight.repeat_interleave(4)) : at::relu(y);
-  y = at::conv2d(y, reparametrize_conv_after_shuffle(tail->weight),
-                 repeat_bias_for_shuffle(tail->bias), 1, 2);
-  return torch::tanh(at::pixel_shuffle(y, 2));
-}
-
-int64_t GeneratorImpl::receptive_field_radius() const {
-  // Sum of kernel radii, each in input pixels: layers after the k-th pixel shuffle work at
-  // 2^k times the input resolution, so their radius counts 2^-k.
-  double radius = 4.0 + 2.0 * options_.residual_blocks() + 1.0;
-  double resolution = 1.0;
-  for (int64_t i = 0; i < options_.upsample_stages(); ++i) {
-    radius += 1.0 / resolution;
-    resolution *= 2.0;
-  }
-  radius += 4.0 / resolution;
-  return static_cast<int64_t>(std::ceil(radius));
-}
-
-void GeneratorImpl::reset_parameters() {
-  torch::NoGradGuard no_grad;
-  for (auto& module : modules(/*include_self=*/false)) {
-    if (auto* conv = module->as<torch::nn::Conv2d>()) {
-      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanIn, torch::kReLU);
-      torch::nn::init::zeros_(conv->bias);
-    } else if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
-      bn->reset_parameters();
-    }
-  }
-}
+// The one place that maps a family's name to its class.
+Generator::Generator(const GeneratorOptions& options)
+    : ModuleHolder(
+          options.architecture() == Architecture::kCompact
+              ? std::shared_ptr<GeneratorImpl>(std::make_shared<CompactGeneratorImpl>(options))
+              : std::make_shared<SrganGeneratorImpl>(options)) {}
 
 int64_t generator_parameter_count(const GeneratorOptions& options) {
-  const int64_t c = options.channels();
-  const int64_t head = 3 * c * 81 + c + c;                    // conv 9x9 + bias, PReLU slopes
-  const int64_t block = 2 * (c * c * 9 + c) + 2 * 2 * c + c;  // 2 convs, 2 BN (gamma, beta), PReLU
-  const int64_t trunk = c * c * 9 + c + 2 * c;                // conv 3x3 + BN
-  const int64_t stage =
-      c * 4 * c * 9 + 4 * c + (options.upsample_activation() == UpsampleActivation::kPReLU ? c : 0);
-  const int64_t tail = c * 3 * 81 + 3;
-  return head + options.residual_blocks() * block + trunk + options.upsample_stages() * stage +
-         tail;
+  return options.architecture() == Architecture::kCompact
+             ? CompactGeneratorImpl::parameter_count(options)
+             : SrganGeneratorImpl::parameter_count(options);
 }
 
 double generator_flops(const GeneratorOptions& options, int64_t height, int64_t width) {
-  const double c = static_cast<double>(options.channels());
-  double macs = 3 * c * 81 + options.residual_blocks() * 2 * c * c * 9 + c * c * 9;
-  double resolution = 1.0;  // pixels per input pixel at this stage
-  for (int64_t i = 0; i < options.upsample_stages(); ++i) {
-    macs += c * 4 * c * 9 * resolution;
-    resolution *= 4.0;
-  }
-  macs += c * 3 * 81 * resolution;
-  return 2.0 * macs * static_cast<double>(height * width);
+  return options.architecture() == Architecture::kCompact
+             ? CompactGeneratorImpl::flops(options, height, width)
+             : SrganGeneratorImpl::flops(options, height, width);
 }
 
 }  // namespace srgan

@@ -50,9 +50,9 @@ int64_t torchscript_scale(const std::string& path, torch::jit::Module& module) {
     c10::InferenceMode guard;
     output = module.forward({at::zeros({1, 3, kProbe, kProbe})}).toTensor();
   } catch (const std::exception& e) {
-    throw ModelFileError(path, Reason::kWrongContents,
-                         std::string("the TorchScript module fails on a 1x3x16x16 probe: ") +
-                             first_line(e.what()));
+    throw ModelFileError(
+        path, Reason::kWrongContents,
+        std::string("the TorchScript module fails on a 1x3x16x16 probe: ") + first_line(e.what()));
   }
   const bool integral = output.dim() == 4 && output.size(1) == 3 && output.size(2) % kProbe == 0 &&
                         output.size(2) == output.size(3);
@@ -142,11 +142,7 @@ std::string Model::describe() const {
   std::ostringstream out;
   out << (state_->kind == Kind::kCheckpoint ? "srganupscale checkpoint" : "TorchScript module")
       << " x" << state_->scale;
-  if (state_->options) {
-    out << ", " << state_->options->residual_blocks() << " residual blocks, "
-        << state_->options->channels() << " channels, "
-        << to_string(state_->options->upsample_activation()) << " upsampling";
-  }
+  if (state_->options) out << " (" << state_->options->describe() << ")";
   const auto& p = state_->provenance;
   if (state_->kind == Kind::kCheckpoint) {
     out << "; trained " << p.steps << " steps";
@@ -166,8 +162,7 @@ Model load_model(const std::string& path) {
     throw;
   } catch (const std::exception& e) {
     const std::string message = e.what();
-    throw ModelFileError(path, Reason::kCorrupt,
-                         "damaged contents (" + first_line(message) + ")");
+    throw ModelFileError(path, Reason::kCorrupt, "damaged contents (" + first_line(message) + ")");
   }
 }
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -15,6 +17,7 @@
 
 #include "frame_conversion.h"
 #include "srgan/color_conversion.h"
+#include "srgan/cpu_precision.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
@@ -78,7 +81,7 @@ c10::Device resolve_device(const std::string& name) {
 struct Upscaler::State {
   UpscalerOptions options;
   Model model;
-  std::optional<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
+  std::shared_ptr<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
   c10::Device device = c10::kCPU;
   at::ScalarType dtype = at::kFloat;
   // Tiling may change between frames (set_tiling) while frames run on other threads.
@@ -89,8 +92,38 @@ struct Upscaler::State {
   std::atomic<int64_t> tile_override{0};  // a smaller tile after running out of memory
   int64_t default_budget_mb = 1024;       // activation memory for tiles when the options set none
 
+  std::string precision_reason;  // why precision=auto chose what it did; empty otherwise
+
+  void move_to(at::ScalarType new_dtype) {
+    if (network) {
+      network->to(device, new_dtype);
+    } else {
+      model.to(device, new_dtype);
+    }
+    dtype = new_dtype;
+  }
+
+  // One probe inference in `candidate`, after a warm-up (oneDNN builds its kernels on the first).
+  double probe_milliseconds(at::ScalarType candidate) {
+    constexpr int64_t kProbeSize = 64;
+    move_to(candidate);
+    c10::InferenceMode guard;
+    const auto probe = at::rand({1, 3, kProbeSize, kProbeSize}) * 2 - 1;
+    run(probe);
+    double best = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < 2; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      run(probe);
+      best = std::min(
+          best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
+    }
+    return best;
+  }
+
+  // The networks convert to their dtype themselves: a compact one keeps its skip in float32.
   at::Tensor run(const at::Tensor& x) const {
-    const auto input = x.to(device, dtype);
+    const auto input = x.to(device);
     return (network ? network->forward(input) : model.forward(input)).to(at::kFloat);
   }
 };
@@ -102,16 +135,22 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   check_tile_size(options.tile_size());
   if (options.memory_budget_mb() < 0) throw Error("memory budget must be >= 0 MiB");
   Model model = load_model(options.model_path());
-  state_ = std::unique_ptr<State>(new State{options, model, std::nullopt, device, dtype});
+  state_ = std::unique_ptr<State>(new State{options, model, nullptr, device, dtype});
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
-    state_->network.emplace(*generator);
-    state_->network->to(device, dtype);
+    state_->network = generator->inference_network();
     state_->model_overlap = generator->receptive_field_radius();
     state_->channels = generator->options().channels();
   } else {
-    state_->model.to(device, dtype);
     state_->model_overlap = kDefaultTorchScriptOverlap;
+  }
+  if (options.precision() == Precision::kAuto && device.is_cpu()) {
+    const auto choice = choose_cpu_precision(
+        cpu_bf16_support(), [this](at::ScalarType t) { return state_->probe_milliseconds(t); });
+    state_->precision_reason = choice.reason;
+    state_->move_to(choice.dtype);
+  } else {
+    state_->move_to(dtype);
   }
   state_->overlap = options.tile_overlap() >= 0 ? options.tile_overlap() : state_->model_overlap;
   if (device.is_cuda()) {
@@ -130,6 +169,7 @@ int64_t Upscaler::scale() const { return state_->model.scale(); }
 c10::Device Upscaler::device() const { return state_->device; }
 at::ScalarType Upscaler::dtype() const { return state_->dtype; }
 int64_t Upscaler::tile_overlap() const { return state_->overlap; }
+const std::string& Upscaler::precision_reason() const { return state_->precision_reason; }
 
 void Upscaler::set_tiling(int64_t tile_size, int64_t tile_overlap) {
   check_tile_size(tile_size);
@@ -179,7 +219,9 @@ std::string Upscaler::describe() const {
   out << state_->options.model_path() << " (" << state_->model.describe() << ") on "
       << state_->device.str();
   if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
-  out << ", " << to_string(precision_of(state_->dtype)) << ", tiles ";
+  out << ", " << to_string(precision_of(state_->dtype));
+  if (!state_->precision_reason.empty()) out << " (auto: " << state_->precision_reason << ")";
+  out << ", tiles ";
   if (state_->tile_size > 0) {
     out << state_->tile_size << " px";
   } else {

@@ -42,6 +42,7 @@ using detail::kNotMeasured;
 using detail::MetricsRow;
 
 constexpr char kTrainingFormat[] = "srganupscale-training";
+constexpr double kPi = 3.14159265358979323846;
 
 // Centre crops of the validation photos (LR edge val_crop) and, when given, the validation
 // clip's frames, centre-cropped alike.
@@ -188,13 +189,18 @@ TrainingState load_training_state(const std::string& path, GeneratorImpl& g, Dis
     throw Error(path + " is not a training checkpoint");
   const auto saved = detail::read_generator_options(
       [&](const std::string& key) { return read(key.c_str()).toInt(); },
-      [&](const std::string& key) { return read(key.c_str()).toStringRef(); });
+      [&](const std::string& key) { return read(key.c_str()).toStringRef(); },
+      [&](const std::string& key) {
+        c10::IValue ignored;
+        return archive.try_read(key, ignored);
+      });
   if (!detail::same_generator_options(saved, g.options()) ||
       read("crop_size").toInt() != d.options().crop_size()) {
     throw Error(
         "cannot resume from " + path +
         ": it was trained with other network options "
-        "(--residual-blocks, --channels, --scale, --upsample-activation or --lr-crop differ)");
+        "(--arch, --blocks, --channels, --scale, --skip, --upsample-activation or --lr-crop "
+        "differ)");
   }
   TrainingState state;
   state.step = read("step").toInt();
@@ -246,6 +252,21 @@ void prepare_output_folder(const TrainerOptions& o, const TrainerReporter& repor
 }
 
 }  // namespace
+
+std::string to_string(PixelLoss loss) { return loss == PixelLoss::kL1 ? "l1" : "mse"; }
+std::string to_string(LearningRateSchedule schedule) {
+  return schedule == LearningRateSchedule::kCosine ? "cosine" : "step";
+}
+PixelLoss pixel_loss_from_string(const std::string& name) {
+  if (name == "mse") return PixelLoss::kMse;
+  if (name == "l1") return PixelLoss::kL1;
+  throw Error("unknown loss '" + name + "' (expected mse or l1)");
+}
+LearningRateSchedule learning_rate_schedule_from_string(const std::string& name) {
+  if (name == "step") return LearningRateSchedule::kStep;
+  if (name == "cosine") return LearningRateSchedule::kCosine;
+  throw Error("unknown learning-rate schedule '" + name + "' (expected step or cosine)");
+}
 
 template <typename Module>
 Module on_device(Module module, const c10::Device& device) {
@@ -346,8 +367,10 @@ void Trainer::Run::load_vgg() {
 
 void Trainer::Run::announce() const {
   report_.info(
-      "training " + std::to_string(data_.size()) + " images, " + std::to_string(total()) +
-      " steps (" + std::to_string(o_.pretrain_steps()) + " MSE + " +
+      "training " + g_->options().describe() + " (" +
+      std::to_string(generator_parameter_count(g_->options())) + " parameters) on " +
+      std::to_string(data_.size()) + " images, " + std::to_string(total()) + " steps (" +
+      std::to_string(o_.pretrain_steps()) + " " + to_string(o_.pixel_loss()) + " + " +
       std::to_string(o_.gan_steps()) + " GAN), batch " + std::to_string(o_.data().batch_size()) +
       " of " + std::to_string(o_.data().lr_crop()) + " px LR crops, on " + device_.str() +
       (precision_ == at::kFloat ? "" : " in " + to_string(o_.precision()) + " mixed precision") +
@@ -361,28 +384,36 @@ void Trainer::Run::announce() const {
 void Trainer::Run::set_learning_rates(MetricsRow& row) {
   const bool pretrain = state_.step < o_.pretrain_steps();
   const int64_t phase_step = pretrain ? state_.step : state_.step - o_.pretrain_steps();
-  const double decay = o_.lr_step() > 0
-                           ? std::pow(o_.lr_gamma(), static_cast<double>(phase_step / o_.lr_step()))
-                           : 1.0;
+  const int64_t phase_steps = pretrain ? o_.pretrain_steps() : o_.gan_steps();
+  double decay = 1.0;
+  if (o_.lr_schedule() == LearningRateSchedule::kCosine) {
+    decay = 0.5 * (1 + std::cos(kPi * static_cast<double>(phase_step) /
+                                static_cast<double>(std::max<int64_t>(1, phase_steps))));
+  } else if (o_.lr_step() > 0) {
+    decay = std::pow(o_.lr_gamma(), static_cast<double>(phase_step / o_.lr_step()));
+  }
   set_learning_rate(opt_g_, o_.generator_lr() * decay);
   set_learning_rate(opt_d_, o_.discriminator_lr() * decay);
   row.phase = pretrain ? "pretrain" : "gan";
   row.lr = o_.generator_lr() * decay;
 }
 
-// Phase 1: the generator on MSE. Forward passes under autocast (mixed precision), losses and
-// backward passes in float32.
+// Phase 1: the generator on its pixel loss (MSE or L1). Forward passes under autocast (mixed
+// precision), losses and backward passes in float32.
 void Trainer::Run::pretrain_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row) {
   at::Tensor sr;
   {
     detail::AutocastGuard autocast(device_, precision_);
-    sr = g_->forward_reparametrized(lr);
+    sr = g_->forward_for_training(lr);
   }
-  const auto mse = F::mse_loss(sr.to(at::kFloat), hr);
+  sr = sr.to(at::kFloat);
+  const auto mse = F::mse_loss(sr, hr);
+  const auto loss = o_.pixel_loss() == PixelLoss::kL1 ? F::l1_loss(sr, hr) : mse;
   opt_g_.zero_grad();
-  scaler_g_.scale(mse).backward();
+  scaler_g_.scale(loss).backward();
   scaler_g_.step(opt_g_);
-  row.mse = row.total = finite(mse, "MSE", state_.step);
+  row.mse = finite(mse, "MSE", state_.step);
+  row.total = finite(loss, "pixel", state_.step);
 }
 
 // Phase 2: the discriminator on real and generated crops, then the generator on content (MSE,
@@ -391,7 +422,7 @@ void Trainer::Run::gan_step(const at::Tensor& lr, const at::Tensor& hr, MetricsR
   at::Tensor sr, real, fake;
   {
     detail::AutocastGuard autocast(device_, precision_);
-    sr = g_->forward_reparametrized(lr);
+    sr = g_->forward_for_training(lr);
   }
   sr = sr.to(at::kFloat);
   {
@@ -532,18 +563,21 @@ int64_t Trainer::Run::run(const std::atomic<bool>* stop) {
   }
   if (next.valid()) next.wait();
   checkpoint();
+  const std::string model = (out_ / "model.pt").string();
+  g_->eval();
+  save_checkpoint(model, *g_, provenance());
   if (state_.step < total()) {
-    report_.info("stopped at step " + std::to_string(state_.step) + "; checkpoint written to " +
-                 last_ + " (continue with --resume)");
+    report_.info("stopped at step " + std::to_string(state_.step) + " of " +
+                 std::to_string(total()) + ": " + model + " holds the generator of this step, " +
+                 last_ + " the run (continue with srgan-train train --resume " + out_.string() +
+                 ")");
     return state_.step;
   }
-  g_->eval();
-  save_checkpoint((out_ / "model.pt").string(), *g_, provenance());
   std::ostringstream done;
   done.precision(3);
   done << "done: " << state_.step << " steps in " << state_.seconds << " s ("
        << static_cast<double>(state_.step) / std::max(1e-9, state_.seconds)
-       << " steps/s); model: " << (out_ / "model.pt").string();
+       << " steps/s); model: " << model;
   report_.info(done.str());
   return state_.step;
 }

@@ -9,8 +9,10 @@ namespace srgan {
 class GeneratorImpl;
 
 /// The tag and version every checkpoint carries; loading refuses other tags and newer versions.
+/// Version 1: SRGAN generators (still written for them, so older releases read them); 2: the
+/// compact family.
 inline constexpr char kCheckpointFormat[] = "srganupscale-generator";
-inline constexpr int64_t kCheckpointVersion = 1;
+inline constexpr int64_t kCheckpointVersion = 2;
 
 /// The values a model takes in and gives out; frames are mapped to and from this range.
 struct ValueRange {

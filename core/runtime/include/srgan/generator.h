@@ -1,87 +1,66 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
-#include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/pixelshuffle.h>
+#include <torch/nn/pimpl.h>
 
 #include "srgan/generator_options.h"
+#include "srgan/inference_network.h"
 
 namespace srgan {
 
-/// [conv3x3, BN, PReLU, conv3x3, BN] + identity.
-class ResidualBlockImpl : public torch::nn::Module {
- public:
-  explicit ResidualBlockImpl(int64_t channels);
-  torch::Tensor forward(const torch::Tensor& x);
-
-  torch::nn::Conv2d conv1{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr};
-  torch::nn::PReLU act{nullptr};
-  torch::nn::Conv2d conv2{nullptr};
-  torch::nn::BatchNorm2d bn2{nullptr};
-};
-TORCH_MODULE(ResidualBlock);
-
-/// [conv3x3 C->4C, pixel shuffle x2, activation]: the paper's SubPixelConv2D stage.
-class UpsampleStageImpl : public torch::nn::Module {
- public:
-  UpsampleStageImpl(int64_t channels, UpsampleActivation activation);
-  torch::Tensor forward(const torch::Tensor& x);
-
-  torch::nn::Conv2d conv{nullptr};
-  torch::nn::PixelShuffle shuffle{nullptr};
-  /// Exactly one of these is set, following the options.
-  torch::nn::ReLU relu{nullptr};
-  torch::nn::PReLU prelu{nullptr};
-};
-TORCH_MODULE(UpsampleStage);
-
-/// The SRGAN generator: RGB in [-1, 1] of shape [N, 3, H, W] to RGB in (-1, 1) of shape
-/// [N, 3, scale*H, scale*W]. Layers use 'same' padding (zeros) and He-normal initialisation.
+/// What the Upscaler, the element, srgan-bench and the trainer use of a generator, whatever its
+/// family (GeneratorOptions::architecture): RGB in [-1, 1] of shape [N, 3, H, W] to RGB of shape
+/// [N, 3, scale*H, scale*W], in (-1, 1) in eval mode. Each family is one subclass
+/// (SrganGeneratorImpl, CompactGeneratorImpl); Generator(options) builds the one the options name.
 class GeneratorImpl : public torch::nn::Module {
  public:
-  explicit GeneratorImpl(const GeneratorOptions& options = {});
-
-  torch::Tensor forward(const torch::Tensor& lr);
-
-  /// The same function as forward(), with the output convolution computed as a 5x5 convolution
-  /// on the tensor before the last pixel shuffle (see reparametrize_conv_after_shuffle), its
-  /// kernel rebuilt from the 9x9 parameters on every call. Differentiable; about twice as fast
-  /// on CPUs, so training uses it.
-  torch::Tensor forward_reparametrized(const torch::Tensor& lr);
-
   const GeneratorOptions& options() const { return options_; }
+
+  virtual torch::Tensor forward(const torch::Tensor& lr) = 0;
+  /// The same function as forward(), in its fastest differentiable form (training uses it).
+  virtual torch::Tensor forward_for_training(const torch::Tensor& lr) { return forward(lr); }
 
   /// How far (in input pixels) an output pixel's value depends on its neighbours; tiles that
   /// overlap by at least this much stitch without seams.
-  int64_t receptive_field_radius() const;
+  virtual int64_t receptive_field_radius() const = 0;
 
-  /// Re-draws every weight with He-normal (fan-in) and zero biases, BatchNorm to identity.
-  void reset_parameters();
+  /// Re-draws every weight as a new network of this family starts.
+  virtual void reset_parameters() = 0;
 
-  torch::nn::Conv2d head{nullptr};
-  torch::nn::PReLU head_act{nullptr};
-  torch::nn::Sequential blocks{nullptr};
-  torch::nn::Conv2d trunk_conv{nullptr};
-  torch::nn::BatchNorm2d trunk_bn{nullptr};
-  torch::nn::Sequential upsample{nullptr};
-  torch::nn::Conv2d tail{nullptr};
+  /// The network rewritten for inference (needs eval mode), on this generator's device and dtype.
+  virtual std::unique_ptr<InferenceNetwork> inference_network(
+      const InferenceRewrites& rewrites = {}) const = 0;
+
+ protected:
+  /// Validates the options (srgan::Error names the first invalid one).
+  explicit GeneratorImpl(const GeneratorOptions& options);
+  /// Throws srgan::Error unless `lr` is [N, 3, H, W].
+  static void check_input(const torch::Tensor& lr);
 
  private:
   GeneratorOptions options_;
 };
-TORCH_MODULE(Generator);
+
+/// A shared handle to a generator of either family, as TORCH_MODULE makes for one class.
+class Generator : public torch::nn::ModuleHolder<GeneratorImpl> {
+ public:
+  /// An empty handle.
+  Generator(std::nullptr_t) : ModuleHolder(nullptr) {}
+  explicit Generator(std::shared_ptr<GeneratorImpl> generator)
+      : ModuleHolder(std::move(generator)) {}
+  /// A new network of the family the options name, freshly initialised.
+  explicit Generator(const GeneratorOptions& options = {});
+};
 
 /// The number of trainable parameters a generator with these options has, from the layer
 /// formula (used to check the network against its description).
 int64_t generator_parameter_count(const GeneratorOptions& options);
 
-/// Floating-point operations (2 per multiply-add) of the plain generator's convolutions on a
+/// Floating-point operations (2 per multiply-add) of the generator's convolutions on a
 /// height x width input: the useful work, whatever rewrite computes it.
 double generator_flops(const GeneratorOptions& options, int64_t height, int64_t width);
 

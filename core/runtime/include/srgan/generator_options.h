@@ -7,30 +7,52 @@
 
 namespace srgan {
 
-/// The activation after each sub-pixel upsampling stage. The paper uses ReLU; PReLU (one slope
-/// per channel) is the original SRGAN's choice.
+/// The generator family.
+/// - kSrgan: the paper's network (conv 9x9, residual blocks with BatchNorm, x2 sub-pixel stages
+///   that run the upsampling convolutions at 2x and 4x the input's resolution, conv 9x9, tanh).
+/// - kCompact: every convolution at the input's resolution (conv 3x3 3->C + PReLU, `blocks` x
+///   [conv 3x3 C->C + PReLU], conv 3x3 C->3*s*s, one pixel shuffle), added to a classic upscale
+///   of the input (the skip), as Real-ESRGAN's SRVGGNetCompact: several times cheaper per output
+///   pixel, and it starts from the classic upscale's quality.
+enum class Architecture { kSrgan, kCompact };
+
+/// The activation after each sub-pixel upsampling stage (SRGAN family). The paper uses ReLU;
+/// PReLU (one slope per channel) is the original SRGAN's choice.
 enum class UpsampleActivation { kReLU, kPReLU };
 
-std::string to_string(UpsampleActivation activation);
-/// Parses "relu" or "prelu"; throws srgan::Error otherwise.
-UpsampleActivation upsample_activation_from_string(const std::string& name);
+/// The classic upscale the compact family adds its learned residual to.
+enum class SkipUpscale { kNone, kBicubic, kNearest };
 
-/// Options of the SRGAN generator, stored in every checkpoint.
+std::string to_string(Architecture architecture);
+std::string to_string(UpsampleActivation activation);
+std::string to_string(SkipUpscale skip);
+/// Parse the names to_string gives; throw srgan::Error listing the accepted names otherwise.
+Architecture architecture_from_string(const std::string& name);
+UpsampleActivation upsample_activation_from_string(const std::string& name);
+SkipUpscale skip_upscale_from_string(const std::string& name);
+
+/// Options of a generator, stored in every checkpoint.
 struct GeneratorOptions {
-  /// Residual blocks [conv3x3, BN, PReLU, conv3x3, BN] + skip (the paper uses 3).
-  TORCH_ARG(int64_t, residual_blocks) = 3;
+  TORCH_ARG(Architecture, architecture) = Architecture::kSrgan;
+  /// SRGAN: residual blocks [conv3x3, BN, PReLU, conv3x3, BN] + skip (the paper uses 3).
+  /// Compact: [conv 3x3 C->C + PReLU] layers between the first and the last convolution.
+  TORCH_ARG(int64_t, blocks) = 3;
   /// Feature channels of the trunk.
   TORCH_ARG(int64_t, channels) = 64;
-  /// Upscaling factor: 2, 4 or 8, one x2 sub-pixel stage per factor of two.
+  /// Upscaling factor: 2, 4 or 8.
   TORCH_ARG(int64_t, scale) = 4;
-  /// Activation after each pixel shuffle.
+  /// SRGAN: the activation after each pixel shuffle.
   TORCH_ARG(UpsampleActivation, upsample_activation) = UpsampleActivation::kReLU;
+  /// Compact: the classic upscale the network's output is added to.
+  TORCH_ARG(SkipUpscale, skip) = SkipUpscale::kBicubic;
 
  public:
   /// Throws srgan::Error naming the first invalid option.
   void validate() const;
-  /// Number of x2 sub-pixel stages: log2(scale).
+  /// Number of x2 sub-pixel stages of the SRGAN family: log2(scale).
   int64_t upsample_stages() const;
+  /// One line: family, blocks, channels, scale and the family's own options.
+  std::string describe() const;
 };
 
 }  // namespace srgan

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -8,12 +9,17 @@
 #include <c10/core/ScalarType.h>
 #include <torch/arg.h>
 
+#include "srgan/generator_options.h"
+
 namespace srgan {
 
-class GeneratorImpl;
+class SrganGeneratorImpl;
+class CompactGeneratorImpl;
 
-/// Which exact load-time rewrites InferenceNetwork applies. All on is the fast path; tests turn
-/// them off one by one to check each against the plain Generator.
+/// Which exact load-time rewrites an InferenceNetwork applies. All on is the fast path; tests
+/// turn them off one by one to check each against the plain generator. The SRGAN family uses
+/// all three; the compact family has no BatchNorm and no convolution after its shuffle, so only
+/// channels_last applies to it.
 struct InferenceRewrites {
   /// Fold every BatchNorm (eval statistics) into the convolution before it.
   TORCH_ARG(bool, fold_batch_norm) = true;
@@ -26,17 +32,40 @@ struct InferenceRewrites {
   TORCH_ARG(bool, channels_last) = true;
 };
 
-/// The generator rewritten for inference: a flat list of weights and the ops between them,
-/// with no autograd and no module dispatch. Same input/output contract as Generator.
+/// A generator rewritten for inference: a flat list of weights and the ops between them, with
+/// no autograd and no module dispatch. Same input/output contract as the generator, output
+/// clamped to [-1, 1]. Made by GeneratorImpl::inference_network().
 class InferenceNetwork {
  public:
-  InferenceNetwork(const GeneratorImpl& generator, const InferenceRewrites& rewrites = {});
+  virtual ~InferenceNetwork() = default;
 
-  /// [N, 3, H, W] in [-1, 1] to [N, 3, sH, sW] in (-1, 1), on the network's device and dtype.
-  at::Tensor forward(const at::Tensor& lr) const;
+  /// [N, 3, H, W] in [-1, 1] to [N, 3, sH, sW] in [-1, 1], on the network's device and dtype
+  /// (compact networks in bf16 or fp16 give float32: their skip is added at full precision).
+  virtual at::Tensor forward(const at::Tensor& lr) const = 0;
 
+  /// Moves every weight (and to channels-last where the rewrites say so).
   void to(c10::Device device, c10::ScalarType dtype);
   int64_t scale() const { return scale_; }
+
+ protected:
+  InferenceNetwork(int64_t scale, const InferenceRewrites& rewrites)
+      : rewrites_(rewrites), scale_(scale) {}
+  /// Every weight tensor, for to(); undefined ones are skipped.
+  virtual std::vector<at::Tensor*> tensors() = 0;
+  /// Checks the shape and brings `lr` to the weights' device, dtype and memory format.
+  at::Tensor prepared_input(const at::Tensor& lr, const at::Tensor& any_weight) const;
+
+  InferenceRewrites rewrites_;
+
+ private:
+  int64_t scale_ = 0;
+};
+
+/// The SRGAN family for inference: BatchNorm folded, the output convolution reparametrised.
+class SrganInferenceNetwork final : public InferenceNetwork {
+ public:
+  SrganInferenceNetwork(const SrganGeneratorImpl& generator, const InferenceRewrites& rewrites);
+  at::Tensor forward(const at::Tensor& lr) const override;
 
  private:
   struct Conv {
@@ -59,16 +88,27 @@ class InferenceNetwork {
   };
 
   at::Tensor conv(const at::Tensor& x, const Conv& c) const;
-  std::vector<at::Tensor*> tensors();
+  std::vector<at::Tensor*> tensors() override;
 
-  InferenceRewrites rewrites_;
-  int64_t scale_ = 0;
   Conv head_;
   at::Tensor head_act_;
   std::vector<ResidualBlock> blocks_;
   Conv trunk_;
   std::vector<UpsampleStage> stages_;
   Conv tail_;
+};
+
+/// The compact family for inference: its convolutions and slopes as plain tensors.
+class CompactInferenceNetwork final : public InferenceNetwork {
+ public:
+  CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
+  at::Tensor forward(const at::Tensor& lr) const override;
+
+ private:
+  std::vector<at::Tensor*> tensors() override;
+
+  std::vector<at::Tensor> weights_, biases_, slopes_;  // slopes_: one per layer but the last
+  SkipUpscale skip_;
 };
 
 /// The 5x5 kernel on the pre-shuffle tensor that equals a (2r+1)x(2r+1) kernel, r <= 4, after a

@@ -10,7 +10,7 @@ namespace srgan {
 /// The arithmetic precision of a network: the element's `precision` property (whose enum values
 /// are these), srgan-train's and srgan-bench's `--precision`. Parsed and named only here.
 enum class Precision {
-  kAuto,  ///< fp32 on the CPU, fp16 on CUDA
+  kAuto,  ///< fp16 on CUDA; on the CPU bf16 where measured faster (see cpu_precision.h), else fp32
   kFp32,
   kFp16,  ///< CUDA only
   kBf16,

@@ -21,7 +21,8 @@ struct UpscalerOptions {
   TORCH_ARG(std::string, model_path);
   /// "auto" (CUDA when LibTorch has a usable GPU, else CPU), "cpu", "cuda" or "cuda:N".
   TORCH_ARG(std::string, device) = "auto";
-  /// "auto" (fp32 on CPU, fp16 on CUDA), "fp32", "fp16" or "bf16". On CUDA, fp32 follows
+  /// "auto" (fp16 on CUDA; on the CPU bf16 where it has AMX-BF16 or AVX512-BF16 and the network
+  /// is measured faster in it at load, else fp32), "fp32", "fp16" or "bf16". On CUDA, fp32 follows
   /// LibTorch's cuDNN setting, which lets convolutions use TF32 by default (as PyTorch does).
   TORCH_ARG(Precision, precision) = Precision::kAuto;
   /// Edge of the square input tiles in pixels; 0 picks the largest that fits memory_budget_mb.
@@ -67,8 +68,10 @@ class Upscaler {
   int64_t tile_size_for(int64_t width, int64_t height) const;
   /// The tiles a width x height input is cut into.
   std::vector<Tile> plan(int64_t width, int64_t height) const;
-  /// One line: model, device, precision, tiling.
+  /// One line: model, device, precision (with the reason auto chose it), tiling.
   std::string describe() const;
+  /// Why precision=auto chose the dtype on the CPU, in one line; empty for other precisions.
+  const std::string& precision_reason() const;
 
   /// Upscales `in` into `out`: same format, out exactly scale() times in's width and height.
   /// Either frame may be in host or CUDA memory; a CUDA `out` is fully written on return.

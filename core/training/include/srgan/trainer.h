@@ -18,6 +18,19 @@
 
 namespace srgan {
 
+/// The pixel loss of phase 1: MSE (the paper's) or L1 (sharper for PSNR-oriented compact
+/// networks, as ESRGAN and Real-ESRGAN pre-train).
+enum class PixelLoss { kMse, kL1 };
+/// How a phase's learning rate falls: by lr_gamma every lr_step steps, or along a half cosine
+/// from the set rate to zero at the phase's last step.
+enum class LearningRateSchedule { kStep, kCosine };
+
+std::string to_string(PixelLoss loss);
+std::string to_string(LearningRateSchedule schedule);
+/// Parse "mse"/"l1" and "step"/"cosine"; throw srgan::Error otherwise.
+PixelLoss pixel_loss_from_string(const std::string& name);
+LearningRateSchedule learning_rate_schedule_from_string(const std::string& name);
+
 /// Everything `srgan-train train` sets. Defaults follow the paper where it says (Adam, the
 /// adversarial weight 1e-3) and otherwise what trains this small network well on a CPU.
 struct TrainerOptions {
@@ -42,7 +55,10 @@ struct TrainerOptions {
   TORCH_ARG(double, discriminator_lr) = 1e-4;
   TORCH_ARG(double, beta1) = 0.9;
   TORCH_ARG(double, beta2) = 0.999;
-  /// Multiply the learning rates by lr_gamma every lr_step steps of a phase (0: constant).
+  /// Phase 1's loss.
+  TORCH_ARG(PixelLoss, pixel_loss) = PixelLoss::kMse;
+  TORCH_ARG(LearningRateSchedule, lr_schedule) = LearningRateSchedule::kStep;
+  /// kStep: multiply the learning rates by lr_gamma every lr_step steps of a phase (0: constant).
   TORCH_ARG(int64_t, lr_step) = 0;
   TORCH_ARG(double, lr_gamma) = 0.5;
   /// Weight of the generator's adversarial loss in phase 2.
@@ -86,8 +102,9 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
-  /// Steps until the last one, or until `stop` (e.g. set by SIGINT) is set, when it ends after
-  /// the current step with a checkpoint. Returns the steps done.
+  /// Steps until the last one, or until `stop` (e.g. set by SIGINT or SIGTERM) is set, when it
+  /// ends after the current step with a checkpoint (checkpoints/last.pt) and the generator of
+  /// that step (model.pt), so a stopped run is both resumable and usable. Returns the steps done.
   int64_t run(const std::atomic<bool>* stop = nullptr);
 
   class Run;

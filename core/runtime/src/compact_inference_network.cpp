@@ -1,0 +1,55 @@
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/conv.h>
+
+#include "srgan/compact_generator.h"
+#include "srgan/error.h"
+#include "srgan/inference_network.h"
+
+namespace srgan {
+
+CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
+                                                 const InferenceRewrites& rewrites)
+    : InferenceNetwork(g.options().scale(), rewrites), skip_(g.options().skip()) {
+  if (g.is_training()) throw Error("InferenceNetwork needs a generator in eval mode");
+  c10::InferenceMode guard;
+  for (const auto& module : g.body->children()) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      weights_.push_back(conv->weight.detach().clone());
+      biases_.push_back(conv->bias.detach().clone());
+    } else if (auto* prelu = module->as<torch::nn::PReLU>()) {
+      slopes_.push_back(prelu->weight.detach().clone());
+    }
+  }
+  to(weights_.front().device(), weights_.front().scalar_type());
+}
+
+std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
+  std::vector<at::Tensor*> all;
+  for (auto* list : {&weights_, &biases_, &slopes_})
+    for (auto& t : *list) all.push_back(&t);
+  return all;
+}
+
+at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
+  c10::InferenceMode guard;
+  const auto x = prepared_input(lr, weights_.front());
+  auto y = x;
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    y = at::conv2d(y, weights_[i], biases_[i], 1, 1);
+    if (i < slopes_.size()) y = at::prelu(y, slopes_[i]);
+  }
+  y = at::pixel_shuffle(y, scale());
+  // The skip carries the whole image: in bf16 (8-bit mantissa) it alone would cost about as much
+  // PSNR as the network adds, so it and the sum stay in float32 (the residual is small, its
+  // rounding negligible).
+  const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
+  const auto full =
+      reduced ? lr.to(x.device(), at::kFloat).contiguous(x.suggest_memory_format()) : x;
+  const auto base = skip_upscale(full, skip_, scale());
+  if (base.defined()) y = base.add_(y);
+  return y.clamp_(-1, 1).contiguous();
+}
+
+}  // namespace srgan
