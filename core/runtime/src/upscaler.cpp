@@ -94,8 +94,11 @@ struct Upscaler::State {
 
   std::string precision_reason;  // why precision=auto chose what it did; empty otherwise
 
+  // A checkpoint's network is rebuilt from the generator's float32 weights, so that trying one
+  // dtype never rounds the weights another runs with.
   void move_to(at::ScalarType new_dtype) {
-    if (network) {
+    if (auto generator = model.generator()) {
+      network = generator->inference_network();
       network->to(device, new_dtype);
     } else {
       model.to(device, new_dtype);
@@ -138,18 +141,20 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   state_ = std::unique_ptr<State>(new State{options, model, nullptr, device, dtype});
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
-    state_->network = generator->inference_network();
     state_->model_overlap = generator->receptive_field_radius();
     state_->channels = generator->options().channels();
   } else {
     state_->model_overlap = kDefaultTorchScriptOverlap;
   }
-  if (options.precision() == Precision::kAuto && device.is_cpu()) {
+  // TorchScript modules are not timed: converting one to bf16 and back would round its weights.
+  if (options.precision() == Precision::kAuto && device.is_cpu() && model.generator()) {
     const auto choice = choose_cpu_precision(
         cpu_bf16_support(), [this](at::ScalarType t) { return state_->probe_milliseconds(t); });
     state_->precision_reason = choice.reason;
     state_->move_to(choice.dtype);
   } else {
+    if (options.precision() == Precision::kAuto && device.is_cpu())
+      state_->precision_reason = "fp32: TorchScript models are not timed (bf16 would round them)";
     state_->move_to(dtype);
   }
   state_->overlap = options.tile_overlap() >= 0 ? options.tile_overlap() : state_->model_overlap;
