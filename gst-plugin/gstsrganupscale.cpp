@@ -95,7 +95,8 @@ typedef enum {
 GType gst_srgan_precision_get_type(void) {
   static GType type = 0;
   static const GEnumValue values[] = {
-      {GST_SRGAN_PRECISION_AUTO, "fp32 on the CPU, fp16 on CUDA", "auto"},
+      {GST_SRGAN_PRECISION_AUTO, "fp16 on CUDA; on the CPU bf16 where timed faster, else fp32",
+       "auto"},
       {GST_SRGAN_PRECISION_FP32, "32-bit float", "fp32"},
       {GST_SRGAN_PRECISION_FP16, "16-bit float (CUDA only; refused on the CPU)", "fp16"},
       {GST_SRGAN_PRECISION_BF16, "bfloat16", "bf16"},
