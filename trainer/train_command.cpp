@@ -125,6 +125,13 @@ std::vector<at::Tensor> read_frames(const std::string& clip, int64_t count) {
   return read;
 }
 
+// Gives `opt` these values, as if they had been parsed (its bound variable is set too).
+void set_option(CLI::Option* opt, const std::vector<std::string>& values) {
+  opt->clear();
+  for (const std::string& value : values) opt->add_result(value);
+  opt->run_callback();
+}
+
 bool holds_a_run(const fs::path& dir) {
   for (const fs::path& file : {fs::path(kRunOptionsFile), fs::path("metrics.csv"),
                                fs::path("model.pt"), fs::path("checkpoints") / "last.pt"}) {
@@ -138,10 +145,7 @@ void store_run_options(CLI::App* cmd, const fs::path& dir) {
   for (const std::string& name : kPathOptions) {
     CLI::Option* opt = cmd->get_option_no_throw("--" + name);
     if (opt && opt->count() > 0 && !opt->as<std::string>().empty()) {
-      const std::string absolute = fs::absolute(opt->as<std::string>()).string();
-      opt->clear();
-      opt->add_result(absolute);
-      opt->run_callback();
+      set_option(opt, {fs::absolute(opt->as<std::string>()).string()});
     }
   }
   std::ostringstream text;
@@ -175,9 +179,7 @@ void apply_run_options(CLI::App* cmd, const fs::path& dir, const TrainerReporter
     const std::string stored = item.inputs.empty() ? "" : item.inputs.front();
     if (stored.empty()) continue;  // unset (e.g. --hr-dir where --data named the same folder)
     if (opt->count() == 0) {
-      opt->clear();
-      for (const std::string& value : item.inputs) opt->add_result(value);
-      opt->run_callback();
+      set_option(opt, item.inputs);
       continue;
     }
     const std::string given = opt->as<std::string>();
@@ -216,9 +218,7 @@ void apply_config_file(CLI::App* cmd, const std::string& path) {
                   "' (see srgan-train train --help)");
     }
     if (opt->count() > 0) continue;  // given on the command line
-    opt->clear();
-    for (const std::string& value : item.inputs) opt->add_result(value);
-    opt->run_callback();
+    set_option(opt, item.inputs);
   }
 }
 
