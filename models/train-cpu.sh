@@ -4,10 +4,11 @@
 #
 #   models/train-cpu.sh x2|x4 [STEPS] [DATA]
 #
+# BLOCKS and CHANNELS (default: the shipped model's) change the network's size.
 # DATA holds train/ and val/ (default ../shared/datasets/photos, the project's data set).
-# The run lives in build/train-cpu-MODEL; stop it at any time (Ctrl-C, kill, timeout: the
+# The run lives in build/train-cpu-MODEL-NxC; stop it at any time (Ctrl-C, kill, timeout: the
 # trainer writes a checkpoint and model.pt) and run the same command again to continue. The
-# result is build/train-cpu-MODEL/checkpoints/best.pt with eval.md beside it; copy it to
+# result is build/train-cpu-MODEL-NxC/checkpoints/best.pt with eval.md beside it; copy it to
 # models/srgan-MODEL.pt after reading eval.md. THREADS (default: all cores) and PRECISION
 # (default bf16 where the CPU has bf16 instructions, fp32 elsewhere) may be set.
 set -euo pipefail
@@ -16,9 +17,9 @@ model=${1:-}
 data=${3:-$repo/../shared/datasets/photos}
 case "$model" in
   # 12 x 32 at x2: about a third of the SRGAN x4's arithmetic per output pixel.
-  x2) network=(--scale 2 --blocks 12 --channels 32 --lr-crop 48) steps=${2:-16000} ;;
+  x2) scale=2 blocks=${BLOCKS:-12} channels=${CHANNELS:-32} crop=48 steps=${2:-16000} ;;
   # 12 x 48 at x4: under a quarter of the SRGAN x4's arithmetic.
-  x4) network=(--scale 4 --blocks 12 --channels 48 --lr-crop 32) steps=${2:-16000} ;;
+  x4) scale=4 blocks=${BLOCKS:-12} channels=${CHANNELS:-48} crop=32 steps=${2:-16000} ;;
   *) echo "usage: $0 x2|x4 [STEPS] [DATA]" >&2; exit 2 ;;
 esac
 train=$repo/build/trainer/srgan-train
@@ -29,7 +30,8 @@ if [ -z "${PRECISION:-}" ]; then
   grep -qw -e avx512_bf16 -e amx_bf16 /proc/cpuinfo && PRECISION=bf16
 fi
 [ -n "${THREADS:-}" ] && export OMP_NUM_THREADS=$THREADS
-run=$repo/build/train-cpu-$model
+network=(--scale "$scale" --blocks "$blocks" --channels "$channels" --lr-crop "$crop")
+run=$repo/build/train-cpu-$model-${blocks}x$channels
 if [ -f "$run/checkpoints/last.pt" ]; then
   echo "== resuming $run"
   "$train" train --resume "$run" --pretrain-steps "$steps" --precision "$PRECISION"
