@@ -8,17 +8,12 @@
 #include <gst/video/video.h>
 
 #include "srgan/frame.h"
+#include "video_formats.h"
 
 namespace srgan::gst {
 
 /// Core's format for a GStreamer format, or nullopt when core does not support it.
 std::optional<PixelFormat> pixel_format_of(GstVideoFormat format);
-/// Every format core supports, for the caps templates (GST_VIDEO_CAPS_MAKE); each maps through
-/// pixel_format_of (Element.TemplateCapsListEveryCoreFormat checks the two agree).
-#define SRGAN_VIDEO_FORMATS                                                                    \
-  "{ RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, I420, YV12, NV12, NV21, Y444, " \
-  "GRAY8, P010_10LE, P016_LE, I420_10LE, I422_10LE, Y444_10LE, Y444_16LE, GRAY16_LE, "         \
-  "RGBA64_LE }"
 /// Core's colorimetry for a video info (matrix, range); unknown values fall back to
 /// GStreamer's own defaults for the size (BT.601 for SD, BT.709 for HD).
 Colorimetry colorimetry_of(const GstVideoInfo* info);

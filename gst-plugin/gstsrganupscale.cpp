@@ -51,6 +51,7 @@
 #include "frame_view.h"
 #include "frames_in_flight.h"
 #include "model_location.h"
+#include "output_pool.h"
 #include "shared_cuda_memory.h"
 #include "size_caps.h"
 #include "srgan/bundled_models.h"
@@ -538,6 +539,31 @@ static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuf
   return upscale_buffers(self, inbuf, outbuf, &self->state->in_info, &self->state->out_info);
 }
 
+/* Hands a finished frame downstream, or drops it when it failed; returns the flow. */
+static GstFlowReturn push_finished(GstSrganUpscale* self, GstBuffer* out, GstFlowReturn result) {
+  if (result != GST_FLOW_OK) {
+    gst_buffer_unref(out);
+    return result;
+  }
+  return gst_pad_push(GST_BASE_TRANSFORM_SRC_PAD(self), out);
+}
+
+/* Pushes every frame in flight downstream, in order (before a serialized event passes them). */
+static GstFlowReturn drain_frames_in_flight(GstSrganUpscale* self) {
+  srgan::gst::FramesInFlight* in_flight = self->state->in_flight.get();
+  GstFlowReturn flow = GST_FLOW_OK;
+  GstBuffer* out = nullptr;
+  GstFlowReturn result = GST_FLOW_OK;
+  while (in_flight && in_flight->pop(&out, &result, true)) {
+    if (flow == GST_FLOW_OK) {
+      flow = push_finished(self, out, result);
+    } else {
+      gst_buffer_unref(out);
+    }
+  }
+  return flow;
+}
+
 /* With frames in flight: the input the base class queued (after its QoS check) goes to a
  * worker with an output buffer prepared as the base class would (pool, metadata); the oldest
  * finished frame, if any, goes downstream. Output order is input order. */
@@ -554,6 +580,16 @@ static GstFlowReturn gst_srgan_upscale_generate_output(GstBaseTransform* trans,
     if (!gst_base_transform_reconfigure(trans)) {
       gst_buffer_unref(inbuf);
       return GST_FLOW_NOT_NEGOTIATED;
+    }
+    /* Downstream's pool may hold fewer buffers than there are frames in flight. */
+    GstBufferPool* pool = gst_base_transform_get_buffer_pool(trans);
+    const GstFlowReturn room = srgan::gst::make_room_in_pool(
+        pool, *in_flight,
+        [self](GstBuffer* finished, GstFlowReturn r) { return push_finished(self, finished, r); });
+    if (pool) gst_object_unref(pool);
+    if (room != GST_FLOW_OK) {
+      gst_buffer_unref(inbuf);
+      return room;
     }
     GstBuffer* out = nullptr;
     const GstFlowReturn prepared =
@@ -575,23 +611,6 @@ static GstFlowReturn gst_srgan_upscale_generate_output(GstBaseTransform* trans,
     *outbuf = nullptr;
   }
   return result;
-}
-
-/* Pushes every frame in flight downstream, in order (before a serialized event passes them). */
-static GstFlowReturn drain_frames_in_flight(GstSrganUpscale* self) {
-  srgan::gst::FramesInFlight* in_flight = self->state->in_flight.get();
-  GstFlowReturn flow = GST_FLOW_OK;
-  GstBuffer* out = nullptr;
-  GstFlowReturn result = GST_FLOW_OK;
-  while (in_flight && in_flight->pop(&out, &result, true)) {
-    if (result == GST_FLOW_OK && flow == GST_FLOW_OK) {
-      flow = gst_pad_push(GST_BASE_TRANSFORM_SRC_PAD(self), out);
-    } else {
-      gst_buffer_unref(out);
-      if (flow == GST_FLOW_OK) flow = result;
-    }
-  }
-  return flow;
 }
 
 /* Serialized events (EOS, new caps, segments) wait for the frames before them; a flush drops

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "shared_cuda_memory.h"
 
+#include "cuda_formats.h"
 #include "frame_view.h"
 #include "srgan/upscaler.h"
 
@@ -11,12 +12,17 @@ GST_DEBUG_CATEGORY_EXTERN(gst_srgan_upscale_debug);
 namespace srgan::gst {
 
 GstCaps* SharedCudaMemory::template_caps() {
+  GstCaps* system = gst_caps_from_string(GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
 #ifdef SRGAN_HAVE_GST_CUDA
-  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE_WITH_FEATURES(
-      GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY,
-      SRGAN_VIDEO_FORMATS) "; " GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
+  GstStructure* on_device = gst_structure_copy(gst_caps_get_structure(system, 0));
+  restrict_to_cuda_formats(on_device);
+  GstCaps* caps = gst_caps_new_empty();
+  gst_caps_append_structure_full(caps, on_device,
+                                 gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY, NULL));
+  gst_caps_append(caps, system);
+  return caps;
 #else
-  return gst_caps_from_string(GST_VIDEO_CAPS_MAKE(SRGAN_VIDEO_FORMATS));
+  return system;
 #endif
 }
 

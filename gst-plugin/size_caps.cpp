@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "size_caps.h"
 
+#include "cuda_formats.h"
+
 #include <initializer_list>
 
 namespace srgan::gst {
@@ -85,9 +87,12 @@ GstCaps* scale_caps(const GstCaps* caps, gint scale, bool up, bool cuda_memory) 
     if (!cuda_memory && has_cuda_memory_feature(caps, i)) continue;
     GstStructure* structure = scaled_structure(gst_caps_get_structure(caps, i), scale, up);
     if (!structure) continue;
-    if (cuda_memory) {
-      result = gst_caps_merge_structure_full(result, gst_structure_copy(structure),
+    GstStructure* on_device = cuda_memory ? gst_structure_copy(structure) : nullptr;
+    if (on_device && restrict_to_cuda_formats(on_device)) {
+      result = gst_caps_merge_structure_full(result, on_device,
                                              gst_caps_features_new(kCudaMemory, NULL));
+    } else if (on_device) {
+      gst_structure_free(on_device);
     }
     result = gst_caps_merge_structure_full(
         result, structure, gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_SYSTEM_MEMORY, NULL));

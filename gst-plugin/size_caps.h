@@ -15,7 +15,8 @@ bool scale_dimension(GValue* out, const GValue* in, gint scale, bool up);
 
 /// What `caps` on one pad allow on the other: sizes scaled (`up` from sink to source; a scale of
 /// 0 means no model yet, any size), every other field kept. With `cuda_memory` each structure is
-/// offered in CUDA memory and in system memory, since the element maps each side on its own;
+/// offered in CUDA memory (in the formats GStreamer's CUDA allocator lays out) and in system
+/// memory, since the element maps each side on its own;
 /// without it CUDA-memory structures are dropped. Returns new caps.
 GstCaps* scale_caps(const GstCaps* caps, gint scale, bool up, bool cuda_memory);
 

@@ -384,7 +384,20 @@ TEST_F(Element, TemplateCapsListEveryCoreFormat) {
       for (guint j = 0; j < gst_value_list_get_size(list); ++j) {
         listed.insert(g_value_get_string(gst_value_list_get_value(list, j)));
       }
-      EXPECT_EQ(listed, core) << gst_caps_features_to_string(gst_caps_get_features(caps, i));
+      // CUDA memory only where GStreamer's CUDA allocator lays the format out (GStreamer 1.22's
+      // gst_cuda_allocator_alloc aborts on the others); system memory in every core format.
+      const GstCapsFeatures* features = gst_caps_get_features(caps, i);
+      const bool cuda = features && gst_caps_features_contains(features, "memory:CUDAMemory");
+      std::set<std::string> expected = core;
+      if (cuda) {
+        for (const char* unallocatable :
+             {"GRAY8", "GRAY16_LE", "xRGB", "xBGR", "RGBA64_LE", "Y444_10LE"})
+          expected.erase(unallocatable);
+        guint major = 0, minor = 0, micro = 0, nano = 0;
+        gst_version(&major, &minor, &micro, &nano);
+        if (major == 1 && minor >= 24) expected.insert("Y444_10LE");  // 1.24's allocator has it
+      }
+      EXPECT_EQ(listed, expected) << gst_caps_features_to_string(features);
     }
     gst_caps_unref(caps);
   }

@@ -92,6 +92,38 @@ TEST_F(SizeCaps, WithoutAUsableContextCudaMemoryIsDropped) {
       "EMPTY");
 }
 
+// GStreamer 1.22's CUDA allocator reaches g_assert_not_reached on formats outside its switch
+// (gstcudamemory.c): CUDA memory is offered only in the formats it lays out; system memory in
+// all. The lists here are read off the allocator's source, not computed by the code under test.
+TEST_F(SizeCaps, CudaMemoryOnlyInFormatsGstreamersCudaAllocatorLaysOut) {
+  guint major = 0, minor = 0, micro = 0, nano = 0;
+  gst_version(&major, &minor, &micro, &nano);
+  const bool y444_10 = major == 1 && minor >= 24;  // added to the allocator in 1.24
+  const std::string all =
+      "RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, I420, YV12, NV12, NV21, Y444, "
+      "GRAY8, P010_10LE, P016_LE, I420_10LE, I422_10LE, Y444_10LE, Y444_16LE, GRAY16_LE, "
+      "RGBA64_LE";
+  const std::string on_device =
+      std::string(
+          "RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, I420, YV12, NV12, NV21, Y444, "
+          "P010_10LE, P016_LE, I420_10LE, I422_10LE, ") +
+      (y444_10 ? "Y444_10LE, " : "") + "Y444_16LE";
+  EXPECT_EQ(
+      str(scale_caps(caps(("video/x-raw, format=(string){ " + all + " }").c_str()), 2, true, true)),
+      "video/x-raw(memory:CUDAMemory), format=(string){ " + on_device +
+          " }; video/x-raw, format=(string){ " + all + " }");
+  // A format the allocator cannot lay out is offered in system memory only.
+  for (const char* format : {"GRAY8", "GRAY16_LE", "xRGB", "xBGR", "RGBA64_LE"}) {
+    EXPECT_EQ(str(scale_caps(caps((std::string("video/x-raw, format=(string)") + format).c_str()),
+                             2, true, true)),
+              std::string("video/x-raw, format=(string)") + format);
+  }
+  EXPECT_EQ(str(scale_caps(caps("video/x-raw(memory:CUDAMemory), format=(string)GRAY8, "
+                                "width=(int)8, height=(int)8"),
+                           2, true, true)),
+            "video/x-raw, format=(string)GRAY8, width=(int)16, height=(int)16");
+}
+
 TEST_F(SizeCaps, SizesScaleUpAndDownAndRefuseSizesWithoutAPreImage) {
   EXPECT_EQ(str(scale_caps(caps("video/x-raw, width=(int)256, height=(int)192"), 4, false, false)),
             "video/x-raw, width=(int)64, height=(int)48");

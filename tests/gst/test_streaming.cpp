@@ -217,4 +217,70 @@ TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
   gst_object_unref(pipeline);
 }
 
+// Each frame in flight holds its output buffer until it is pushed. Against a downstream pool of
+// 2 buffers, one of which the sink keeps (its last sample), 3 frames in flight used to wait in
+// the third acquire for a buffer they held themselves: every frame must arrive, in order.
+TEST_F(Streaming, FramesInFlightNeverWaitForPoolBuffersTheyHold) {
+  GstElement* pipeline = srgan::test::launch(
+      "videotestsrc num-buffers=8 pattern=ball ! video/x-raw,format=I420,width=320,height=240,"
+      "framerate=30/1 ! srganupscale device=cpu precision=fp32 frames-in-flight=3 "
+      "model-location=" +
+      model_ + " ! fakesink name=sink sync=false signal-handoffs=true");
+  ASSERT_NE(pipeline, nullptr);
+  struct Downstream {
+    GstBufferPool* pool = nullptr;
+    std::vector<GstClockTime> pts;
+  } downstream;
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+  GstPad* sink_pad = gst_element_get_static_pad(sink, "sink");
+  // The sink's answer to the allocation query: a video pool of exactly 2 buffers.
+  gst_pad_add_probe(
+      sink_pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      [](GstPad*, GstPadProbeInfo* info, gpointer data) -> GstPadProbeReturn {
+        GstQuery* query = GST_PAD_PROBE_INFO_QUERY(info);
+        if (GST_QUERY_TYPE(query) != GST_QUERY_ALLOCATION) return GST_PAD_PROBE_OK;
+        GstCaps* caps = nullptr;
+        gst_query_parse_allocation(query, &caps, nullptr);
+        GstVideoInfo video;
+        if (!caps || !gst_video_info_from_caps(&video, caps)) return GST_PAD_PROBE_OK;
+        auto* state = static_cast<Downstream*>(data);
+        GstBufferPool* pool = gst_video_buffer_pool_new();
+        GstStructure* config = gst_buffer_pool_get_config(pool);
+        gst_buffer_pool_config_set_params(config, caps, GST_VIDEO_INFO_SIZE(&video), 2, 2);
+        gst_buffer_pool_set_config(pool, config);
+        gst_query_add_allocation_pool(query, pool, GST_VIDEO_INFO_SIZE(&video), 2, 2);
+        if (state->pool) gst_object_unref(state->pool);
+        state->pool = pool;
+        return GST_PAD_PROBE_HANDLED;
+      },
+      &downstream, nullptr);
+  g_signal_connect(sink, "handoff",
+                   G_CALLBACK(+[](GstElement*, GstBuffer* buffer, GstPad*, gpointer data) {
+                     static_cast<Downstream*>(data)->pts.push_back(GST_BUFFER_PTS(buffer));
+                   }),
+                   &downstream);
+  GstBus* bus = gst_element_get_bus(pipeline);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstMessage* message = gst_bus_timed_pop_filtered(
+      bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  EXPECT_NE(message, nullptr) << "hung: no EOS within 120 s, " << downstream.pts.size()
+                              << " of 8 frames arrived";
+  if (message) {
+    EXPECT_EQ(GST_MESSAGE_TYPE(message), GST_MESSAGE_EOS);
+    gst_message_unref(message);
+  } else if (downstream.pool) {
+    gst_buffer_pool_set_flushing(downstream.pool, TRUE);  // frees the blocked acquire
+  }
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  ASSERT_NE(downstream.pool, nullptr) << "the element never asked downstream for a pool";
+  ASSERT_EQ(downstream.pts.size(), 8u);
+  for (size_t i = 0; i < downstream.pts.size(); ++i)
+    EXPECT_EQ(downstream.pts[i], i * GST_SECOND / 30) << "frame " << i;
+  gst_object_unref(downstream.pool);
+  gst_object_unref(bus);
+  gst_object_unref(sink_pad);
+  gst_object_unref(sink);
+  gst_object_unref(pipeline);
+}
+
 }  // namespace
