@@ -68,20 +68,130 @@ srgan_element_arg() {
   esac
 }
 
-# For the scripts of the form `script IN OUT [element options]`: sets srgan_input and
-# srgan_output, checks that IN has a video stream and makes the plugin findable. A wrong
-# argument is named.
+# For the scripts of the form `script IN OUT [element options] [--force]`: sets srgan_input,
+# srgan_output and srgan_force, checks that IN has a video stream and that OUT may be written,
+# and makes the plugin findable. A wrong argument is named.
 srgan_parse_file_job() {
   [ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
-  srgan_input=$1 srgan_output=$2
+  srgan_input=$1 srgan_output=$2 srgan_force=0
   shift 2
   while [ $# -gt 0 ]; do
+    if [ "$1" = --force ]; then srgan_force=1; shift; continue; fi
     srgan_element_arg "$@" || srgan_usage_error "unknown argument '$1'"
     shift 2
   done
   [ -f "$srgan_input" ] || srgan_fail "no such file: $srgan_input"
+  srgan_check_output "$srgan_input" "$srgan_output" "$srgan_force"
   srgan_probe_video "$srgan_input"
   srgan_find_plugin
+}
+
+# srgan_check_output IN OUT FORCE: OUT is never IN (by any path: the same file), an existing OUT
+# is replaced only with FORCE=1 (as ffmpeg's -y), and OUT's folder exists and is writable; each
+# refusal names the file and what to do.
+srgan_check_output() {
+  local dir
+  if [ -e "$2" ] && [ "$1" -ef "$2" ]; then
+    srgan_fail "$2 is the input itself: choose another output file"
+  fi
+  if [ -e "$2" ] && [ "$3" != 1 ]; then
+    srgan_fail "$2 exists: add --force to replace it"
+  fi
+  dir=$(dirname "$2")
+  [ -d "$dir" ] || srgan_fail "the output folder $dir does not exist"
+  [ -w "$dir" ] || srgan_fail "the output folder $dir is not writable"
+}
+
+# srgan_run_stoppable OUT COMMAND...: runs a gst-launch-1.0 -e COMMAND that writes
+# $srgan_partial, then renames it to OUT. Ctrl-C and SIGTERM (kill, timeout, systemd, Slurm's
+# scancel) act alike: the pipeline gets an EOS, OUT keeps what was upscaled so far (a playable
+# file), the script says so and exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at
+# once and removes the partial file. gst-launch runs in a process group of its own, so a
+# terminal's Ctrl-C reaches it only through this script, once, and it never outlives the script.
+srgan_run_stoppable() {
+  local output=$1 status=0
+  shift
+  srgan_stop_signal=""
+  # Job control for this one job: it gets a process group of its own (a terminal's Ctrl-C then
+  # reaches it only through this script) and keeps SIGINT, which a plain background job ignores.
+  set -m
+  "$@" &
+  srgan_pipeline_pid=$!
+  set +m
+  trap 'srgan_stop INT' INT
+  trap 'srgan_stop TERM' TERM
+  trap 'srgan_stop_now; rm -f "$srgan_partial"' EXIT
+  # wait returns early (status > 128) when a trapped signal arrives: wait again until it exits.
+  while :; do
+    wait "$srgan_pipeline_pid" && status=0 || status=$?
+    kill -0 "$srgan_pipeline_pid" 2>/dev/null || break
+  done
+  trap - INT TERM
+  srgan_pipeline_pid=""
+  if [ -n "$srgan_stop_signal" ]; then
+    if [ -s "$srgan_partial" ] && [ "$status" = 0 ]; then
+      mv "$srgan_partial" "$output"
+      echo "$srgan_script: stopped by SIG$srgan_stop_signal: $output holds what was upscaled until then" >&2
+    else
+      echo "$srgan_script: stopped by SIG$srgan_stop_signal before anything playable was written: no $output" >&2
+    fi
+    [ "$srgan_stop_signal" = INT ] && exit 130
+    exit 143
+  fi
+  [ "$status" = 0 ] || srgan_fail "the pipeline failed (GStreamer's error is above)"
+  srgan_finish_output "$output"
+}
+# The first signal: an EOS (gst-launch -e turns SIGINT into one); the second: stop now.
+srgan_stop() {
+  if [ -n "$srgan_stop_signal" ]; then
+    echo "$srgan_script: SIG$1 again: stopping now, without an output file" >&2
+    srgan_stop_now
+    rm -f "$srgan_partial"
+    [ "$1" = INT ] && exit 130
+    exit 143
+  fi
+  srgan_stop_signal=$1
+  echo "$srgan_script: SIG$1: finishing the output with what was upscaled so far (again to abort)" >&2
+  kill -INT "$srgan_pipeline_pid" 2>/dev/null || true
+}
+srgan_stop_now() {
+  [ -n "${srgan_pipeline_pid:-}" ] || return 0
+  kill -TERM "$srgan_pipeline_pid" 2>/dev/null || return 0
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    kill -0 "$srgan_pipeline_pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  kill -KILL "$srgan_pipeline_pid" 2>/dev/null || true
+}
+
+# Reads gst-launch's output and rewrites progressreport's lines ("... 3 / 10 seconds (30.0 %)")
+# as progress with frames per second and the time left; other lines pass. FPS is the input's
+# frame rate (0: unknown, then no frames per second).
+srgan_progress_filter() {
+  local fps=${1:-0} line_by_line=()
+  # Debian's default awk (mawk) reads a pipe in blocks unless told otherwise.
+  awk -W version 2>/dev/null | grep -q mawk && line_by_line=(-W interactive)
+  awk "${line_by_line[@]}" -v fps="$fps" -v start="$(date +%s)" '
+    /progressreport.*seconds \(/ {
+      match($0, /[0-9]+ \/ [0-9]+ seconds/)
+      split(substr($0, RSTART, RLENGTH), t, " ")
+      done = t[1]; total = t[3]; now = systime(); spent = now - start
+      line = sprintf("progress: %d / %d s of video", done, total)
+      if (total > 0) line = line sprintf(" (%.0f %%)", 100 * done / total)
+      if (spent > 0 && fps > 0) line = line sprintf(", %.1f frames/s", done * fps / spent)
+      if (spent > 0 && done > 0 && total > done)
+        line = line sprintf(", about %d s left", (total - done) * spent / done)
+      if (line != last) { print line; fflush() }
+      last = line; next
+    }
+    { print; fflush() }'
+}
+
+# srgan_frame_rate FILE: the video's frames per second as GStreamer finds it (decimal; 0 when
+# unknown or variable).
+srgan_frame_rate() {
+  gst-discoverer-1.0 -v "$1" 2>/dev/null | sed -n 's/^ *Frame rate: \([0-9]*\)\/\([0-9]*\)$/\1 \2/p' |
+    head -1 | awk '{ if ($2 > 0) printf "%.3f", $1 / $2; else print 0 } END { if (NR == 0) print 0 }'
 }
 
 # Fails within seconds, naming the file, where GStreamer finds no video stream in it (audio
@@ -204,4 +314,85 @@ srgan_model_scale() {
   local model=${1:-x4} train
   train=$(command -v srgan-train || echo "${SRGAN_BUILD_DIR:-$srgan_repo/build}/trainer/srgan-train")
   "$train" info "$model" | sed -n 's/^ *scale: //p'
+}
+
+# srgan_upscale_folder SCRIPT IN_DIR OUT_DIR [--format EXT] [options]: runs SCRIPT IN OUT
+# [options] for every video under IN_DIR (recursively), OUT at the same place under OUT_DIR in
+# the input's container (or --format's; other containers become mkv). An existing OUT is
+# complete (outputs appear only when done) and is skipped unless --force. One line per video,
+# a summary at the end; returns 0 only when nothing failed. A signal stops after passing it to
+# the running video (which keeps its playable part) and still prints the summary.
+srgan_upscale_folder() {
+  local script=$1 in_dir=$2 out_dir=$3 format="" force=0 options=() files=() rel out ext
+  local done=0 skipped=0 failed=0 failures=() status err
+  shift 3
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --format)
+        srgan_value "$@"
+        case "$2" in mp4 | mkv | mov | webm) format=$2 ;; *) srgan_usage_error "--format takes mp4, mkv, mov or webm, not '$2'" ;; esac
+        shift 2 ;;
+      --force) force=1 options+=(--force); shift ;;
+      *) srgan_element_arg "$@" || srgan_usage_error "unknown argument '$1'"
+        options+=("$1" "$2"); shift 2 ;;
+    esac
+  done
+  [ -e "$out_dir" ] && [ ! -d "$out_dir" ] && srgan_fail "$out_dir is a file: OUT_DIR must be a folder for IN_DIR"
+  [ "$(realpath "$in_dir")" = "$(realpath -m "$out_dir")" ] && srgan_fail "$out_dir is the input folder itself: choose another"
+  [ -d "$(dirname "$out_dir")" ] || srgan_fail "the output folder's parent $(dirname "$out_dir") does not exist"
+  mkdir -p "$out_dir" 2>/dev/null || srgan_fail "cannot create the output folder $out_dir"
+  [ -w "$out_dir" ] || srgan_fail "the output folder $out_dir is not writable"
+  srgan_find_plugin
+  while IFS= read -r -d '' rel; do files+=("$rel"); done < <(cd "$in_dir" && find . -type f \
+    \( -iname '*.mp4' -o -iname '*.mkv' -o -iname '*.mov' -o -iname '*.webm' -o -iname '*.avi' \
+    -o -iname '*.m4v' -o -iname '*.mpg' -o -iname '*.mpeg' -o -iname '*.ts' -o -iname '*.m2ts' \
+    -o -iname '*.wmv' -o -iname '*.flv' -o -iname '*.ogv' -o -iname '*.3gp' \) \
+    -not -path '*/.*' -print0 | sort -z)
+  [ ${#files[@]} -gt 0 ] || srgan_fail "no videos in $in_dir"
+  echo "upscaling ${#files[@]} videos from $in_dir into $out_dir"
+  srgan_folder_child="" srgan_folder_signal=""
+  trap 'srgan_folder_signal=INT; [ -n "$srgan_folder_child" ] && kill -INT "$srgan_folder_child" 2>/dev/null' INT
+  trap 'srgan_folder_signal=TERM; [ -n "$srgan_folder_child" ] && kill -TERM "$srgan_folder_child" 2>/dev/null' TERM
+  err=$(mktemp)
+  for rel in "${files[@]}"; do
+    rel=${rel#./}
+    ext=${rel##*.}
+    ext=${ext,,}
+    case "$ext" in mp4 | mkv | mov | webm) ;; *) ext=mkv ;; esac
+    out="$out_dir/${rel%.*}.${format:-$ext}"
+    if [ -e "$out" ] && [ "$force" != 1 ]; then
+      echo "== $rel: skipped ($out exists)"
+      skipped=$((skipped + 1))
+      continue
+    fi
+    mkdir -p "$(dirname "$out")"
+    echo "== $rel -> $out"
+    # Its own process group: a terminal's Ctrl-C reaches it only through the trap above, once.
+    set -m
+    "$script" "$in_dir/$rel" "$out" "${options[@]}" 2>"$err" &
+    srgan_folder_child=$!
+    set +m
+    while :; do
+      wait "$srgan_folder_child" && status=0 || status=$?
+      kill -0 "$srgan_folder_child" 2>/dev/null || break
+    done
+    srgan_folder_child=""
+    cat "$err" >&2
+    if [ "$status" = 0 ]; then
+      done=$((done + 1))
+    else
+      failed=$((failed + 1))
+      failures+=("$rel: $(grep -v '^$' "$err" | tail -1)")
+    fi
+    [ -z "$srgan_folder_signal" ] || break
+  done
+  rm -f "$err"
+  trap - INT TERM
+  echo "== summary: $done upscaled, $skipped skipped (already done), $failed failed$([ -n "$srgan_folder_signal" ] && echo ", stopped by SIG$srgan_folder_signal")"
+  for rel in "${failures[@]}"; do echo "   failed: $rel"; done
+  if [ -n "$srgan_folder_signal" ]; then
+    [ "$srgan_folder_signal" = INT ] && return 130
+    return 143
+  fi
+  [ "$failed" = 0 ]
 }

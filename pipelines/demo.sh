@@ -6,6 +6,11 @@
 #
 # About a minute on 2 CPU cores once built (the first build takes longer).
 set -euo pipefail
+case "${1:-}" in
+  "") ;;
+  -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "demo.sh: unknown argument '$1' (it takes none; --help says what it does)" >&2; exit 2 ;;
+esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 source tests/setup-deps.sh
@@ -20,7 +25,7 @@ clip=media/launch-3s-160x90.webm
 mkdir -p out
 start=$(date +%s)
 echo "== upscaling $clip (160x90, 3 s, with sound) with the bundled model"
-pipelines/upscale-file.sh "$clip" out/launch-x4.mp4
+pipelines/upscale-file.sh "$clip" out/launch-x4.mp4 --force  # a rerun replaces its own output
 echo "== bicubic | srganupscale, first frame"
 pipelines/compare.sh "$clip" out/compare.png
 seconds=$(( $(date +%s) - start ))

@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Upscales any video file GStreamer can decode, keeping its sound in sync.
+# Upscales any video file GStreamer can decode, keeping its sound in sync; or every video in a folder.
 #
-#   pipelines/upscale-file.sh IN OUT.(mp4|mkv|mov|webm) [--model x4|x2|FILE] [--device auto|cpu|cuda] [--precision auto|fp32|fp16|bf16]
+#   pipelines/upscale-file.sh IN OUT.(mp4|mkv|mov|webm) [--model x4|x2|FILE] [--device auto|cpu|cuda] [--precision auto|fp32|fp16|bf16] [--force]
+#   pipelines/upscale-file.sh IN_DIR OUT_DIR [--format mp4|mkv|mov|webm] [the same options]
 #
 # The container follows OUT's extension (H.264 + AAC; VP8 + Opus for WebM). Without --model the
-# bundled x4 model is used. Progress is printed while it runs; OUT appears only when it is done.
+# bundled x4 model is used. Progress (frames per second, time left) is printed while it runs; OUT
+# appears only when it is done. An existing OUT is kept unless --force; OUT is never IN.
+# Ctrl-C or SIGTERM stops soon and keeps what was upscaled as a playable OUT (exit 130 or 143);
+# a second signal stops at once, leaving no file.
+# With folders: every video under IN_DIR (recursively) goes to the same place under OUT_DIR, in
+# its own container (mp4, mkv, mov, webm; others become mkv, or all --format); videos whose output
+# exists are skipped, so a stopped run resumes; one failure does not stop the rest; a summary
+# ends it, and the exit status is 0 only when every video was upscaled or skipped.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() { sed -n '4p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+
+if [ $# -ge 2 ] && [ -d "$1" ]; then
+  srgan_upscale_folder "$0" "$@"
+  exit $?
+fi
 srgan_parse_file_job "$@"
 input=$srgan_input output=$srgan_output
 srgan_container_for "$output"
@@ -24,9 +37,10 @@ if srgan_has_audio "$input"; then
 fi
 echo "upscaling $input -> $output ($([ -n "$audio" ] && echo "with audio" || echo "no audio track"))"
 srgan_begin_output "$output"
+fps=$(srgan_frame_rate "$input")
+# stdbuf: gst-launch's progress lines pass the filter as they come, not when it exits.
 # shellcheck disable=SC2086
-gst-launch-1.0 -e uridecodebin uri="$(srgan_uri "$input")" name=d \
-  $srgan_muxer name=mux ! filesink location="$srgan_partial" $video $audio ||
-  srgan_fail "the pipeline failed (GStreamer's error is above)"
-srgan_finish_output "$output"
+srgan_run_stoppable "$output" stdbuf -oL gst-launch-1.0 -e uridecodebin uri="$(srgan_uri "$input")" name=d \
+  $srgan_muxer name=mux ! filesink location="$srgan_partial" $video $audio \
+  > >(srgan_progress_filter "$fps")
 echo "wrote $output"
