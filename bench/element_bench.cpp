@@ -140,20 +140,24 @@ void run_element_bench(const ElementBenchSettings& s) {
   }
   int64_t scale = 0;
   const double bare = bare_upscaler_fps(s, inputs, &scale);
-  const std::string element = "srganupscale model-location=\"" + s.model + "\" device=" + s.device +
-                              " precision=" + s.precision;
+  std::string element = "srganupscale model-location=\"" + s.model + "\" device=" + s.device +
+                        " precision=" + s.precision;
+  if (s.frames_in_flight > 0) element += " frames-in-flight=" + std::to_string(s.frames_in_flight);
   struct Path {
     std::string name, element, control;
   };
   std::vector<Path> paths = {{"system memory", element, "identity"}};
   const bool gpu = s.device.rfind("cuda", 0) == 0;
   if (gpu && has_element("cudaupload")) {
-    paths.push_back({"CUDA memory (cudaupload, output left in CUDA memory)",
-                     "cudaupload ! " + element, "cudaupload"});
+    const std::string cuda = "video/x-raw(memory:CUDAMemory)";
+    paths.push_back({"CUDA memory in and out (cudaupload, caps filters on both sides)",
+                     "cudaupload ! " + cuda + " ! " + element + " ! " + cuda,
+                     "cudaupload ! " + cuda});
   }
   std::cout << "## Element pipelines: " << s.width << "x" << s.height << " -> " << s.width * scale
             << "x" << s.height * scale << " I420, " << s.precision << " on " << s.device << ", "
-            << s.frames << " frames\n\n"
+            << s.frames << " frames, frames in flight "
+            << (s.frames_in_flight > 0 ? std::to_string(s.frames_in_flight) : "default") << "\n\n"
             << "Bare Upscaler on the same frames: " << fixed(bare, 2) << " fps.\n\n"
             << "| path | steady fps | element / bare Upscaler | start-up (PLAYING to first "
                "frame) | control without the element |\n"

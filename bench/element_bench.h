@@ -14,13 +14,15 @@ struct ElementBenchSettings {
   int width = 480;
   int height = 270;
   int frames = 60;
+  int frames_in_flight = 0;  // 0: the element's default (1 on the CPU, 3 on a GPU)
 };
 
 /// Prints a markdown table: the bare Upscaler's fps; for each path (system memory, and CUDA
 /// memory where the device is a GPU and nvcodec's cudaupload loads) the element's steady-state
-/// fps (first to last output buffer), its start-up time (PLAYING to the first output buffer)
-/// and the ratio to the bare Upscaler; and each path's control without the element.
-/// Throws srgan::Error when a pipeline fails.
+/// fps (first to last output buffer; CUDA memory forced on both sides of the element by caps
+/// filters, so that a path that fell back to system memory fails instead of passing), its start-up
+/// time (PLAYING to the first output buffer) and the ratio to the bare Upscaler; and each path's
+/// control without the element. Throws srgan::Error when a pipeline fails.
 void run_element_bench(const ElementBenchSettings& settings);
 
 }  // namespace srgan::bench

@@ -64,6 +64,7 @@ struct Settings {
   std::string model = "x4";
   std::string size = "480x270";
   int frames = 60;
+  std::vector<int> frames_in_flight;  // --element: one table per value (empty: the default)
 };
 
 void synchronize(const c10::Device& device) {
@@ -362,10 +363,15 @@ int run_element(const Settings& s) {
     throw Error("--size takes WIDTHxHEIGHT, e.g. 480x270, got '" + s.size + "'");
   }
   // One table per precision, in one run: their ratios compare on a machine whose speed drifts.
+  const std::vector<int> in_flight =
+      s.frames_in_flight.empty() ? std::vector<int>{0} : s.frames_in_flight;
   for (const auto& precision :
        s.precisions.empty() ? default_precisions(resolve_device(s.device), true) : s.precisions) {
     e.precision = precision;
-    run_element_bench(e);
+    for (int frames_in_flight : in_flight) {
+      e.frames_in_flight = frames_in_flight;
+      run_element_bench(e);
+    }
   }
   return 0;
 #else
@@ -399,6 +405,9 @@ int main(int argc, char** argv) {
          "model for --element: a bundled model (" + srgan::bundled_model_names() + ") or a file")
       ->capture_default_str();
   app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
+  app.add_option("--frames-in-flight", s.frames_in_flight,
+                 "frames in flight for --element, one table per value (default: the element's)")
+      ->check(CLI::Range(1, 16));
   app.add_option("--frames", s.frames, "frames per pipeline for --element")
       ->capture_default_str()
       ->check(CLI::Range(10, 100000));

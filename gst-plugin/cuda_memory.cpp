@@ -15,6 +15,18 @@ bool cuda_library_loaded() {
   return loaded;
 }
 
+namespace {
+
+/// Gives back the primary context's retain when the GstCudaContext wrapping it is finalized:
+/// other elements may keep our context after the element has let it go.
+void release_primary_context_of(gpointer data) {
+  auto* device = static_cast<c10::Device*>(data);
+  srgan::release_primary_context(*device);
+  delete device;
+}
+
+}  // namespace
+
 GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error) {
   if (!cuda_library_loaded()) {
     *error = "GStreamer's CUDA library found no driver";
@@ -23,22 +35,25 @@ GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error) {
   // Creates GStreamer's CUDA allocator, which pools and memory checks need. nvcodec's plugin does
   // this when it loads; an application whose CUDA frames come from elsewhere may not load it.
   gst_cuda_memory_init_once();
+  // The device's primary context, named explicitly (not whatever is current on this thread)
+  // and retained for as long as the GstCudaContext lives.
+  void* primary = nullptr;
   try {
-    srgan::make_cuda_context_current(device);
+    primary = srgan::retain_primary_context(device);
   } catch (const srgan::Error& e) {
     *error = e.what();
     return nullptr;
   }
-  // The runtime made the primary context current: read its handle by popping it, then put it
-  // back so that LibTorch's state on this thread is unchanged.
-  CUcontext handle = nullptr;
-  if (CuCtxPopCurrent(&handle) != CUDA_SUCCESS || handle == nullptr) {
-    *error = "no current CUDA context after initialising " + device.str();
+  GstCudaContext* context =
+      gst_cuda_context_new_wrapped(static_cast<CUcontext>(primary), device.index());
+  if (context == nullptr) {
+    srgan::release_primary_context(device);
+    *error = "gst_cuda_context_new_wrapped failed for " + device.str();
     return nullptr;
   }
-  CuCtxPushCurrent(handle);
-  GstCudaContext* context = gst_cuda_context_new_wrapped(handle, device.index());
-  if (context == nullptr) *error = "gst_cuda_context_new_wrapped failed for " + device.str();
+  static const GQuark retained = g_quark_from_static_string("srgan-retained-primary-context");
+  g_object_set_qdata_full(G_OBJECT(context), retained, new c10::Device(device),
+                          release_primary_context_of);
   return context;
 }
 

@@ -23,8 +23,9 @@ namespace srgan::gst {
 bool cuda_library_loaded();
 
 /// A GstCudaContext wrapping the primary context of `device`, the one LibTorch runs in, so
-/// that GStreamer's CUDA elements and LibTorch share memory without copies. Returns a new
-/// reference, or nullptr with the reason in `error`.
+/// that GStreamer's CUDA elements and LibTorch share memory without copies; the primary context
+/// is retained until the GstCudaContext is finalized. Returns a new reference, or nullptr with
+/// the reason in `error`.
 GstCudaContext* wrap_libtorch_context(c10::Device device, std::string* error);
 
 /// A CUDA buffer pool of `context` for `caps`, configured with video meta (GStreamer's CUDA

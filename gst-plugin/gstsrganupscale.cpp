@@ -296,7 +296,12 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
     if (model_location.empty()) path = srgan::gst::bundled_model_location(model_name);
     options.model_path(path);
     GST_INFO_OBJECT(self, "loading model %s", path.c_str());
-    auto upscaler = std::make_unique<srgan::Upscaler>(options);
+    std::unique_ptr<srgan::Upscaler> upscaler;
+    {
+      /* Another element may have left its own CUDA context current on this thread. */
+      const srgan::gst::PushedContext pushed(self->state->cuda);
+      upscaler = std::make_unique<srgan::Upscaler>(options);
+    }
     GST_INFO_OBJECT(self, "loaded model: %s", upscaler->describe().c_str());
     /* On a GPU, frames overlap (one's copies with another's compute); on the CPU one frame
      * already keeps every core busy. */
@@ -397,6 +402,7 @@ static void warm_up(GstSrganUpscale* self, const GstVideoInfo* info) {
     const int64_t scale = s->upscaler->scale();
     srgan::FrameBuffer in(*pixel_format, width, height),
         out(*pixel_format, width * scale, height * scale);
+    const srgan::gst::PushedContext pushed(s->cuda);
     s->upscaler->upscale(in.view(), out.view());
   } catch (const std::exception& e) {
     GST_WARNING_OBJECT(self, "warm-up at %dx%d failed (the first frame will say why): %s", width,
@@ -490,11 +496,15 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
                       ("Upscaling failed: %s", srgan::first_line(message).c_str()), (NULL));
     return GST_FLOW_ERROR;
   }
+  /* Where each side's planes were ("host" or the GPU): tests/gpu/device-check.sh reads this
+   * line to prove that frames in CUDA memory never crossed the host. */
   GST_DEBUG_OBJECT(
-      self, "frame %dx%d in %zu tile(s), %.1f ms", GST_VIDEO_FRAME_WIDTH(in),
+      self, "frame %dx%d in %zu tile(s), %.1f ms, in: %s, out: %s", GST_VIDEO_FRAME_WIDTH(in),
       GST_VIDEO_FRAME_HEIGHT(in),
       upscaler->plan(GST_VIDEO_FRAME_WIDTH(in), GST_VIDEO_FRAME_HEIGHT(in)).size(),
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+      in_device.is_cuda() ? in_device.str().c_str() : "host",
+      out_device.is_cuda() ? out_device.str().c_str() : "host");
   return GST_FLOW_OK;
 }
 
@@ -524,9 +534,11 @@ static GstFlowReturn upscale_buffers(GstSrganUpscale* self, GstBuffer* inbuf, Gs
                       ("%" GST_PTR_FORMAT, outbuf));
     return GST_FLOW_ERROR;
   }
-  const bool pushed = cuda.push();
-  const GstFlowReturn result = upscale_frames(self, &in, in_device, &out, out_device);
-  if (pushed) cuda.pop();
+  GstFlowReturn result = GST_FLOW_OK;
+  {
+    const srgan::gst::PushedContext pushed(cuda);
+    result = upscale_frames(self, &in, in_device, &out, out_device);
+  }
   gst_video_frame_unmap(&in);
   gst_video_frame_unmap(&out);
   return result;
@@ -689,8 +701,9 @@ static void gst_srgan_upscale_set_context(GstElement* element, GstContext* conte
   GST_ELEMENT_CLASS(parent_class)->set_context(element, context);
 }
 
-/* NULL->READY: with a GPU device, LibTorch's context is shared before neighbours (which reach
- * READY after this element when upstream) look for one. */
+/* NULL->READY: with a GPU device, LibTorch's context is shared and announced before upstream
+ * neighbours (which reach READY after this element) look for one; downstream ones, which reach
+ * READY first, get it from their context query (answered even in NULL). */
 static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
                                                            GstStateChange transition) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(element);
@@ -712,9 +725,12 @@ static GstStateChangeReturn gst_srgan_upscale_change_state(GstElement* element,
 static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection direction,
                                         GstQuery* query) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
-  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT &&
-      self->state->cuda.answer_context_query(GST_ELEMENT(self), query))
-    return TRUE;
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT) {
+    GST_OBJECT_LOCK(self);
+    const std::string device = self->state->device;
+    GST_OBJECT_UNLOCK(self);
+    if (self->state->cuda.answer_context_query(GST_ELEMENT(self), query, device)) return TRUE;
+  }
   if (!GST_BASE_TRANSFORM_CLASS(parent_class)->query(trans, direction, query)) return FALSE;
   if (GST_QUERY_TYPE(query) == GST_QUERY_CAPS) {
     /* GstBaseTransform puts the caps it could pass through unchanged first, in the asking

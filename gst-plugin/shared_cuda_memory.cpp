@@ -34,6 +34,8 @@ GstCudaContext* SharedCudaMemory::context() const {
 }
 
 void SharedCudaMemory::open(GstElement* element, const std::string& device_name) {
+  std::lock_guard<std::mutex> opening(opening_);
+  if (usable() || open_failed_) return;
   c10::Device device = c10::kCPU;
   try {
     device = srgan::resolve_device(device_name);
@@ -44,6 +46,7 @@ void SharedCudaMemory::open(GstElement* element, const std::string& device_name)
   std::string error;
   GstCudaContext* context = wrap_libtorch_context(device, &error);
   if (!context) {
+    open_failed_ = true;
     GST_WARNING_OBJECT(element, "no CUDA memory support (%s): frames go through system memory",
                        error.c_str());
     return;
@@ -62,6 +65,10 @@ void SharedCudaMemory::open(GstElement* element, const std::string& device_name)
 void SharedCudaMemory::close() {
   GstCudaContext* context = nullptr;
   {
+    std::lock_guard<std::mutex> opening(opening_);
+    open_failed_ = false;
+  }
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     context = context_;
     context_ = nullptr;
@@ -75,7 +82,12 @@ bool SharedCudaMemory::usable() const {
   return context_ != nullptr;
 }
 
-bool SharedCudaMemory::answer_context_query(GstElement* element, GstQuery* query) const {
+bool SharedCudaMemory::answer_context_query(GstElement* element, GstQuery* query,
+                                            const std::string& device_name) {
+  const gchar* type = nullptr;
+  if (!gst_query_parse_context_type(query, &type) || g_strcmp0(type, GST_CUDA_CONTEXT_TYPE) != 0)
+    return false;
+  open(element, device_name);
   GstCudaContext* shared = context();
   const bool answered = shared && gst_cuda_handle_context_query(element, query, shared);
   if (shared) gst_object_unref(shared);
@@ -175,7 +187,9 @@ void SharedCudaMemory::pop() const { gst_cuda_context_pop(nullptr); }
 void SharedCudaMemory::open(GstElement*, const std::string&) {}
 void SharedCudaMemory::close() {}
 bool SharedCudaMemory::usable() const { return false; }
-bool SharedCudaMemory::answer_context_query(GstElement*, GstQuery*) const { return false; }
+bool SharedCudaMemory::answer_context_query(GstElement*, GstQuery*, const std::string&) {
+  return false;
+}
 void SharedCudaMemory::offered(GstElement*, GstContext*) const {}
 bool SharedCudaMemory::decide_allocation(GstElement* element, GstQuery*, GstCaps* caps) const {
   GST_ERROR_OBJECT(element, "CUDA memory %" GST_PTR_FORMAT " without CUDA support", caps);

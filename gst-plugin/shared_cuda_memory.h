@@ -33,17 +33,20 @@ class SharedCudaMemory {
   /// library, first in CUDA memory (preferred where both neighbours can do it).
   static GstCaps* template_caps();
 
-  /// NULL->READY: when `device_name` is a GPU, wraps LibTorch's context on it, before the
-  /// neighbours look for one, and announces it to the pipeline (have-context). A CPU device, a
-  /// bad name (start() reports it) or no driver leave it closed: system memory only.
+  /// Wraps LibTorch's context when `device_name` is a GPU and announces it to the pipeline
+  /// (have-context); nothing when already open. Called at NULL->READY and, earlier, at the first
+  /// context query: a bin brings sinks up first, so an encoder downstream asks for a context
+  /// before this element leaves NULL. A CPU device, a bad name (start() reports it) or no driver
+  /// leave it closed (tried once until close()): system memory only.
   void open(GstElement* element, const std::string& device_name);
   /// READY->NULL (and a failed NULL->READY).
   void close();
   /// Whether CUDA memory can be negotiated: a shared context exists.
   bool usable() const;
 
-  /// Answers a context query from GStreamer's CUDA elements with the shared context.
-  bool answer_context_query(GstElement* element, GstQuery* query) const;
+  /// Answers a context query from GStreamer's CUDA elements with the shared context, opening
+  /// it first (for `device_name`) if the element has not yet.
+  bool answer_context_query(GstElement* element, GstQuery* query, const std::string& device_name);
   /// A context offered by the application or another element: logged, never taken, since only
   /// LibTorch's own context gives pointers LibTorch can use.
   void offered(GstElement* element, GstContext* context) const;
@@ -68,6 +71,8 @@ class SharedCudaMemory {
 
  private:
   mutable std::mutex mutex_;  // open/close against queries and offers from other threads
+  std::mutex opening_;        // one open() at a time: a query and NULL->READY may race
+  bool open_failed_ = false;  // guarded by opening_
   bool warned_foreign_ = false;
 #ifdef SRGAN_HAVE_GST_CUDA
   GstCudaContext* context_ = nullptr;
@@ -75,6 +80,23 @@ class SharedCudaMemory {
   /// A new reference to the context, or nullptr.
   GstCudaContext* context() const;
 #endif
+};
+
+/// Keeps the shared context current on this thread for its lifetime (where there is one):
+/// around every CUDA call from a streaming or state-change thread.
+class PushedContext {
+ public:
+  explicit PushedContext(const SharedCudaMemory& memory)
+      : memory_(memory), pushed_(memory.push()) {}
+  ~PushedContext() {
+    if (pushed_) memory_.pop();
+  }
+  PushedContext(const PushedContext&) = delete;
+  PushedContext& operator=(const PushedContext&) = delete;
+
+ private:
+  const SharedCudaMemory& memory_;
+  const bool pushed_;
 };
 
 }  // namespace srgan::gst

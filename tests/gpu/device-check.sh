@@ -5,7 +5,8 @@
 # benchmarks, and the element's pipelines beside control pipelines without it, and prints a
 # summary last. About 5 minutes on 16 cores.
 #
-#   tests/gpu/device-check.sh            # from the repository root
+#   tests/gpu/device-check.sh                    # from the repository root
+#   tests/gpu/device-check.sh --dry-run [BUILD]  # without a GPU: the CPU parts only
 #
 # What a bare machine lacks comes from .device-deps/ (tests/gpu/prepare-device-deps.sh
 # --gstreamer fills it on a Debian machine; carry it): CLI11, stb and GoogleTest's sources,
@@ -21,6 +22,14 @@ summary=$out/summary.md
 started=$(date +%s)
 stamp() { echo "== [$(( $(date +%s) - started ))s] $*"; }
 
+if [ "${1:-}" = --dry-run ]; then
+  # Without a GPU: the element check's CPU parts (reference, comparison, controls) on an
+  # existing build (BUILD, default build/), every GPU pipeline listed as not run.
+  exec tests/gpu/element-check.sh --dry-run "${2:-build}" "$out"
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--dry-run [BUILD]]" >&2
+  exit 2
+fi
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
   echo "device-check: no NVIDIA GPU here (nvidia-smi finds none); run it on a GPU machine" >&2
   exit 2
@@ -32,7 +41,7 @@ fi
 
 stamp "machine"
 gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | head -1)
-torch_line=$(python3 -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda)')
+torch_line=$(python3 -c 'import torch; print("torch (LibTorch)", torch.__version__, "CUDA runtime", torch.version.cuda, "cuDNN", torch.backends.cudnn.version())')
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "$gpu; $torch_line; $(nproc) cores; commit $commit"
 
@@ -57,6 +66,7 @@ if ! pkg-config --exists gstreamer-video-1.0 2>/dev/null && [ -d "$carried" ]; t
   export PATH=$carried/usr/bin:$PATH
   echo "GStreamer from $carried: $(pkg-config --modversion gstreamer-1.0)"
 fi
+echo "GStreamer $(pkg-config --modversion gstreamer-1.0 2>/dev/null || echo "not found"); driver $(nvidia-smi --query-gpu=driver_version --format=csv,noheader | head -1)"
 if pkg-config --exists gstreamer-video-1.0 2>/dev/null; then
   args+=(-DSRGAN_WITH_GSTREAMER=ON)
 else
@@ -95,63 +105,12 @@ fi
 element_status=0
 if [ -f build-gpu/gst-plugin/libgstsrgan.so ] && command -v gst-launch-1.0 >/dev/null; then
   stamp "element on cuda"
-  export GST_PLUGIN_PATH_1_0=$repo/build-gpu/gst-plugin GST_REGISTRY_1_0=$repo/build-gpu/gst-registry.bin
-  # Element throughput and start-up from system memory and from CUDA memory, beside the bare
-  # Upscaler on the same frames and control pipelines without the element.
-  "$bench" --element --device cuda --precision fp16 --size 960x540 --frames 240 \
-    >"$out/element.md" 2>>"$out/pipelines.log" || element_status=1
-  # The x2 model at the size it is for (1080p -> 4K, fp16; the target is 60 fps), once trained.
-  if [ -f models/srgan-x2.pt ]; then
-    "$bench" --element --model x2 --device cuda --precision fp16 --size 1920x1080 --frames 240 \
-      >>"$out/element.md" 2>>"$out/pipelines.log" || element_status=1
-  fi
-  # Launch lines, each beside a control without srganupscale: a failure of both is the
-  # environment's, of ours alone the element's. No segfault trap (it would wait for a
-  # debugger), a time limit, and a debug log kept for every failing pipeline.
-  pipeline() {  # pipeline LABEL PIPELINE...
-    local label=$1 log status
-    shift
-    log=$(mktemp)
-    GST_DEBUG=srganupscale:6,cuda*:5,GST_CAPS:4 GST_DEBUG_FILE=$log GST_DEBUG_NO_COLOR=1 \
-      timeout 90 gst-launch-1.0 -f --gst-disable-segtrap "$@" >"$log.out" 2>&1
-    status=$?
-    if [ "$status" = 0 ]; then
-      echo "| $label | ok |"
-    else
-      echo "| $label | failed (exit $status$([ "$status" -ge 128 ] && echo ", signal $((status - 128))")) |"
-      { echo "### $label (exit $status): gst-launch-1.0 $*"; cat "$log.out"; tail -300 "$log"; } >>"$out/pipelines.log"
-      [[ $label == control* ]] || element_status=1
-    fi
-    rm -f "$log" "$log.out"
-  }
-  src="videotestsrc num-buffers=30 ! video/x-raw,format=NV12,width=320,height=180,framerate=30/1"
-  up="srganupscale device=cuda precision=fp16"
-  {
-    echo "## Pipelines on CUDA (each beside its control without srganupscale)"
-    echo
-    echo "| pipeline | result |"
-    echo "| --- | --- |"
-    # shellcheck disable=SC2086
-    {
-      pipeline "system memory in and out" $src ! $up ! fakesink
-      pipeline "control: cudaupload ! cudadownload" $src ! cudaupload ! cudadownload ! fakesink
-      pipeline "CUDA memory in and out" $src ! cudaupload ! $up ! cudadownload ! fakesink
-      pipeline "CUDA memory in, system memory out" $src ! cudaupload ! $up ! videoconvert ! fakesink
-      pipeline "system memory in, CUDA memory out" $src ! $up ! cudadownload ! fakesink
-      pipeline "CUDA memory in and out, I420 960x540" videotestsrc num-buffers=60 ! \
-        video/x-raw,format=I420,width=960,height=540,framerate=60/1 ! cudaupload ! $up ! \
-        cudadownload ! fakesink sync=false
-      pipeline "control: the same without srganupscale" videotestsrc num-buffers=60 ! \
-        video/x-raw,format=I420,width=960,height=540,framerate=60/1 ! cudaupload ! \
-        cudadownload ! fakesink sync=false
-      pipeline "CUDA memory in and out, P010_10LE (10-bit)" videotestsrc num-buffers=30 ! \
-        video/x-raw,format=P010_10LE,width=320,height=180,framerate=30/1 ! cudaupload ! $up ! \
-        cudadownload ! fakesink sync=false
-      pipeline "control: P010_10LE without srganupscale" videotestsrc num-buffers=30 ! \
-        video/x-raw,format=P010_10LE,width=320,height=180,framerate=30/1 ! cudaupload ! \
-        cudadownload ! fakesink sync=false
-    }
-  } >>"$out/element.md"
+  # Pipelines with CUDA memory forced, pixels against the CPU path, nvh264dec, the steady state
+  # at 960x540 -> 4K with 1 and 3 frames in flight (element.md, steady-state.md).
+  tests/gpu/element-check.sh build-gpu "$out" >/dev/null 2>>"$out/pipelines.log" || element_status=1
+  # The x2 model at the size it is for (1080p -> 4K, fp16; the target is 60 fps).
+  "$bench" --element --model x2 --device cuda --precision fp16 --size 1920x1080 --frames 240 \
+    >>"$out/steady-state.md" 2>>"$out/pipelines.log" || element_status=1
 else
   echo "no plugin or no gst-launch-1.0: the element was not checked" >"$out/element.md"
   element_status=1
@@ -174,6 +133,8 @@ stamp "done"
   cat "$out/bench.md"
   echo
   cat "$out/element.md"
+  echo
+  [ -f "$out/steady-state.md" ] && cat "$out/steady-state.md"
 } >"$summary"
 cat "$summary"
 exit $(( build_status || tests_status || bench_status || element_status ))

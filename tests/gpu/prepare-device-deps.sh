@@ -41,7 +41,7 @@ if [ "$with_gstreamer" = 1 ]; then
   for plugin in "$plugins"/*.so; do
     case $(basename "$plugin") in
       libgstcoreelements.so | libgstvideotestsrc.so | libgstvideoconvertscale.so | libgstapp.so | \
-        libgstrawparse.so | libgstnvcodec.so) ;;
+        libgstrawparse.so | libgstnvcodec.so | libgstvideoparsersbad.so) ;;
       *) rm -f "$plugin" ;;
     esac
   done
@@ -74,4 +74,10 @@ if [ "$with_gstreamer" = 1 ]; then
   srgan_drop_unneeded_closure .device-deps/closure "$root"
   srgan_check_self_contained "$root" .device-deps/closure
 fi
+# A real H.264 stream for nvh264dec in tests/gpu/element-check.sh (the GPU machine has no x264):
+# the moving ball, 8 frames at 1280x720, Annex B.
+mkdir -p .device-deps/media
+gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=8 ! \
+  video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! x264enc ! \
+  video/x-h264,stream-format=byte-stream ! filesink location=.device-deps/media/ball-1280x720.h264
 du -sh .device-deps .device-deps/* | sort -h

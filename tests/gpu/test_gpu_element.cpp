@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,8 @@ class GpuElement : public ::testing::Test {
   // Runs "videotestsrc ! FORMAT 64x48 ! <middle> ! appsink" to EOS (3 frames); returns the
   // frames' bytes.
   static Frames run(const std::string& middle, GstElement** pipeline_out = nullptr,
-                    const std::string& format = "I420") {
+                    const std::string& format = "I420",
+                    const std::function<void(GstElement*)>& before_start = {}) {
     const std::string description =
         "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=" + format +
         ",width=64,height=48,framerate=30/1 ! " + middle + " ! video/x-raw,format=" + format +
@@ -58,6 +60,7 @@ class GpuElement : public ::testing::Test {
     EXPECT_EQ(error, nullptr) << (error ? error->message : "");
     if (!pipeline) return {};
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    if (before_start) before_start(pipeline);
     EXPECT_NE(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     Frames frames;
     while (GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
@@ -212,41 +215,32 @@ TEST_F(CudaMemory, EveryMemoryCombinationNegotiatesAndMatches) {
 
 // cudaupload given a CUDA context of its own (not LibTorch's): its frames cannot be read by
 // LibTorch in place, so they go through the host, with one warning for the stream.
-TEST_F(CudaMemory, InputFromAnotherContextGoesThroughTheHostWithOneWarning) {
+// Frames from cudaupload in a context of its own (not LibTorch's) reach the element through the
+// host, with one warning, and come out as the CPU path's.
+TEST_F(CudaMemory, InputFromAnotherContextGoesThroughTheHostWithOneWarningAndRightPixels) {
   GstCudaContext* foreign = gst_cuda_context_new(0);
   ASSERT_NE(foreign, nullptr);
-  // fakesink: an appsink nobody pulls from would hold EOS back (wait-on-eos).
-  GstElement* pipeline = srgan::test::launch(
-      "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=I420,width=64,height=48,"
-      "framerate=30/1 ! cudaupload name=upload ! " +
-      upscaler("device=cuda precision=fp16") + " ! video/x-raw,format=I420 ! fakesink");
+  const Frames cpu = run(upscaler("device=cpu precision=fp32"));
+  GstElement* pipeline = nullptr;
+  const Frames frames = run("cudaupload name=upload ! " + upscaler("device=cuda precision=fp16"),
+                            &pipeline, "I420", [foreign](GstElement* p) {
+                              GstElement* upload = gst_bin_get_by_name(GST_BIN(p), "upload");
+                              GstContext* context = gst_context_new_cuda_context(foreign);
+                              gst_element_set_context(upload, context);
+                              gst_context_unref(context);
+                              gst_object_unref(upload);
+                            });
   ASSERT_NE(pipeline, nullptr);
-  GstElement* upload = gst_bin_get_by_name(GST_BIN(pipeline), "upload");
-  GstContext* context = gst_context_new_cuda_context(foreign);
-  gst_element_set_context(upload, context);
-  gst_context_unref(context);
-  gst_object_unref(upload);
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstBus* bus = gst_element_get_bus(pipeline);
+  expect_close(cpu, frames, 3, 0.25);
+  EXPECT_TRUE(pad_in_cuda_memory(pipeline, "sink"));
   int warnings = 0;
-  for (;;) {
-    GstMessage* message = gst_bus_timed_pop_filtered(
-        bus, 60 * GST_SECOND,
-        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
-    ASSERT_NE(message, nullptr) << "no EOS within 60 s";
-    const GstMessageType type = GST_MESSAGE_TYPE(message);
+  while (GstMessage* message =
+             gst_bus_pop_filtered(GST_ELEMENT_BUS(pipeline), GST_MESSAGE_WARNING)) {
+    ++warnings;
     gst_message_unref(message);
-    if (type == GST_MESSAGE_WARNING) {
-      ++warnings;
-      continue;
-    }
-    EXPECT_EQ(type, GST_MESSAGE_EOS);
-    break;
   }
   EXPECT_EQ(warnings, 1);
-  EXPECT_TRUE(pad_in_cuda_memory(pipeline, "sink"));
   gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(bus);
   gst_object_unref(pipeline);
   gst_object_unref(foreign);
 }

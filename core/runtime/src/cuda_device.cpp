@@ -9,6 +9,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <cuda.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -28,6 +29,71 @@ void make_cuda_context_current(c10::Device device) {
   }
 #else
   throw Error("LibTorch was built without CUDA: no context for " + device.str());
+#endif
+}
+
+#ifdef SRGAN_WITH_CUDA
+namespace {
+
+/// A driver function through the runtime (cudaGetDriverEntryPointByVersion): no libcuda link.
+template <typename Function>
+Function driver_function(const char* name) {
+  void* function = nullptr;
+  cudaDriverEntryPointQueryResult found = cudaDriverEntryPointSymbolNotFound;
+  if (cudaGetDriverEntryPointByVersion(name, &function, 12000, cudaEnableDefault, &found) !=
+          cudaSuccess ||
+      found != cudaDriverEntryPointSuccess || function == nullptr) {
+    throw Error(std::string("the CUDA driver has no ") + name);
+  }
+  return reinterpret_cast<Function>(function);
+}
+
+CUdevice driver_device(c10::Device device) {
+  using DeviceGet = CUresult (*)(CUdevice*, int);
+  CUdevice handle = 0;
+  const int ordinal = device.has_index() ? device.index() : 0;
+  if (driver_function<DeviceGet>("cuDeviceGet")(&handle, ordinal) != CUDA_SUCCESS)
+    throw Error("no CUDA device " + device.str() + " for the driver");
+  return handle;
+}
+
+}  // namespace
+#endif
+
+void* retain_primary_context(c10::Device device) {
+  make_cuda_context_current(device);  // initialises the runtime (and its own retain) first
+#ifdef SRGAN_WITH_CUDA
+  using Retain = CUresult (*)(CUcontext*, CUdevice);
+  CUcontext context = nullptr;
+  const CUresult status =
+      driver_function<Retain>("cuDevicePrimaryCtxRetain")(&context, driver_device(device));
+  if (status != CUDA_SUCCESS || context == nullptr)
+    throw Error("cannot retain the primary CUDA context of " + device.str() + " (CUresult " +
+                std::to_string(static_cast<int>(status)) + ")");
+  return context;
+#else
+  return nullptr;  // make_cuda_context_current has thrown
+#endif
+}
+
+void release_primary_context(c10::Device device) {
+#ifdef SRGAN_WITH_CUDA
+  using Release = CUresult (*)(CUdevice);
+  try {
+    driver_function<Release>("cuDevicePrimaryCtxRelease")(driver_device(device));
+  } catch (const Error&) {
+    // Nothing retained can be given back without a driver.
+  }
+#else
+  (void)device;
+#endif
+}
+
+void synchronize_device(c10::Device device) {
+  if (!device.is_cuda()) return;
+#ifdef SRGAN_WITH_CUDA
+  c10::cuda::CUDAGuard guard(device.has_index() ? device.index() : 0);
+  c10::cuda::device_synchronize();
 #endif
 }
 

@@ -159,6 +159,9 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   }
   state_->overlap = options.tile_overlap() >= 0 ? options.tile_overlap() : state_->model_overlap;
   if (device.is_cuda()) {
+    // The weights were copied in on the legacy default stream; frames run on non-blocking
+    // streams (frames in flight), which do not wait for it: finish the copies first.
+    synchronize_device(device);
     at::globalContext().setBenchmarkCuDNN(true);
     // Half of what is free when the model loads: a frame that fits runs untiled, and cuDNN's
     // workspaces and the frames of the pipeline keep the rest.

@@ -15,6 +15,19 @@ namespace srgan {
 /// cuCtxPopCurrent. Throws srgan::Error when `device` is not a usable CUDA device.
 void make_cuda_context_current(c10::Device device);
 
+/// Retains `device`'s primary context, the one the CUDA runtime and so LibTorch run in, and
+/// returns its handle (a CUcontext): it stays alive, even if every other user lets it go,
+/// until release_primary_context(device). Uses the driver through the runtime's entry points,
+/// so nothing links libcuda. Throws srgan::Error when `device` is not a usable CUDA device.
+void* retain_primary_context(c10::Device device);
+/// Gives back one retain_primary_context(device).
+void release_primary_context(c10::Device device);
+
+/// Blocks until all work on `device`, on every stream, has finished (cudaDeviceSynchronize):
+/// what the legacy default stream queued (weights copied in while loading) is then visible to
+/// work on non-blocking streams. No-op for the CPU.
+void synchronize_device(c10::Device device);
+
 /// Blocks until the work queued on LibTorch's current stream for `device` has finished: the
 /// point from which other CUDA users may read what it wrote. No-op for the CPU.
 void synchronize_current_stream(c10::Device device);
