@@ -290,6 +290,13 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   self->state->tiling_changed = false;
   GST_OBJECT_UNLOCK(self);
 
+  /* A wrong device or precision is a settings error, named as such before any model loads. */
+  try {
+    srgan::resolve_precision(options.precision(), srgan::resolve_device(options.device()));
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s", e.what()), (NULL));
+    return FALSE;
+  }
   /* model-location wins; otherwise the bundled model by name, found beside the plugin. */
   std::string path = model_location.empty() ? "bundled model " + model_name : model_location;
   try {

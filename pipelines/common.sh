@@ -103,7 +103,8 @@ srgan_check_output() {
 }
 
 # srgan_run_stoppable OUT COMMAND...: runs a gst-launch-1.0 -e COMMAND that writes
-# $srgan_partial, then renames it to OUT. Ctrl-C and SIGTERM (kill, timeout, systemd, Slurm's
+# $srgan_partial (none when OUT is empty), then renames it to OUT; its output goes through
+# $srgan_output_filter (a command line) when set. Ctrl-C and SIGTERM (kill, timeout, systemd, Slurm's
 # scancel) act alike: the pipeline gets an EOS, OUT keeps what was upscaled so far (a playable
 # file), the script says so and exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at
 # once and removes the partial file. gst-launch runs in a process group of its own, so a
@@ -111,16 +112,23 @@ srgan_check_output() {
 srgan_run_stoppable() {
   local output=$1 status=0
   shift
+  srgan_partial=${srgan_partial:-}
   srgan_stop_signal=""
   # Job control for this one job: it gets a process group of its own (a terminal's Ctrl-C then
   # reaches it only through this script) and keeps SIGINT, which a plain background job ignores.
   set -m
-  "$@" &
+  if [ -n "${srgan_output_filter:-}" ]; then
+    # Only the pipeline writes into the filter, so the filter ends when the pipeline does.
+    # shellcheck disable=SC2086
+    "$@" > >($srgan_output_filter) &
+  else
+    "$@" &
+  fi
   srgan_pipeline_pid=$!
   set +m
   trap 'srgan_stop INT' INT
   trap 'srgan_stop TERM' TERM
-  trap 'srgan_stop_now; rm -f "$srgan_partial"' EXIT
+  trap 'srgan_stop_now; [ -z "$srgan_partial" ] || rm -f "$srgan_partial"' EXIT
   # wait returns early (status > 128) when a trapped signal arrives: wait again until it exits.
   while :; do
     wait "$srgan_pipeline_pid" && status=0 || status=$?
@@ -128,6 +136,25 @@ srgan_run_stoppable() {
   done
   trap - INT TERM
   srgan_pipeline_pid=""
+  # A stream that never sent a frame leaves no file (an MP4 without frames plays nowhere).
+  local frames_out=any
+  if [ -n "${srgan_frames_file:-}" ]; then
+    # The progress filter reads the pipeline's last lines after it exits: wait for its count.
+    for _ in $(seq 50); do grep -q "^end" "$srgan_frames_file" 2>/dev/null && break; sleep 0.1; done
+    grep -q "^end" "$srgan_frames_file" 2>/dev/null && frames_out=$(head -1 "$srgan_frames_file")
+  fi
+  if [ "$frames_out" = 0 ]; then
+    [ -z "$srgan_partial" ] || rm -f "$srgan_partial"
+    echo "$srgan_script: no frame arrived from ${srgan_input:-the input}${output:+: no $output written}" >&2
+    [ "$srgan_stop_signal" = INT ] && exit 130
+    [ "$srgan_stop_signal" = TERM ] && exit 143
+    exit 1
+  fi
+  if [ -z "$output" ]; then  # no file: a window or a network stream
+    [ -z "$srgan_stop_signal" ] || { echo "$srgan_script: stopped by SIG$srgan_stop_signal" >&2; [ "$srgan_stop_signal" = INT ] && exit 130; exit 143; }
+    [ "$status" = 0 ] || srgan_fail "the pipeline failed (GStreamer's error is above)"
+    return 0
+  fi
   if [ -n "$srgan_stop_signal" ]; then
     if [ -s "$srgan_partial" ] && [ "$status" = 0 ]; then
       mv "$srgan_partial" "$output"
@@ -185,6 +212,40 @@ srgan_progress_filter() {
       last = line; next
     }
     { print; fflush() }'
+}
+
+# Reads gst-launch -v's output for a live pipeline with two silent=false identities named
+# "received" (decoded frames) and "upscaled" (frames out of the element) and prints, every two
+# seconds, frames received, upscaled and dropped, and frames per second; other lines pass but
+# the per-buffer and caps notices. At the end, FILE gets the upscaled count and a line "end".
+srgan_stream_progress() {
+  local file=$1 line_by_line=()
+  awk -W version 2>/dev/null | grep -q mawk && line_by_line=(-W interactive)
+  awk "${line_by_line[@]}" -v file="$file" -v start="$(date +%s)" '
+    function report() {
+      spent = systime() - start
+      printf "received %d, upscaled %d, dropped %d, %.1f frames/s\n", received, upscaled,
+        received - upscaled, (spent > 0 ? upscaled / spent : 0)
+      fflush(); last = systime()
+    }
+    /GstIdentity:received: last-message = chain/ { received++; next }
+    /GstIdentity:upscaled: last-message = chain/ {
+      upscaled++
+      if (systime() - last >= 2) report()
+      next
+    }
+    / = / && /^\/Gst/ { next }  # events, caps and property notices
+    { print; fflush() }
+    END { if (received > 0) report(); printf "%d\nend\n", upscaled > file; close(file) }'
+}
+
+# srgan_check_port ARGUMENT ADDRESS:PORT: both parts present, the port a number in 1-65535;
+# else the argument is named and the script stops (exit 2).
+srgan_check_port() {
+  local address=${2%:*} port=${2##*:}
+  [[ $2 == *:* ]] && [ -n "$address" ] || srgan_usage_error "$1: no port (rtp://ADDRESS:PORT)"
+  [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] ||
+    srgan_usage_error "$1: port '$port' is not a port number (1-65535)"
 }
 
 # srgan_frame_rate FILE: the video's frames per second as GStreamer finds it (decimal; 0 when

@@ -37,10 +37,9 @@ if srgan_has_audio "$input"; then
 fi
 echo "upscaling $input -> $output ($([ -n "$audio" ] && echo "with audio" || echo "no audio track"))"
 srgan_begin_output "$output"
-fps=$(srgan_frame_rate "$input")
+srgan_output_filter="srgan_progress_filter $(srgan_frame_rate "$input")"
 # stdbuf: gst-launch's progress lines pass the filter as they come, not when it exits.
 # shellcheck disable=SC2086
 srgan_run_stoppable "$output" stdbuf -oL gst-launch-1.0 -e uridecodebin uri="$(srgan_uri "$input")" name=d \
-  $srgan_muxer name=mux ! filesink location="$srgan_partial" $video $audio \
-  > >(srgan_progress_filter "$fps")
+  $srgan_muxer name=mux ! filesink location="$srgan_partial" $video $audio
 echo "wrote $output"

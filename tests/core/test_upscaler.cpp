@@ -190,7 +190,27 @@ TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
   if (!torch::cuda::is_available()) {
     EXPECT_NE(message_of(options().device("cuda")).find("available devices: cpu"),
               std::string::npos);
-    EXPECT_NE(message_of(options().device("cuda:1")).find("not available"), std::string::npos);
+    EXPECT_NE(message_of(options().device("cuda:1")).find("no CUDA device is visible"),
+              std::string::npos);
+    // What is true, not "built without CUDA", when LibTorch has CUDA (#26): here the reason.
+    if (at::hasCUDA()) {
+      const std::string message = message_of(options().device("cuda"));
+      EXPECT_EQ(message.find("without CUDA"), std::string::npos) << message;
+      EXPECT_EQ(message.find("has no CUDA"), std::string::npos) << message;
+      EXPECT_NE(message.find("auto or cpu runs on the CPU"), std::string::npos) << message;
+    }
+    const char* saved = std::getenv("CUDA_VISIBLE_DEVICES");
+    const std::string before = saved ? saved : "";
+    setenv("CUDA_VISIBLE_DEVICES", "", 1);
+    const std::string hidden = message_of(options().device("cuda"));
+    if (saved) {
+      setenv("CUDA_VISIBLE_DEVICES", before.c_str(), 1);
+    } else {
+      unsetenv("CUDA_VISIBLE_DEVICES");
+    }
+    if (at::hasCUDA())
+      EXPECT_NE(hidden.find("CUDA_VISIBLE_DEVICES='' hides every GPU"), std::string::npos)
+          << hidden;
   } else {
     EXPECT_NE(message_of(options().device("cuda:99")).find("does not exist"), std::string::npos);
   }

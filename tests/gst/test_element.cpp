@@ -298,6 +298,8 @@ TEST_F(Element, BadSettingsPostAnError) {
       << error->message;
   EXPECT_NE(std::string(error->message).find("unknown device 'tpu'"), std::string::npos)
       << error->message;
+  // A settings error, not a model error (#29): the model file was fine.
+  EXPECT_EQ(std::string(error->message).find("model"), std::string::npos) << error->message;
   g_error_free(error);
   gst_message_unref(message);
   gst_element_set_state(element, GST_STATE_NULL);

@@ -59,6 +59,10 @@ expect_failure 2 "IN and OUT are required" "$repo/pipelines/upscale-file.sh" "$c
 expect_failure 2 "--frames needs a value" "$repo/pipelines/upscale-stream.sh" rtp://127.0.0.1:5000 out.mp4 --frames
 expect_failure 2 "--frames takes a whole number" "$repo/pipelines/upscale-stream.sh" rtp://127.0.0.1:5000 out.mp4 --frames x
 expect_failure 2 "unsupported input 'udp://x'" "$repo/pipelines/upscale-stream.sh" udp://x out.mp4
+# Addresses are checked before anything listens: the bad argument is named (#29).
+expect_failure 2 "rtp://localhost: no port" "$repo/pipelines/upscale-stream.sh" rtp://localhost out.mp4
+expect_failure 2 "rtp://127.0.0.1:99999: port '99999' is not a port number" "$repo/pipelines/upscale-stream.sh" rtp://127.0.0.1:99999 out.mp4
+expect_failure 2 "rtp://host:x: port 'x' is not a port number" "$repo/pipelines/upscale-stream.sh" rtp://127.0.0.1:5000 rtp://host:x
 expect_failure 2 "--size takes WIDTHxHEIGHT" "$repo/pipelines/camera.sh" --size big
 expect_failure 2 "--size needs a value" "$repo/pipelines/camera.sh" --size
 env -u DISPLAY -u WAYLAND_DISPLAY "$repo/pipelines/camera.sh" 2>err && fail "camera.sh opened a window without a display"

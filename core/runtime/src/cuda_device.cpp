@@ -1,6 +1,11 @@
 #include "srgan/cuda_device.h"
 
+#include <cstdlib>
 #include <string>
+
+#include <dlfcn.h>
+
+#include <ATen/Context.h>
 
 #include "srgan/error.h"
 
@@ -29,6 +34,25 @@ void make_cuda_context_current(c10::Device device) {
   }
 #else
   throw Error("LibTorch was built without CUDA: no context for " + device.str());
+#endif
+}
+
+std::string why_no_cuda_device() {
+#ifndef SRGAN_WITH_CUDA
+  return "this build's LibTorch has no CUDA support";
+#else
+  if (!at::hasCUDA()) return "LibTorch's CUDA library is not loaded";
+  if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) {
+    const std::string v = visible;
+    if (v.empty() || v.rfind("-1", 0) == 0 || v == "NoDevFiles")
+      return "CUDA_VISIBLE_DEVICES='" + v + "' hides every GPU";
+  }
+  // The driver's library, loaded by the CUDA runtime at its first call: without it, no GPU.
+  if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+    dlclose(driver);
+    return "the NVIDIA driver finds no GPU";
+  }
+  return "no NVIDIA driver: libcuda.so.1 cannot be loaded";
 #endif
 }
 

@@ -63,10 +63,9 @@ c10::Device resolve_device(const std::string& name) {
   if (device->is_cpu()) return c10::kCPU;
   const int64_t count = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
   if (count == 0) {
-    throw Error(
-        "device '" + name + "' was requested but CUDA is not available here (" +
-        std::string(at::hasCUDA() ? "no usable GPU or driver" : "LibTorch built without CUDA") +
-        "); available devices: cpu");
+    throw Error("device '" + name + "' was requested but no CUDA device is visible here (" +
+                why_no_cuda_device() +
+                "); available devices: cpu (device auto or cpu runs on the CPU)");
   }
   const int64_t index = device->has_index() ? device->index() : 0;
   if (index >= count) {

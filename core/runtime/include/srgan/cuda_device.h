@@ -5,6 +5,7 @@
 // runtime API, on its current stream.
 
 #include <cstdint>
+#include <string>
 
 #include <c10/core/Device.h>
 
@@ -14,6 +15,11 @@ namespace srgan {
 /// initialising CUDA if needed; a driver-API caller can then read it with cuCtxGetCurrent or
 /// cuCtxPopCurrent. Throws srgan::Error when `device` is not a usable CUDA device.
 void make_cuda_context_current(c10::Device device);
+
+/// Why no CUDA device is visible, in words a user can act on: this build's LibTorch has no
+/// CUDA, CUDA_VISIBLE_DEVICES hides every GPU, no NVIDIA driver is installed (libcuda.so.1
+/// cannot be loaded), or the driver finds no GPU.
+std::string why_no_cuda_device();
 
 /// Retains `device`'s primary context, the one the CUDA runtime and so LibTorch run in, and
 /// returns its handle (a CUcontext): it stays alive, even if every other user lets it go,
