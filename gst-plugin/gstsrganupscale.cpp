@@ -52,11 +52,13 @@
 #include "frames_in_flight.h"
 #include "model_location.h"
 #include "output_pool.h"
+#include "processing_latency.h"
 #include "shared_cuda_memory.h"
 #include "size_caps.h"
 #include "srgan/bundled_models.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
+#include "srgan/model.h"
 #include "srgan/precision.h"
 #include "srgan/upscaler.h"
 
@@ -140,6 +142,8 @@ struct GstSrganUpscaleState {
   /* From start() to stop() when more than one frame may be in flight; the streaming thread's. */
   std::unique_ptr<srgan::gst::FramesInFlight> in_flight;
   guint frames_in_flight_used = 1;
+  bool interlace_reported = false;          /* the interlaced-input error, once per start */
+  srgan::gst::ProcessingLatency processing; /* per-frame time, added to the latency */
   /* The size and format the network last ran at: set_caps warms it up for a new one. */
   GstVideoFormat warmed_format = GST_VIDEO_FORMAT_UNKNOWN;
   gint warmed_width = 0, warmed_height = 0;
@@ -215,7 +219,27 @@ static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
+  const bool model_changed =
+      !refused && !running && (prop_id == PROP_MODEL || prop_id == PROP_MODEL_LOCATION);
+  const std::string location = s->model_location;
+  const std::string model_name = srgan::bundled_models().at(s->model).name;
   GST_OBJECT_UNLOCK(self);
+  if (model_changed) {
+    /* `scale` says the new model's factor at once, not the old model's until the next start
+     * (0, unknown, where the file cannot be read: start() will say why). */
+    gint scale = 0;
+    try {
+      scale = static_cast<gint>(
+          srgan::load_model(location.empty() ? srgan::gst::bundled_model_location(model_name)
+                                             : location)
+              .scale());
+    } catch (const std::exception&) {
+    }
+    GST_OBJECT_LOCK(self);
+    s->scale = scale;
+    GST_OBJECT_UNLOCK(self);
+    g_object_notify(object, "scale");
+  }
   if (refused) { /* posted outside the object lock, which posting takes */
     GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS,
                         ("'%s' cannot change while the element runs: the change is ignored; set "
@@ -288,6 +312,8 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
                      .tile_overlap(self->state->tile_overlap);
   const guint frames_in_flight = self->state->frames_in_flight;
   self->state->tiling_changed = false;
+  self->state->interlace_reported = false;
+  self->state->processing.reset();
   GST_OBJECT_UNLOCK(self);
 
   /* A wrong device or precision is a settings error, named as such before any model loads. */
@@ -310,6 +336,10 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
       upscaler = std::make_unique<srgan::Upscaler>(options);
     }
     GST_INFO_OBJECT(self, "loaded model: %s", upscaler->describe().c_str());
+    if (!upscaler->model_warning().empty()) {
+      GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS,
+                          ("%s: %s", path.c_str(), upscaler->model_warning().c_str()), (NULL));
+    }
     /* On a GPU, frames overlap (one's copies with another's compute); on the CPU one frame
      * already keeps every core busy. */
     const c10::Device device = upscaler->device();
@@ -419,6 +449,11 @@ static void warm_up(GstSrganUpscale* self, const GstVideoInfo* info) {
   s->warmed_format = format;
   s->warmed_width = width;
   s->warmed_height = height;
+  /* The first estimate of the processing latency, before the first frame. */
+  if (s->processing.record(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count()))
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   GST_INFO_OBJECT(
       self, "warmed up at %dx%d %s in %.1f ms", width, height, GST_VIDEO_INFO_NAME(info),
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
@@ -435,10 +470,14 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
   const GstVideoInfo* in_info = &in;
   const GstVideoInfo* out_info = &out;
   if (GST_VIDEO_INFO_IS_INTERLACED(in_info)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Interlaced video is not supported"),
-                      ("srganupscale needs progressive frames: insert deinterlace before it (caps "
-                       "%" GST_PTR_FORMAT ")",
-                       incaps));
+    /* GstBaseTransform sets the caps again for every buffer: one error is enough. */
+    if (!self->state->interlace_reported) {
+      self->state->interlace_reported = true;
+      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Interlaced video is not supported"),
+                        ("srganupscale needs progressive frames: insert deinterlace before it "
+                         "(caps %" GST_PTR_FORMAT ")",
+                         incaps));
+    }
     return FALSE;
   }
   const gint scale = current_scale(self);
@@ -503,6 +542,10 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
                       ("Upscaling failed: %s", srgan::first_line(message).c_str()), (NULL));
     return GST_FLOW_ERROR;
   }
+  const auto took = std::chrono::steady_clock::now() - start;
+  if (self->state->processing.record(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()))
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   /* Where each side's planes were ("host" or the GPU): tests/gpu/device-check.sh reads this
    * line to prove that frames in CUDA memory never crossed the host. */
   GST_DEBUG_OBJECT(
@@ -750,17 +793,22 @@ static gboolean gst_srgan_upscale_query(GstBaseTransform* trans, GstPadDirection
       gst_caps_unref(ordered);
     }
   } else if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && direction == GST_PAD_SRC) {
-    /* A frame leaves when the one `frames in flight - 1` later comes in. */
+    /* A frame leaves when the one `frames in flight - 1` later comes in, and its own
+     * processing time (measured) after that. */
     const GstVideoInfo* info = &self->state->in_info;
     const guint extra_frames = self->state->frames_in_flight_used - 1;
+    GstClockTime added = self->state->processing.reported();
     if (extra_frames > 0 && GST_VIDEO_INFO_FPS_N(info) > 0) {
+      added += gst_util_uint64_scale(extra_frames * GST_SECOND, GST_VIDEO_INFO_FPS_D(info),
+                                     GST_VIDEO_INFO_FPS_N(info));
+    }
+    if (added > 0) {
       gboolean live = FALSE;
       GstClockTime min = 0, max = 0;
       gst_query_parse_latency(query, &live, &min, &max);
-      const GstClockTime added = gst_util_uint64_scale(
-          extra_frames * GST_SECOND, GST_VIDEO_INFO_FPS_D(info), GST_VIDEO_INFO_FPS_N(info));
       gst_query_set_latency(query, live, min + added,
                             GST_CLOCK_TIME_IS_VALID(max) ? max + added : max);
+      GST_DEBUG_OBJECT(self, "latency: adds %" GST_TIME_FORMAT, GST_TIME_ARGS(added));
     }
   }
   return TRUE;
@@ -896,7 +944,9 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_SCALE,
       g_param_spec_int("scale", "Scale",
-                       "Upscaling factor of the loaded model (0 until it is loaded)", 0, 16, 0,
+                       "Upscaling factor of the model set (read when model or model-location "
+                       "changes; 0 while it cannot be read)",
+                       0, 16, 0,
                        static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_set_static_metadata(

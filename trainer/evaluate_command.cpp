@@ -20,6 +20,7 @@ namespace {
 
 struct EvaluateArguments {
   std::string model, data, csv, device = "auto";
+  std::string precision = "fp32";  // the reference tables; bf16 to measure what it costs
   std::vector<std::string> videos;
   int64_t scale = 0, frames = 0;
   std::string crop;
@@ -104,8 +105,10 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
 }
 
 void evaluate(const EvaluateArguments& args) {
-  Upscaler upscaler(
-      UpscalerOptions().model_path(args.model).device(args.device).precision(Precision::kFp32));
+  Upscaler upscaler(UpscalerOptions()
+                        .model_path(args.model)
+                        .device(args.device)
+                        .precision(precision_from_string(args.precision)));
   if (args.scale != 0 && args.scale != upscaler.scale()) {
     throw Error("--scale " + std::to_string(args.scale) +
                 " does not match the model, which upscales x" + std::to_string(upscaler.scale()));
@@ -163,6 +166,9 @@ void add_evaluate_command(CLI::App& app) {
   cmd->add_option("--scale", args->scale, "Expected scale (an error if the model's differs)");
   cmd->add_option("--csv", args->csv, "Also write the table as CSV");
   cmd->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--precision", args->precision,
+                  "fp32 (the default, as the model cards' tables), bf16, fp16 or auto")
+      ->capture_default_str();
   cmd->callback([args, data, video] {
     if (data->count() == 0 && video->count() == 0) throw CLI::RequiredError("--data or --video");
     evaluate(*args);

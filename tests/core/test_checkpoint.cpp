@@ -172,8 +172,29 @@ TEST_F(Checkpoint, ATensorFileIsTheWrongFormat) {
   const auto bytes = torch::pickle_save(c10::IValue(at::ones({3})));
   const std::string path = dir_.file("tensor.pt");
   write_all(path, std::string(bytes.begin(), bytes.end()));
-  expect_load_error(path, Reason::kWrongFormat,
-                    "not a TorchScript module or srganupscale checkpoint");
+  expect_load_error(path, Reason::kWrongFormat, "data saved with torch.save");
+}
+
+// The file a PyTorch user saves first: a state_dict. Named as such, with what to do instead,
+// not LibTorch's "your checkpoint file is corrupted" (#29).
+TEST(TorchScript, AStateDictIsNamedWithHowToExportAModel) {
+  try {
+    load_model(test::fixture("tiny_x2_state_dict.pt"));
+    ADD_FAILURE() << "a state_dict loaded";
+  } catch (const ModelFileError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("a state_dict?), not a model"), std::string::npos) << message;
+    EXPECT_NE(message.find("torch.jit.script or torch.jit.trace"), std::string::npos) << message;
+    EXPECT_EQ(message.find("corrupted"), std::string::npos) << message;
+  }
+}
+
+// A module that declares none of the attributes is assumed in [-1, 1], and says so; one that
+// declares `scale` does not.
+TEST(TorchScript, AModuleWithoutAttributesWarns) {
+  EXPECT_NE(load_model(test::fixture("tiny_x4_traced.pt")).warning().find("declares none of"),
+            std::string::npos);
+  EXPECT_EQ(load_model(test::fixture("tiny_x2_scale_attr.pt")).warning(), "");
 }
 
 TEST_F(Checkpoint, AnArchiveWithoutForwardIsTheWrongFormat) {

@@ -406,6 +406,24 @@ TEST_F(Element, TemplateCapsListEveryCoreFormat) {
   gst_object_unref(factory);
 }
 
+// `scale` follows the model set in NULL at once (#29): it read 4 until the next start.
+TEST_F(Element, ScaleFollowsTheModelSetBeforeItStarts) {
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  auto scale = [element] {
+    gint value = -1;
+    g_object_get(element, "scale", &value, nullptr);
+    return value;
+  };
+  g_object_set(element, "model-location", model_.c_str(), nullptr);  // the suite's x4
+  EXPECT_EQ(scale(), 4);
+  g_object_set(element, "model-location", srgan::test::fixture("tiny_x2_scale_attr.pt").c_str(),
+               nullptr);
+  EXPECT_EQ(scale(), 2);
+  g_object_set(element, "model-location", dir_->file("absent.pt").c_str(), nullptr);
+  EXPECT_EQ(scale(), 0) << "unknown: the file cannot be read";
+  gst_object_unref(element);
+}
+
 TEST_F(Element, TorchScriptModelWorks) {
   GstHarness* h = harness({}, srgan::test::fixture("tiny_x2_scale_attr.pt"));
   const std::string in_caps = caps_for("I420", 20, 14);

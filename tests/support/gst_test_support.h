@@ -73,8 +73,9 @@ inline GstElement* launch(const std::string& description) {
 /// did ("loaded model", "warmed up at") shows in its log.
 class ElementLogCounter {
  public:
-  explicit ElementLogCounter(std::string text) : text_(std::move(text)) {
-    gst_debug_set_threshold_for_name("srganupscale", GST_LEVEL_INFO);
+  explicit ElementLogCounter(std::string text, GstDebugLevel level = GST_LEVEL_INFO)
+      : text_(std::move(text)) {
+    gst_debug_set_threshold_for_name("srganupscale", level);
     gst_debug_add_log_function(&ElementLogCounter::log, this, nullptr);
   }
   ~ElementLogCounter() { gst_debug_remove_log_function_by_data(this); }

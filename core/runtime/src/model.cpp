@@ -27,6 +27,7 @@ struct Model::State {
   Provenance provenance;
   Generator generator{nullptr};
   std::optional<torch::jit::Module> script;
+  std::string warning;
   c10::Device device = c10::Device(c10::kCPU);
   c10::ScalarType dtype = c10::kFloat;
 };
@@ -105,6 +106,15 @@ Model Model::read(const std::string& path) {
                         double_attribute(module, "input_max").value_or(1.0)};
   state->output_range = {double_attribute(module, "output_min").value_or(-1.0),
                          double_attribute(module, "output_max").value_or(1.0)};
+  bool declares_any = false;
+  for (const char* name : {"scale", "input_min", "input_max", "output_min", "output_max"})
+    declares_any = declares_any || module.hasattr(name);
+  if (!declares_any) {
+    state->warning =
+        "the TorchScript module declares none of scale, input_min, input_max, output_min, "
+        "output_max: assuming RGB in [-1, 1] (a model for [0, 1] would turn black grey; "
+        "models/README.md shows how to declare them)";
+  }
   state->script = std::move(module);
   return Model(state);
 }
@@ -112,6 +122,7 @@ Model Model::read(const std::string& path) {
 Model::Kind Model::kind() const { return state_->kind; }
 const std::string& Model::path() const { return state_->path; }
 int64_t Model::scale() const { return state_->scale; }
+const std::string& Model::warning() const { return state_->warning; }
 ValueRange Model::input_range() const { return state_->input_range; }
 ValueRange Model::output_range() const { return state_->output_range; }
 const std::optional<GeneratorOptions>& Model::generator_options() const { return state_->options; }

@@ -57,6 +57,13 @@ ModelFileError archive_error(const std::string& path, const std::string& bytes,
                           "the archive is truncated (its zip directory is missing); the file "
                           "was cut short, copy or download it again");
   }
+  // torch.save() archives (a state_dict, a pickled nn.Module) hold data.pkl but no code/.
+  if (bytes.find("data.pkl") != std::string::npos && bytes.find("/code/") == std::string::npos) {
+    return ModelFileError(path, Reason::kWrongFormat,
+                          "data saved with torch.save (a state_dict?), not a model: export the "
+                          "network with torch.jit.script or torch.jit.trace and save that "
+                          "(models/README.md)");
+  }
   return ModelFileError(path, Reason::kWrongFormat,
                         "a complete archive, but not a TorchScript module or srganupscale "
                         "checkpoint (" +

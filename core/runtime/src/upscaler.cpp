@@ -221,6 +221,8 @@ std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
   return tiles;
 }
 
+const std::string& Upscaler::model_warning() const { return state_->model.warning(); }
+
 std::string Upscaler::describe() const {
   std::ostringstream out;
   out << state_->options.model_path() << " (" << state_->model.describe() << ") on "

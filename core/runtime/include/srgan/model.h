@@ -28,6 +28,9 @@ class Model {
   /// The upscaling factor: from the checkpoint's options, a TorchScript `scale` attribute, or
   /// measured on a probe input.
   int64_t scale() const;
+  /// What a user should know about this file (empty when nothing): a TorchScript module that
+  /// declares none of the value-range attributes, whose convention is then assumed.
+  const std::string& warning() const;
   ValueRange input_range() const;
   ValueRange output_range() const;
   /// Set for checkpoints only.

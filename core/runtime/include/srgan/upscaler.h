@@ -70,6 +70,8 @@ class Upscaler {
   std::vector<Tile> plan(int64_t width, int64_t height) const;
   /// One line: model, device, precision (with the reason auto chose it), tiling.
   std::string describe() const;
+  /// The model file's warning for users (Model::warning()), empty when none.
+  const std::string& model_warning() const;
   /// Why precision=auto chose the dtype on the CPU, in one line; empty for other precisions.
   const std::string& precision_reason() const;
 
