@@ -24,7 +24,7 @@ void print_info(const std::string& path) {
   std::cout << "  input range: [" << model.input_range().min << ", " << model.input_range().max
             << "], output range: [" << model.output_range().min << ", " << model.output_range().max
             << "]\n";
-  if (!model.warning().empty()) std::cerr << "srgan-train: warning: " << model.warning() << "\n";
+  if (!model.warning().empty()) std::cout << "  warning: " << model.warning() << "\n";
   if (const auto& options = model.generator_options()) {
     const bool srgan = options->architecture() == Architecture::kSrgan;
     std::cout << "  architecture: " << to_string(options->architecture()) << "\n"
