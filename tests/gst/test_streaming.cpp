@@ -70,6 +70,16 @@ class Streaming : public ::testing::Test {
     return out;
   }
 
+  // The pipeline's minimum latency, as a live sink computes it.
+  static GstClockTime min_latency(GstElement* pipeline) {
+    GstQuery* query = gst_query_new_latency();
+    EXPECT_TRUE(gst_element_query(pipeline, query));
+    GstClockTime min = 0;
+    gst_query_parse_latency(query, nullptr, &min, nullptr);
+    gst_query_unref(query);
+    return min;
+  }
+
   static inline srgan::test::TempDir* dir_ = nullptr;
   static inline std::string model_;
 };
@@ -155,11 +165,7 @@ TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
     EXPECT_NE(sample, nullptr) << "no frame reached the sink";
     if (sample) gst_sample_unref(sample);
     gst_object_unref(sink);
-    GstQuery* query = gst_query_new_latency();
-    EXPECT_TRUE(gst_element_query(pipeline, query));
-    GstClockTime min = 0;
-    gst_query_parse_latency(query, nullptr, &min, nullptr);
-    gst_query_unref(query);
+    const GstClockTime min = min_latency(pipeline);
     gst_element_set_state(pipeline, GST_STATE_NULL);
     gst_object_unref(pipeline);
     return min;
@@ -196,11 +202,7 @@ TEST_F(Streaming, LatencyIncludesTheProcessingTimeSoLiveSinksShowTheFrames) {
   ASSERT_NE(message, nullptr) << "no EOS within 120 s";
   EXPECT_EQ(GST_MESSAGE_TYPE(message), GST_MESSAGE_EOS);
   gst_message_unref(message);
-  GstQuery* query = gst_query_new_latency();
-  EXPECT_TRUE(gst_element_query(pipeline, query));
-  GstClockTime min = 0;
-  gst_query_parse_latency(query, nullptr, &min, nullptr);
-  gst_query_unref(query);
+  const GstClockTime min = min_latency(pipeline);
   gst_element_set_state(pipeline, GST_STATE_NULL);
   EXPECT_GT(min, GST_SECOND / 30) << "only the source's latency was reported";
   ASSERT_GT(upscaled.count(), 0);
