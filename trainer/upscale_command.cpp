@@ -1,4 +1,6 @@
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -23,9 +25,9 @@ struct UpscaleArguments {
 };
 
 void upscale_image(const UpscaleArguments& args) {
-  if (args.output.size() < 4 || args.output.substr(args.output.size() - 4) != ".png") {
-    throw Error("the output must be a .png file, got " + args.output);
-  }
+  std::string extension = std::filesystem::path(args.output).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension != ".png") throw Error("the output must be a .png file, got " + args.output);
   Upscaler upscaler(UpscalerOptions()
                         .model_path(args.model)
                         .device(args.device)
@@ -33,12 +35,20 @@ void upscale_image(const UpscaleArguments& args) {
                         .tile_size(args.tile));
   const auto image = read_image(args.input);
   const auto start = std::chrono::steady_clock::now();
-  const auto result = upscaler.upscale_rgb(image);
+  auto result = upscaler.upscale_rgb(image);
+  // The network sees RGB; transparency is kept, upscaled as bicubic (clamped to [0, 1]).
+  const auto alpha = read_alpha(args.input);
+  if (alpha) {
+    const auto upscaled_alpha =
+        at::upsample_bicubic2d(*alpha, {result.size(2), result.size(3)}, false).clamp(0, 1);
+    result = at::cat({result.to(at::kCPU, at::kFloat), upscaled_alpha}, 1);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_png(args.output, result);
   std::cout << args.input << " (" << image.size(3) << "x" << image.size(2) << ") -> " << args.output
-            << " (" << result.size(3) << "x" << result.size(2) << ") in " << seconds << " s\n"
+            << " (" << result.size(3) << "x" << result.size(2) << ") in " << seconds << " s"
+            << (alpha ? ", alpha upscaled with bicubic" : "") << "\n"
             << "  " << upscaler.describe() << "\n";
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # upscale_png.sh SRGAN_TRAIN MODEL INPUT WIDTH HEIGHT: `srgan-train upscale` writes a PNG of the
-# expected size, and refuses a non-PNG output name.
+# expected size, and refuses a non-PNG output name; OUT.PNG is a PNG name too; an RGBA input
+# keeps its transparency (an RGBA PNG out).
 set -euo pipefail
 train=$1 model=$2 input=$3 width=$4 height=$5
 dir=$(mktemp -d)
@@ -12,3 +13,13 @@ if "$train" upscale --model "$model" "$input" "$dir/out.jpg" 2>"$dir/err"; then
   echo "a .jpg output was accepted"; exit 1
 fi
 grep -q "must be a .png" "$dir/err"
+# Upper-case extension: a PNG all the same.
+"$train" upscale --model "$model" --device cpu "$input" "$dir/OUT.PNG" >/dev/null
+[ -s "$dir/OUT.PNG" ] || { echo "OUT.PNG was not written"; exit 1; }
+# Transparency kept: colour type 6 (RGBA) at byte 25 of the PNG, at the upscaled size.
+rgba=$(dirname "$input")/photo-citrus-64x48-alpha.png
+out=$("$train" upscale --model "$model" --device cpu "$rgba" "$dir/alpha.png")
+grep -q "alpha upscaled with bicubic" <<<"$out" || { echo "$out"; exit 1; }
+[ "$(od -An -tu1 -j25 -N1 "$dir/alpha.png" | tr -d ' ')" = 6 ] || { echo "alpha was dropped"; exit 1; }
+size=$(od -An -tu1 -j16 -N8 "$dir/alpha.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')
+[ "$size" = "$width $height" ] || { echo "RGBA PNG is $size, expected $width $height"; exit 1; }

@@ -23,7 +23,7 @@ sender=$!
 wait "$receiver" || { cat "$dir/receiver.log"; exit 1; }
 # A live stream starts at its first key frame and the leaky queue drops what the upscaler cannot
 # keep up with: 30 frames span 1 s of the 3-s stream or more (up to all of it).
-check_media "$dir/my stream.mp4" 256 144 2.0 no 1.0
+check_media "$dir/my stream.mp4" 256 144 2.0 no 1.1
 # --frames counts written frames, not received ones (the leaky queue may drop some before).
 frames=$(count_frames "$dir/my stream.mp4")
 [ "$frames" = 30 ] || { echo "--frames 30 wrote $frames frames"; exit 1; }

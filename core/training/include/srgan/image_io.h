@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <ATen/core/Tensor.h>
@@ -11,8 +12,12 @@ namespace srgan {
 /// and stb's reason for anything it cannot decode.
 at::Tensor read_image(const std::string& path);
 
-/// Writes [1, 3, H, W] or [3, H, W] RGB in [0, 1] (any device, any float type) as an 8-bit
-/// PNG, atomically. Throws srgan::Error on failure.
+/// The image's alpha channel as [1, 1, H, W] float32 in [0, 1], or nullopt when it has none
+/// (read_image drops it: the networks take RGB).
+std::optional<at::Tensor> read_alpha(const std::string& path);
+
+/// Writes [1, C, H, W] or [C, H, W] in [0, 1] (any device, any float type), C = 3 (RGB) or 4
+/// (RGBA), as an 8-bit PNG, atomically. Throws srgan::Error on failure.
 void write_png(const std::string& path, const at::Tensor& rgb);
 
 }  // namespace srgan
