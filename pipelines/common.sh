@@ -146,12 +146,11 @@ srgan_run_stoppable() {
   if [ "$frames_out" = 0 ]; then
     [ -z "$srgan_partial" ] || rm -f "$srgan_partial"
     echo "$srgan_script: no frame arrived from ${srgan_input:-the input}${output:+: no $output written}" >&2
-    [ "$srgan_stop_signal" = INT ] && exit 130
-    [ "$srgan_stop_signal" = TERM ] && exit 143
+    [ -z "$srgan_stop_signal" ] || srgan_exit_for "$srgan_stop_signal"
     exit 1
   fi
   if [ -z "$output" ]; then  # no file: a window or a network stream
-    [ -z "$srgan_stop_signal" ] || { echo "$srgan_script: stopped by SIG$srgan_stop_signal" >&2; [ "$srgan_stop_signal" = INT ] && exit 130; exit 143; }
+    [ -z "$srgan_stop_signal" ] || { echo "$srgan_script: stopped by SIG$srgan_stop_signal" >&2; srgan_exit_for "$srgan_stop_signal"; }
     [ "$status" = 0 ] || srgan_fail "the pipeline failed (GStreamer's error is above)"
     return 0
   fi
@@ -162,11 +161,15 @@ srgan_run_stoppable() {
     else
       echo "$srgan_script: stopped by SIG$srgan_stop_signal before anything playable was written: no $output" >&2
     fi
-    [ "$srgan_stop_signal" = INT ] && exit 130
-    exit 143
+    srgan_exit_for "$srgan_stop_signal"
   fi
   [ "$status" = 0 ] || srgan_fail "the pipeline failed (GStreamer's error is above)"
   srgan_finish_output "$output"
+}
+# Exits as a shell reports a death by that signal: 130 for INT, 143 for TERM.
+srgan_exit_for() {
+  [ "$1" = INT ] && exit 130
+  exit 143
 }
 # The first signal: an EOS (gst-launch -e turns SIGINT into one); the second: stop now.
 srgan_stop() {
@@ -174,8 +177,7 @@ srgan_stop() {
     echo "$srgan_script: SIG$1 again: stopping now, without an output file" >&2
     srgan_stop_now
     rm -f "$srgan_partial"
-    [ "$1" = INT ] && exit 130
-    exit 143
+    srgan_exit_for "$1"
   fi
   srgan_stop_signal=$1
   echo "$srgan_script: SIG$1: finishing the output with what was upscaled so far (again to abort)" >&2

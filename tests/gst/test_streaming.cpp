@@ -29,6 +29,9 @@ class Streaming : public ::testing::Test {
     dir_ = new srgan::test::TempDir();
     model_ = dir_->file("tiny-x4.pt");
     srgan::test::write_tiny_x4_model(model_, 8, 5);
+    // Wide enough that a 160-pixel frame takes longer than a 30 or 60 fps frame period.
+    slow_model_ = dir_->file("slow-x4.pt");
+    srgan::test::write_tiny_x4_model(slow_model_, 48, 6);
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -82,6 +85,7 @@ class Streaming : public ::testing::Test {
 
   static inline srgan::test::TempDir* dir_ = nullptr;
   static inline std::string model_;
+  static inline std::string slow_model_;
 };
 
 TEST_F(Streaming, FramesInFlightKeepOrderTimestampsAndBytesAndEosDrainsThem) {
@@ -179,14 +183,11 @@ TEST_F(Streaming, LatencyQueryCountsTheFramesInFlight) {
 // The element's processing time is part of the latency (#29): on a live 30 fps source, a
 // synchronising sink shows the frames the element upscaled instead of dropping them as late.
 TEST_F(Streaming, LatencyIncludesTheProcessingTimeSoLiveSinksShowTheFrames) {
-  srgan::test::TempDir dir;
-  const std::string slow = dir.file("slow-x4.pt");
-  srgan::test::write_tiny_x4_model(slow, 48, 6);
   const srgan::test::ElementLogCounter upscaled("frame 160x90", GST_LEVEL_DEBUG);
   GstElement* pipeline = srgan::test::launch(
       "videotestsrc is-live=true num-buffers=60 ! video/x-raw,format=I420,width=160,height=90,"
       "framerate=30/1 ! srganupscale name=up device=cpu precision=fp32 model-location=" +
-      slow + " ! fakesink name=sink sync=true qos=true signal-handoffs=true");
+      slow_model_ + " ! fakesink name=sink sync=true qos=true signal-handoffs=true");
   ASSERT_NE(pipeline, nullptr);
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
   std::atomic<int> shown{0};
@@ -236,13 +237,10 @@ TEST_F(Streaming, TheWarmUpRunsWhenCapsAreSetOncePerSize) {
 // A live 60 fps source into an element that needs longer than 1/60 s per frame: late frames are
 // dropped before they are upscaled (QoS messages from the element), so the output keeps pace.
 TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
-  srgan::test::TempDir dir;
-  const std::string slow = dir.file("slow-x4.pt");
-  srgan::test::write_tiny_x4_model(slow, 48, 6);
   GstElement* pipeline = srgan::test::launch(
       "videotestsrc is-live=true num-buffers=90 ! video/x-raw,format=I420,width=160,"
       "height=120,framerate=60/1 ! srganupscale name=up device=cpu model-location=" +
-      slow + " ! fakesink name=sink sync=true qos=true");
+      slow_model_ + " ! fakesink name=sink sync=true qos=true");
   ASSERT_NE(pipeline, nullptr);
   GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
   GstBus* bus = gst_element_get_bus(pipeline);
