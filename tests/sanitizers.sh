@@ -18,9 +18,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp
 # The GoogleTest suites (core, element, soak); the script tests run uninstrumented GStreamer
 # tools (the GPU check's dry run among them), which cannot load an instrumented plugin. The
-# decoder suite (Decoders.*) runs real
-# codec libraries (x264, x265, libav, libvpx) whose process-lifetime allocations have no
-# suppressions yet: it runs in the main suite only.
+# decoder suite (Decoders.*) runs real codec libraries (x264, x265, libav, libvpx) whose
+# process-lifetime allocations have no suppressions yet: it runs in the main suite only.
 ctest --test-dir "$build" -j "$jobs" --output-on-failure -E '^(gst|pipelines|cli|install|reliability|readme)\.|^gpu\.element_check|^(Soak|Streaming)\.|Decoders\.'
 # The soak and streaming tests load system plugins, whose process-lifetime allocations are suppressed by
 # stack: full stacks through uninstrumented libraries (slow, so only here) let the
