@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "commands.h"
+#include "srgan/bundled_models.h"
 #include "srgan/error.h"
+#include "srgan/model.h"
 #include "srgan/trainer.h"
 #include "training_plots.h"
 #include "video_frames.h"
@@ -109,8 +111,8 @@ const std::set<std::string> kResumableOverrides = {
 // Options that are not part of a run's definition.
 const std::set<std::string> kNotStored = {"out", "resume", "config", "overwrite"};
 // Options that name files: stored as absolute paths, so a run resumes from any folder.
-const std::set<std::string> kPathOptions = {"data", "hr-dir",      "lr-dir",
-                                            "val",  "vgg-weights", "val-video"};
+const std::set<std::string> kPathOptions = {"data",        "hr-dir",    "lr-dir", "val",
+                                            "vgg-weights", "val-video", "init"};
 
 // The first `count` frames of a validation clip.
 std::vector<at::Tensor> read_frames(const std::string& clip, int64_t count) {
@@ -228,7 +230,7 @@ struct TrainArguments {
   TrainingDataOptions data;
   GeneratorOptions gen;
   std::string architecture = "srgan", activation = "relu", skip = "bicubic", loss = "mse",
-              lr_schedule = "step", precision = "fp32", resume_dir, output, config;
+              lr_schedule = "step", precision = "fp32", resume_dir, output, config, init;
   bool overwrite = false, no_augment = false;
   uint64_t seed = 1;
   int64_t val_video_frames = 30;
@@ -298,6 +300,43 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
       ->capture_default_str()
       ->check(CLI::IsMember({"bicubic", "nearest", "none"}))
       ->group(group);
+  cmd->add_option("--init", a.init,
+                  "Start from this model's weights instead of random ones (fine-tuning): a "
+                  "checkpoint file or a bundled model (" + bundled_model_names() +
+                      "); the network options come from it")
+      ->transform(
+          [](std::string value) {
+            return resolve_model_argument(value, bundled_model_folders_of_program());
+          },
+          "", "MODEL")
+      ->group(group);
+}
+
+// --init: the network options become the model's, so that run.toml records them; one given
+// on the command line that differs is an error (the weights would not fit).
+void take_network_options_from(CLI::App* cmd, const std::string& path) {
+  const Model model = load_model(path);
+  if (!model.generator_options()) {
+    throw Error("--init " + path +
+                ": a TorchScript module has no weights the trainer can start from; give a "
+                "srgan-train checkpoint");
+  }
+  const GeneratorOptions& g = *model.generator_options();
+  const std::vector<std::pair<std::string, std::string>> network = {
+      {"scale", std::to_string(g.scale())},
+      {"arch", to_string(g.architecture())},
+      {"blocks", std::to_string(g.blocks())},
+      {"channels", std::to_string(g.channels())},
+      {"skip", to_string(g.skip())},
+      {"upsample-activation", to_string(g.upsample_activation())}};
+  for (const auto& [name, value] : network) {
+    CLI::Option* opt = cmd->get_option("--" + name);
+    if (opt->count() > 0 && opt->as<std::string>() != value) {
+      throw Error("--" + name + " " + opt->as<std::string>() + " differs from --init " + path +
+                  "'s " + value + " (" + g.describe() + "); leave it out");
+    }
+    set_option(opt, {value});
+  }
 }
 
 void add_optimisation_options(CLI::App* cmd, TrainArguments& a) {
@@ -414,6 +453,7 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
       throw Error(a.output + " already holds a training run: continue it with --resume " +
                   a.output + ", or start over with --out " + a.output + " --overwrite");
     }
+    if (!a.init.empty()) take_network_options_from(cmd, a.init);
     if (a.overwrite) {
       for (const char* name : kRunFiles) fs::remove_all(fs::path(a.output) / name);
     }
@@ -427,6 +467,8 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
                         .architecture(architecture_from_string(a.architecture))
                         .upsample_activation(upsample_activation_from_string(a.activation))
                         .skip(skip_upscale_from_string(a.skip)));
+  // A resumed run's weights are in its last checkpoint, wherever it started from.
+  if (a.resume_dir.empty()) options.init_weights(a.init);
   options.pixel_loss(pixel_loss_from_string(a.loss));
   options.lr_schedule(learning_rate_schedule_from_string(a.lr_schedule));
   options.command(command_line);

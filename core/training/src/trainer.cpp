@@ -25,6 +25,7 @@
 #include "srgan/evaluation.h"
 #include "srgan/generator.h"
 #include "srgan/image_io.h"
+#include "srgan/model.h"
 #include "srgan/quality_metrics.h"
 #include "srgan/resampling.h"
 #include "srgan/threads.h"
@@ -168,6 +169,26 @@ void save_training_state(const std::string& path, const TrainingState& state, Ge
   write_file_atomically(path, bytes.str());
 }
 
+// --init: the weights of a saved model, on the network the run has built (same options).
+void start_from_weights(GeneratorImpl& g, const std::string& path) {
+  const Model model = load_model(path);
+  const auto& saved = model.generator_options();
+  if (!saved || !detail::same_generator_options(*saved, g.options())) {
+    throw Error("cannot start from " + path + ": its network is not the run's (" +
+                (saved ? saved->describe() : std::string("TorchScript")) + " against " +
+                g.options().describe() + ")");
+  }
+  torch::NoGradGuard no_grad;
+  const auto source = model.generator()->named_parameters(/*recurse=*/true);
+  for (auto& item : g.named_parameters(/*recurse=*/true)) {
+    item.value().copy_(source[item.key()]);
+  }
+  const auto source_buffers = model.generator()->named_buffers(/*recurse=*/true);
+  for (auto& item : g.named_buffers(/*recurse=*/true)) {
+    item.value().copy_(source_buffers[item.key()]);
+  }
+}
+
 TrainingState load_training_state(const std::string& path, GeneratorImpl& g, DiscriminatorImpl& d,
                                   torch::optim::Adam& opt_g, torch::optim::Adam& opt_d,
                                   const c10::Device& device) {
@@ -305,6 +326,9 @@ class Trainer::Run {
     if (o_.resume()) {
       state_ = load_training_state(last_, *g_, *d_, opt_g_, opt_d_, device_);
       report_.info("resuming at step " + std::to_string(state_.step) + " from " + last_);
+    } else if (!o_.init_weights().empty()) {
+      start_from_weights(*g_, o_.init_weights());
+      report_.info("starting from the weights of " + o_.init_weights());
     }
     log_.emplace((out_ / "metrics.csv").string(), o_.resume(), state_.step);
     announce();

@@ -47,6 +47,9 @@ struct TrainerOptions {
   TORCH_ARG(std::string, val_video);
   TORCH_ARG(std::vector<at::Tensor>, val_video_frames);
   TORCH_ARG(GeneratorOptions, generator);
+  /// A checkpoint whose generator weights a new run starts from instead of random ones
+  /// (fine-tuning); its options must equal `generator` and the scale. Ignored when resuming.
+  TORCH_ARG(std::string, init_weights);
   /// Phase 1: generator on MSE alone (the paper's "initialize generator learning").
   TORCH_ARG(int64_t, pretrain_steps) = 1000;
   /// Phase 2: generator and discriminator, adversarially.
