@@ -8,6 +8,7 @@ srgan_apt_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
   gnuplot-nox parallel
+  python3-gi gir1.2-gstreamer-1.0  # tests/pipelines/decoded_times.py: Debian's python3 with GStreamer
   ${srgan_extra_apt_packages[@]+"${srgan_extra_apt_packages[@]}"}  # what the sourcing script adds (clang)
 )
 srgan_torch_version=${SRGAN_TORCH_VERSION:-2.11.0}
