@@ -258,7 +258,8 @@ srgan_frame_rate() {
 }
 
 # Fails within seconds, naming the file, where GStreamer finds no video stream in it (audio
-# only, text, a broken file); otherwise sets srgan_video_width and srgan_video_height.
+# only, text, a broken file); otherwise sets srgan_video_width, srgan_video_height and
+# srgan_video_deep (1 for more than 8 bits per sample: 10-bit HEVC, VP9 profile 2, ...).
 srgan_probe_video() {
   local info problem streams
   info=$(timeout 30 gst-discoverer-1.0 -t 20 "$(srgan_uri "$1")" 2>&1) || true
@@ -270,15 +271,23 @@ srgan_probe_video() {
   fi
   srgan_video_width=$(sed -n 's/^ *Width: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
   srgan_video_height=$(sed -n 's/^ *Height: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
+  # Depth is the bits of all samples of a pixel: 8-bit video is 8 (grey), 24 or 32 (alpha).
+  case "$(sed -n 's/^ *Depth: \([0-9]*\)$/\1/p' <<<"$info" | head -1)" in
+    "" | 8 | 24 | 32) srgan_video_deep=0 ;;
+    *) srgan_video_deep=1 ;;
+  esac
 }
 
 # The container and encoders for OUT's extension (srgan_muxer, srgan_video_encoder,
 # srgan_audio_encoder); an unknown extension is refused. LIVE=1 tunes H.264 for low latency.
+# DEEP=1 (input of more than 8 bits) keeps 10 bits in codecs that common players play: HEVC Main
+# 10 (x265) in MP4, MKV and MOV, VP9 profile 2 in WebM; without those encoders, or for other
+# input, 8-bit H.264 (x264's High 10 plays in few players) or VP8, said in one line.
 # MP4 and MOV get H.264 without B-frames: GStreamer 1.22's mp4mux writes no edit list for their
 # reordering delay, so the video would start two frames after the sound (measured: 83 ms at
 # 24 fps); Matroska keeps B-frames. SRGAN_H264_ENCODER replaces the x264enc line.
 srgan_container_for() {
-  local output=$1 live=${2:-0} h264=x264enc aac
+  local output=$1 live=${2:-0} deep=${3:-0} h264=x264enc hevc="x265enc option-string=bframes=0" aac
   case "${output##*.}" in
     mp4) srgan_muxer=mp4mux h264="x264enc bframes=0" ;;
     mov) srgan_muxer=qtmux h264="x264enc bframes=0" ;;
@@ -290,10 +299,27 @@ srgan_container_for() {
   h264=${SRGAN_H264_ENCODER:-$h264}
   if [ "$srgan_muxer" = webmmux ]; then
     srgan_has_element vp8enc || srgan_fail "no VP8 encoder for WebM (install gstreamer1.0-plugins-good)"
-    srgan_video_encoder="vp8enc deadline=1"
+    srgan_video_encoder="video/x-raw,format=I420 ! vp8enc deadline=1"
+    if [ "$deep" = 1 ]; then
+      if srgan_has_element vp9enc; then
+        srgan_video_encoder="video/x-raw,format=I420_10LE ! vp9enc deadline=1"
+        echo "10-bit input: VP9 profile 2 (10 bits)"
+      else
+        echo "10-bit input: VP8 has 8 bits only, and this GStreamer has no vp9enc"
+      fi
+    fi
     srgan_audio_encoder=$(srgan_has_element opusenc && echo opusenc || echo vorbisenc)
   else
-    srgan_video_encoder="$h264 ! h264parse"
+    # 8 bits: x264 would otherwise keep 10-bit or 4:2:2 input as High 10 or High 4:2:2.
+    srgan_video_encoder="video/x-raw,format=I420 ! $h264 ! h264parse"
+    if [ "$deep" = 1 ]; then
+      if srgan_has_element x265enc; then
+        srgan_video_encoder="video/x-raw,format=I420_10LE ! $hevc ! h265parse"
+        echo "10-bit input: HEVC Main 10 (x265)"
+      else
+        echo "10-bit input: 8-bit H.264 (install gstreamer1.0-plugins-bad for HEVC Main 10)"
+      fi
+    fi
     srgan_audio_encoder=""  # empty where no AAC encoder is installed
     if aac=$(srgan_aac_encoder 2>/dev/null); then srgan_audio_encoder="$aac ! aacparse"; fi
   fi

@@ -4,7 +4,8 @@
 #   pipelines/upscale-file.sh IN OUT.(mp4|mkv|mov|webm) [--model x4|x2|FILE] [--device auto|cpu|cuda] [--precision auto|fp32|fp16|bf16] [--force]
 #   pipelines/upscale-file.sh IN_DIR OUT_DIR [--format mp4|mkv|mov|webm] [the same options]
 #
-# The container follows OUT's extension (H.264 + AAC; VP8 + Opus for WebM). Without --model the
+# The container follows OUT's extension (H.264 + AAC; VP8 + Opus for WebM; 10-bit input stays 10-bit
+# as HEVC Main 10, or VP9 profile 2 in WebM, where GStreamer has x265enc/vp9enc). Without --model the
 # bundled x4 model is used. Progress (frames per second, time left) is printed while it runs; OUT
 # appears only when it is done. An existing OUT is kept unless --force; OUT is never IN.
 # Ctrl-C or SIGTERM stops soon and keeps what was upscaled as a playable OUT (exit 130 or 143);
@@ -24,7 +25,7 @@ if [ $# -ge 2 ] && [ -d "$1" ]; then
 fi
 srgan_parse_file_job "$@"
 input=$srgan_input output=$srgan_output
-srgan_container_for "$output"
+srgan_container_for "$output" 0 "$srgan_video_deep"
 
 video="d. ! queue ! videoconvert ! progressreport update-freq=2 \
   ! srganupscale ${srgan_element_args[*]} ! videoconvert ! $srgan_video_encoder ! queue ! mux."
