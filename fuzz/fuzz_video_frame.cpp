@@ -42,6 +42,7 @@ constexpr GstVideoFormat kFormats[] = {
     GST_VIDEO_FORMAT_Y444_16LE,
     GST_VIDEO_FORMAT_GRAY16_LE,
     GST_VIDEO_FORMAT_RGBA64_LE,
+    GST_VIDEO_FORMAT_Y42B,
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ constexpr FormatPair kFormats[] = {
     {GST_VIDEO_FORMAT_NV12, PixelFormat::kNV12},
     {GST_VIDEO_FORMAT_NV21, PixelFormat::kNV21},
     {GST_VIDEO_FORMAT_Y444, PixelFormat::kY444},
+    {GST_VIDEO_FORMAT_Y42B, PixelFormat::kY42B},
     {GST_VIDEO_FORMAT_GRAY8, PixelFormat::kGRAY8},
     // High bit depth (HEVC Main10, AV1 10-bit decoders; 16-bit intermediates).
     {GST_VIDEO_FORMAT_P010_10LE, PixelFormat::kP010_10LE},

@@ -302,8 +302,8 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
       ->group(group);
   cmd->add_option("--init", a.init,
                   "Start from this model's weights instead of random ones (fine-tuning): a "
-                  "checkpoint file or a bundled model (" + bundled_model_names() +
-                      "); the network options come from it")
+                  "checkpoint file or a bundled model (" +
+                      bundled_model_names() + "); the network options come from it")
       ->transform(
           [](std::string value) {
             return resolve_model_argument(value, bundled_model_folders_of_program());

@@ -322,7 +322,13 @@ INSTANTIATE_TEST_SUITE_P(
                                        48,
                                        PixelFormat::kNV12,
                                        {ColorMatrix::kBT2020, ColorRange::kLimited},
-                                       "bt2020"}));
+                                       "bt2020"},
+                      VideoconvertCase{"photo-boats-96x64.png",
+                                       95,
+                                       63,
+                                       PixelFormat::kY42B,
+                                       {ColorMatrix::kBT709, ColorRange::kLimited},
+                                       "bt709"}));
 
 // High bit depth against videoconvert, both ways, on a real photo (a 16-bit RGB intermediate
 // on GStreamer's side, so that neither direction passes through 8 bits there):

@@ -101,11 +101,11 @@ TEST_F(SizeCaps, CudaMemoryOnlyInFormatsGstreamersCudaAllocatorLaysOut) {
   const bool y444_10 = major == 1 && minor >= 24;  // added to the allocator in 1.24
   const std::string all =
       "RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, I420, YV12, NV12, NV21, Y444, "
-      "GRAY8, P010_10LE, P016_LE, I420_10LE, I422_10LE, Y444_10LE, Y444_16LE, GRAY16_LE, "
+      "Y42B, GRAY8, P010_10LE, P016_LE, I420_10LE, I422_10LE, Y444_10LE, Y444_16LE, GRAY16_LE, "
       "RGBA64_LE";
   const std::string on_device =
       std::string(
-          "RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, I420, YV12, NV12, NV21, Y444, "
+          "RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, I420, YV12, NV12, NV21, Y444, Y42B, "
           "P010_10LE, P016_LE, I420_10LE, I422_10LE, ") +
       (y444_10 ? "Y444_10LE, " : "") + "Y444_16LE";
   EXPECT_EQ(

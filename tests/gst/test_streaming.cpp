@@ -2,7 +2,7 @@
 // flush drops them, NULL mid-work neither hangs nor leaks; the latency query counts them; the
 // warm-up runs when caps are set; a live source faster than the element is thinned by QoS; the
 // latency includes the processing time; a downstream pool smaller than the frames in flight;
-// interlaced input refused once.
+// interlaced input refused once; 8-bit input between videoconverts stays 8-bit.
 #include <gtest/gtest.h>
 
 #include <gst/check/gstharness.h>
@@ -362,6 +362,41 @@ TEST_F(Streaming, InterlacedInputIsRefusedWithOneError) {
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(bus);
   gst_object_unref(pipeline);
+}
+
+// Between two videoconverts (the usual pipeline), the element takes the source's format where it
+// has it and otherwise the nearest at 8 bits: 8-bit video is not widened to 10 or 16 bits (twice
+// the memory traffic, two conversions). YUY2 and UYVY (cameras) go to Y42B, 8-bit 4:2:2.
+TEST_F(Streaming, EightBitSourcesStayEightBitBetweenVideoconverts) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"I420", "I420"}, {"NV12", "NV12"}, {"YV12", "YV12"},  {"Y444", "Y444"},
+      {"Y42B", "Y42B"}, {"YUY2", "Y42B"}, {"UYVY", "Y42B"},  {"RGB", "RGB"},
+      {"BGRx", "BGRx"}, {"RGBA", "RGBA"}, {"GRAY8", "GRAY8"}};
+  for (const auto& [source, expected] : cases) {
+    GstElement* pipeline = srgan::test::launch(
+        "videotestsrc num-buffers=1 ! video/x-raw,format=" + source +
+        ",width=16,height=12 ! videoconvert ! srganupscale name=up device=cpu precision=fp32 "
+        "model-location=" +
+        model_ + " ! videoconvert ! fakesink");
+    ASSERT_NE(pipeline, nullptr);
+    ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND),
+              GST_STATE_CHANGE_SUCCESS)
+        << source;
+    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+    for (const char* pad_name : {"sink", "src"}) {
+      GstPad* pad = gst_element_get_static_pad(up, pad_name);
+      GstCaps* caps = gst_pad_get_current_caps(pad);
+      ASSERT_NE(caps, nullptr) << source << " " << pad_name;
+      EXPECT_EQ(gst_structure_get_string(gst_caps_get_structure(caps, 0), "format"), expected)
+          << source << " in, on the element's " << pad_name << " pad";
+      gst_caps_unref(caps);
+      gst_object_unref(pad);
+    }
+    gst_object_unref(up);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+  }
 }
 
 }  // namespace

@@ -204,20 +204,25 @@ IntegerMatrix integer_matrix(const Colorimetry& colorimetry) {
   return result;
 }
 
-// Mean of row pairs, then of column pairs, each rounded up at .5 (videoconvert's 4:2:0
-// downsampling); an odd last row or column pairs with itself.
-at::Tensor downsample_chroma(at::Tensor chroma) {
-  if (chroma.size(-2) % 2)
-    chroma = at::cat({chroma, chroma.narrow(-2, chroma.size(-2) - 1, 1)}, -2);
-  if (chroma.size(-1) % 2)
-    chroma = at::cat({chroma, chroma.narrow(-1, chroma.size(-1) - 1, 1)}, -1);
+// Mean of row pairs (4:2:0), then of column pairs (4:2:0 and 4:2:2), each rounded up at .5
+// (videoconvert's downsampling); an odd last row or column pairs with itself.
+at::Tensor downsample_chroma(at::Tensor chroma, const PixelLayout& layout) {
   using at::indexing::Ellipsis;
-  chroma = at::div(chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
-                       chroma.index({Ellipsis, Slice(1, None, 2), Slice()}) + 1,
-                   2, "floor");
-  return at::div(
-      chroma.index({Ellipsis, Slice(0, None, 2)}) + chroma.index({Ellipsis, Slice(1, None, 2)}) + 1,
-      2, "floor");
+  if (layout.chroma_y_shift) {
+    if (chroma.size(-2) % 2)
+      chroma = at::cat({chroma, chroma.narrow(-2, chroma.size(-2) - 1, 1)}, -2);
+    chroma = at::div(chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
+                         chroma.index({Ellipsis, Slice(1, None, 2), Slice()}) + 1,
+                     2, "floor");
+  }
+  if (layout.chroma_x_shift) {
+    if (chroma.size(-1) % 2)
+      chroma = at::cat({chroma, chroma.narrow(-1, chroma.size(-1) - 1, 1)}, -1);
+    chroma = at::div(chroma.index({Ellipsis, Slice(0, None, 2)}) +
+                         chroma.index({Ellipsis, Slice(1, None, 2)}) + 1,
+                     2, "floor");
+  }
+  return chroma;
 }
 
 // Chroma [2, H, W] as the frame's planes take it: subsampled (4:2:0, 4:2:2) or not, then
@@ -247,7 +252,7 @@ void rgb_to_yuv8(const RgbImage& image, const FrameView& frame, const PixelLayou
   store(plane_tensor(frame, 0, 1).squeeze(2), samples(component(0), layout));
   if (layout.u_plane < 0) return;  // GRAY8
   auto chroma = at::stack({component(1), component(2)});
-  if (layout.subsampled()) chroma = downsample_chroma(chroma);
+  if (layout.subsampled()) chroma = downsample_chroma(chroma, layout);
   store_chroma(chroma, frame, layout);
 }
 

@@ -83,11 +83,12 @@ FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colo
         (view_.min_stride(i) + 3) / 4 * 4 + (extra_row_padding + sample - 1) / sample * sample;
     view_.planes[i].stride = stride;
     offsets[i] = size;
-    // GStreamer rounds the luma plane of 4:2:0 formats, and every plane of 4:2:2 ones, up to
-    // an even number of rows.
+    // GStreamer rounds the luma plane of 4:2:0 formats, and every plane of the 10-bit 4:2:2
+    // one (not 8-bit Y42B's), up to an even number of rows.
     const auto& layout = detail::layout_of(format);
-    const bool even_rows = (i == 0 && layout.chroma_y_shift > 0) ||
-                           (layout.chroma_x_shift > 0 && layout.chroma_y_shift == 0);
+    const bool even_rows =
+        (i == 0 && layout.chroma_y_shift > 0) ||
+        (layout.chroma_x_shift > 0 && layout.chroma_y_shift == 0 && layout.sample_bytes == 2);
     size += stride * (even_rows ? (view_.plane_height(i) + 1) / 2 * 2 : view_.plane_height(i));
   }
   bytes_.assign(static_cast<size_t>(size), 0);

@@ -36,6 +36,8 @@ enum class PixelFormat {
   kY444_16LE,  // planar 4:4:4, 16 bits
   kGRAY16_LE,  // luma only, 16 bits
   kRGBA64_LE,  // packed R, G, B, A, 16 bits each
+  // Added later (at the end, so that the values above stay):
+  kY42B,  // planar 4:2:2, 8 bits (YUY2 cameras and 4:2:2 decoders without going to 10 bits)
 };
 
 /// Every supported format, in declaration order.
