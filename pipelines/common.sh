@@ -272,7 +272,8 @@ srgan_probe_video() {
   srgan_video_width=$(sed -n 's/^ *Width: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
   srgan_video_height=$(sed -n 's/^ *Height: \([0-9]*\)$/\1/p' <<<"$info" | head -1)
   # Depth is the bits of all samples of a pixel: 8-bit video is 8 (grey), 24 or 32 (alpha).
-  case "$(sed -n 's/^ *Depth: \([0-9]*\)$/\1/p' <<<"$info" | head -1)" in
+  # The video stream's own (audio streams have a Depth too).
+  case "$(awk '/^ +[a-z]+ #[0-9]+:/ { video = ($1 == "video") } video && $1 == "Depth:" { print $2; exit }' <<<"$info")" in
     "" | 8 | 24 | 32) srgan_video_deep=0 ;;
     *) srgan_video_deep=1 ;;
   esac
@@ -363,6 +364,42 @@ srgan_has_audio() {
   local info
   info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || return 1
   grep -qE '^ +audio #' <<<"$info"
+}
+
+# srgan_tracks FILE KIND: one line per KIND (audio, subtitles) stream: "#N: CODEC[, LANGUAGE]".
+srgan_tracks() {
+  local info
+  info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || return 0
+  awk -v kind="$2" '
+    function flush() { if (line != "") print line (language != "" ? ", " language : ""); line = "" }
+    /^ +[a-z]+ #[0-9]+:/ {
+      flush(); language = ""
+      if ($1 == kind) { line = $2; for (i = 3; i <= NF; i++) line = line " " $i }
+      next
+    }
+    line != "" && $1 == "Language:" && $2 != "<unknown>" { language = $2 }
+    END { flush() }' <<<"$info"
+}
+
+# srgan_subtitle_tracks FILE: one line per subtitle stream, "NUMBER FORMAT LANGUAGE": FORMAT is
+# the text format GStreamer decodes it to (utf8, pango-markup) or the caps of other kinds
+# (subpicture/x-dvd, ...); LANGUAGE is "-" when none is tagged.
+srgan_subtitle_tracks() {
+  local info
+  info=$(gst-discoverer-1.0 -v "$1" 2>/dev/null) || return 0
+  awk '
+    function flush() { if (number != "") print number, format, (language != "" ? language : "-"); number = "" }
+    /^ +[a-z]+ #[0-9]+: / {
+      flush(); language = ""
+      if ($1 != "subtitles") next
+      number = substr($2, 2, length($2) - 2)
+      format = $3
+      if (match($0, /format=\(string\)[A-Za-z0-9_-]+/)) format = substr($0, RSTART + 15, RLENGTH - 15)
+      sub(/,$/, "", format)
+      next
+    }
+    number != "" && $1 == "Language:" && $2 != "<unknown>" { language = $2 }
+    END { flush() }' <<<"$info"
 }
 
 # An AAC encoder that this GStreamer has.
