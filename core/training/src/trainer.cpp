@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <iomanip>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -597,9 +598,9 @@ int64_t Trainer::Run::run(const std::atomic<bool>* stop) {
                  ")");
     return state_.step;
   }
-  std::ostringstream done;
-  done.precision(3);
-  done << "done: " << state_.step << " steps in " << state_.seconds << " s ("
+  std::ostringstream done;  // fixed notation: "2004.3 s", never "2e+03 s"
+  done << std::fixed << std::setprecision(1) << "done: " << state_.step << " steps in "
+       << state_.seconds << " s (" << std::setprecision(2)
        << static_cast<double>(state_.step) / std::max(1e-9, state_.seconds)
        << " steps/s); model: " << model;
   report_.info(done.str());
