@@ -43,6 +43,7 @@ constexpr GstVideoFormat kFormats[] = {
     GST_VIDEO_FORMAT_GRAY16_LE,
     GST_VIDEO_FORMAT_RGBA64_LE,
     GST_VIDEO_FORMAT_Y42B,
+    GST_VIDEO_FORMAT_ABGR64_LE,
 };
 
 }  // namespace

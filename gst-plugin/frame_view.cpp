@@ -36,6 +36,7 @@ constexpr FormatPair kFormats[] = {
     {GST_VIDEO_FORMAT_Y444_16LE, PixelFormat::kY444_16LE},
     {GST_VIDEO_FORMAT_GRAY16_LE, PixelFormat::kGRAY16_LE},
     {GST_VIDEO_FORMAT_RGBA64_LE, PixelFormat::kRGBA64_LE},
+    {GST_VIDEO_FORMAT_ABGR64_LE, PixelFormat::kABGR64_LE},
 };
 
 // Bytes from `data` to the end of the mapped memory it lies in: the whole buffer when it was

@@ -516,6 +516,12 @@ INSTANTIATE_TEST_SUITE_P(HighBitDepth, MatchesVideoconvertDeep,
                                                     64,
                                                     PixelFormat::kRGBA64_LE,
                                                     {ColorMatrix::kBT709, ColorRange::kLimited},
+                                                    "sRGB"},
+                                           DeepCase{"photo-citrus-64x48.png",
+                                                    63,
+                                                    47,
+                                                    PixelFormat::kABGR64_LE,
+                                                    {ColorMatrix::kBT709, ColorRange::kLimited},
                                                     "sRGB"}),
                          [](const auto& info) { return to_string(info.param.format); });
 #endif

@@ -369,9 +369,9 @@ TEST_F(Streaming, InterlacedInputIsRefusedWithOneError) {
 // the memory traffic, two conversions). YUY2 and UYVY (cameras) go to Y42B, 8-bit 4:2:2.
 TEST_F(Streaming, EightBitSourcesStayEightBitBetweenVideoconverts) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"I420", "I420"}, {"NV12", "NV12"}, {"YV12", "YV12"},  {"Y444", "Y444"},
-      {"Y42B", "Y42B"}, {"YUY2", "Y42B"}, {"UYVY", "Y42B"},  {"RGB", "RGB"},
-      {"BGRx", "BGRx"}, {"RGBA", "RGBA"}, {"GRAY8", "GRAY8"}};
+      {"I420", "I420"}, {"NV12", "NV12"}, {"YV12", "YV12"},   {"Y444", "Y444"},
+      {"Y42B", "Y42B"}, {"YUY2", "Y42B"}, {"UYVY", "Y42B"},   {"RGB", "RGB"},
+      {"BGRx", "BGRx"}, {"RGBA", "RGBA"}, {"GRAY8", "GRAY8"}, {"ABGR64_LE", "ABGR64_LE"}};
   for (const auto& [source, expected] : cases) {
     GstElement* pipeline = srgan::test::launch(
         "videotestsrc num-buffers=1 ! video/x-raw,format=" + source +
@@ -397,6 +397,37 @@ TEST_F(Streaming, EightBitSourcesStayEightBitBetweenVideoconverts) {
     gst_element_set_state(pipeline, GST_STATE_NULL);
     gst_object_unref(pipeline);
   }
+}
+
+// The pipeline as typed: whatever videotestsrc picks when nothing constrains it
+// (ABGR64_LE in GStreamer 1.22), the element takes the same format, so both videoconverts pass
+// through.
+TEST_F(Streaming, AnUnconstrainedSourceKeepsItsFormatThroughTheElement) {
+  GstElement* pipeline = srgan::test::launch(
+      "videotestsrc name=src num-buffers=1 ! video/x-raw,width=16,height=12 ! videoconvert ! "
+      "srganupscale name=up device=cpu precision=fp32 model-location=" +
+      model_ + " ! videoconvert ! fakesink");
+  ASSERT_NE(pipeline, nullptr);
+  ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND),
+            GST_STATE_CHANGE_SUCCESS);
+  auto format_of = [&](const char* element, const char* pad_name) {
+    GstElement* e = gst_bin_get_by_name(GST_BIN(pipeline), element);
+    GstPad* pad = gst_element_get_static_pad(e, pad_name);
+    GstCaps* caps = gst_pad_get_current_caps(pad);
+    const std::string format =
+        caps ? gst_structure_get_string(gst_caps_get_structure(caps, 0), "format") : "";
+    if (caps) gst_caps_unref(caps);
+    gst_object_unref(pad);
+    gst_object_unref(e);
+    return format;
+  };
+  const std::string source = format_of("src", "src");
+  ASSERT_FALSE(source.empty());
+  EXPECT_EQ(format_of("up", "sink"), source);
+  EXPECT_EQ(format_of("up", "src"), source);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
 }
 
 }  // namespace

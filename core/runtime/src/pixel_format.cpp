@@ -36,6 +36,7 @@ constexpr PixelLayout kLayouts[] = {
     {"RGBA64_LE", false, 1, 2, 16, 0, 4, 0, 1, 2, 3, -1, 0, 0, -1, -1, -1, -1},
     // Appended (PixelFormat's values stay): 8 bits again.
     {"Y42B", true, 3, 1, 8, 0, 1, -1, -1, -1, -1, -1, 1, 0, 1, 2, 0, 0},
+    {"ABGR64_LE", false, 1, 2, 16, 0, 4, 3, 2, 1, 0, -1, 0, 0, -1, -1, -1, -1},
 };
 
 }  // namespace

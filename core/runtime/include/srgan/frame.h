@@ -37,7 +37,8 @@ enum class PixelFormat {
   kGRAY16_LE,  // luma only, 16 bits
   kRGBA64_LE,  // packed R, G, B, A, 16 bits each
   // Added later (at the end, so that the values above stay):
-  kY42B,  // planar 4:2:2, 8 bits (YUY2 cameras and 4:2:2 decoders without going to 10 bits)
+  kY42B,       // planar 4:2:2, 8 bits (YUY2 cameras and 4:2:2 decoders without going to 10 bits)
+  kABGR64_LE,  // packed A, B, G, R, 16 bits each (videotestsrc's default in GStreamer 1.22)
 };
 
 /// Every supported format, in declaration order.
