@@ -10,7 +10,7 @@ trap 'rm -rf "$dir"' EXIT
 count=$(ls "$photos"/*.png | wc -l)
 for i in $(seq 1 "$count"); do grep -q "^srgan-train: evaluating $i/$count: " "$dir/progress"; done
 grep -qE '^\| mean \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' "$dir/table"
-[ "$(head -1 "$dir/eval.csv")" = "image,psnr_y,ssim_y,bicubic_psnr_y,bicubic_ssim_y" ]
+[ "$(head -1 "$dir/eval.csv")" = "image,psnr_y,ssim_y,bicubic_psnr_y,bicubic_ssim_y,lanczos_psnr_y,lanczos_ssim_y" ]
 [ "$(grep -c '^photo-' "$dir/eval.csv")" -eq "$(ls "$photos"/photo-*.png | wc -l)" ]
 if "$train" evaluate --model "$model" --data "$photos" --scale 3 2>"$dir/err"; then exit 1; fi
 grep -q "does not match the model" "$dir/err"

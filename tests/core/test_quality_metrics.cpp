@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include <ATen/ATen.h>
 
@@ -49,6 +52,53 @@ TEST(QualityMetrics, HandComputedPsnr) {
 TEST(QualityMetrics, MismatchedSizesAndTinyImagesAreErrors) {
   EXPECT_THROW(psnr(at::zeros({10, 10}), at::zeros({10, 11}), 1), Error);
   EXPECT_THROW(ssim(at::zeros({8, 8}), at::zeros({8, 8}), 4), Error);
+}
+
+// Lanczos-3 against the kernel summed directly per output pixel (2-D, replicated edges, each
+// axis's weights normalised): a different code path from the separable matrices.
+double lanczos3_kernel(double t) {
+  if (t == 0) return 1;
+  if (std::abs(t) >= 3) return 0;
+  return 3 * std::sin(M_PI * t) * std::sin(M_PI * t / 3) / (M_PI * M_PI * t * t);
+}
+
+TEST(Resampling, LanczosEqualsADirectSumOfItsKernel) {
+  at::manual_seed(3);
+  const auto image = at::rand({1, 3, 5, 7});
+  for (int64_t f : {2, 3, 4}) {
+    const auto ours = upscale_lanczos(image, f);
+    ASSERT_EQ(ours.sizes(), (std::vector<int64_t>{1, 3, 5 * f, 7 * f}));
+    auto expected = at::zeros_like(ours);
+    auto taps = [&](int64_t i, int64_t in) {  // (input index, normalised weight) pairs
+      const double x = (i + 0.5) / f - 0.5;
+      std::vector<std::pair<int64_t, double>> w;
+      double sum = 0;
+      for (int64_t j = static_cast<int64_t>(std::floor(x)) - 2; j <= std::floor(x) + 3; ++j) {
+        w.emplace_back(std::clamp<int64_t>(j, 0, in - 1), lanczos3_kernel(x - j));
+        sum += w.back().second;
+      }
+      for (auto& p : w) p.second /= sum;
+      return w;
+    };
+    auto acc = expected.accessor<float, 4>();
+    auto in = image.accessor<float, 4>();
+    for (int64_t c = 0; c < 3; ++c) {
+      for (int64_t y = 0; y < 5 * f; ++y) {
+        for (int64_t x = 0; x < 7 * f; ++x) {
+          double v = 0;
+          for (auto [row, wy] : taps(y, 5)) {
+            for (auto [column, wx] : taps(x, 7)) v += wy * wx * in[0][c][row][column];
+          }
+          acc[0][c][y][x] = static_cast<float>(std::clamp(v, 0.0, 1.0));
+        }
+      }
+    }
+    EXPECT_LT((ours - expected).abs().max().item<double>(), 1e-5) << "x" << f;
+  }
+  // A flat image stays flat; factor 1 is the identity (the kernel is zero at other integers).
+  EXPECT_LT((upscale_lanczos(at::full({1, 3, 4, 6}, 0.25), 2) - 0.25).abs().max().item<double>(),
+            1e-6);
+  EXPECT_LT((upscale_lanczos(image, 1) - image).abs().max().item<double>(), 1e-6);
 }
 
 }  // namespace

@@ -21,8 +21,14 @@ ImageMeasurement measure(const at::Tensor& hr, int64_t scale,
   m.truth_luma = luma_bt601(hr);
   m.luma = luma_bt601(upscale(lr));
   m.bicubic_luma = luma_bt601(upscale_bicubic(lr, scale));
-  m.row = {"", psnr(m.luma, m.truth_luma, scale), ssim(m.luma, m.truth_luma, scale),
-           psnr(m.bicubic_luma, m.truth_luma, scale), ssim(m.bicubic_luma, m.truth_luma, scale)};
+  const auto lanczos_luma = luma_bt601(upscale_lanczos(lr, scale));
+  m.row = {"",
+           psnr(m.luma, m.truth_luma, scale),
+           ssim(m.luma, m.truth_luma, scale),
+           psnr(m.bicubic_luma, m.truth_luma, scale),
+           ssim(m.bicubic_luma, m.truth_luma, scale),
+           psnr(lanczos_luma, m.truth_luma, scale),
+           ssim(lanczos_luma, m.truth_luma, scale)};
   return m;
 }
 
@@ -68,9 +74,11 @@ EvaluationRow mean_of(const std::vector<EvaluationRow>& rows) {
   for (const auto& r : rows) {
     mean.psnr_y += r.psnr_y, mean.ssim_y += r.ssim_y;
     mean.bicubic_psnr_y += r.bicubic_psnr_y, mean.bicubic_ssim_y += r.bicubic_ssim_y;
+    mean.lanczos_psnr_y += r.lanczos_psnr_y, mean.lanczos_ssim_y += r.lanczos_ssim_y;
   }
   const double n = static_cast<double>(rows.size());
   mean.psnr_y /= n, mean.ssim_y /= n, mean.bicubic_psnr_y /= n, mean.bicubic_ssim_y /= n;
+  mean.lanczos_psnr_y /= n, mean.lanczos_ssim_y /= n;
   return mean;
 }
 

@@ -10,11 +10,12 @@ namespace srgan {
 
 class Upscaler;
 
-/// Quality of one image: the model's and bicubic's PSNR (dB) and SSIM on BT.601 luma, with
-/// `scale` pixels cropped from each border.
+/// Quality of one image: the model's, bicubic's and Lanczos-3's PSNR (dB) and SSIM on BT.601
+/// luma, with `scale` pixels cropped from each border.
 struct EvaluationRow {
   std::string image;
   double psnr_y = 0, ssim_y = 0, bicubic_psnr_y = 0, bicubic_ssim_y = 0;
+  double lanczos_psnr_y = 0, lanczos_ssim_y = 0;
 };
 
 /// One image: `hr` ([1, 3, H, W] in [0, 1], H and W multiples of `scale`), LR its antialiased

@@ -12,4 +12,9 @@ at::Tensor downscale_bicubic(const at::Tensor& images, int64_t factor);
 /// Clamped to [0, 1].
 at::Tensor upscale_bicubic(const at::Tensor& images, int64_t factor);
 
+/// Lanczos-3 upscaling by an integer factor (the other classic baseline: PIL's and ffmpeg's
+/// `lanczos`): each output sample at input position (i + 0.5) / factor - 0.5, six taps,
+/// edges replicated, weights normalised. [N, C, H, W] float -> [N, C, fH, fW], clamped to [0, 1].
+at::Tensor upscale_lanczos(const at::Tensor& images, int64_t factor);
+
 }  // namespace srgan
