@@ -364,6 +364,43 @@ TEST_F(Streaming, InterlacedInputIsRefusedWithOneError) {
   gst_object_unref(pipeline);
 }
 
+// `videotestsrc name=src CAPS ! videoconvert ! srganupscale name=up ! videoconvert ! fakesink`,
+// prerolled (nullptr when it does not get there).
+GstElement* prerolled_between_videoconverts(const std::string& caps, const std::string& model) {
+  GstElement* pipeline = srgan::test::launch(
+      "videotestsrc name=src num-buffers=1 ! " + caps +
+      " ! videoconvert ! srganupscale name=up device=cpu precision=fp32 model-location=" + model +
+      " ! videoconvert ! fakesink");
+  if (pipeline && gst_element_set_state(pipeline, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE &&
+      gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND) ==
+          GST_STATE_CHANGE_SUCCESS) {
+    return pipeline;
+  }
+  if (pipeline) {
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+  }
+  return nullptr;
+}
+
+// The format negotiated on `element`'s pad `pad_name` ("" when none).
+std::string format_on(GstElement* pipeline, const char* element, const char* pad_name) {
+  GstElement* e = gst_bin_get_by_name(GST_BIN(pipeline), element);
+  GstPad* pad = gst_element_get_static_pad(e, pad_name);
+  GstCaps* caps = gst_pad_get_current_caps(pad);
+  const std::string format =
+      caps ? gst_structure_get_string(gst_caps_get_structure(caps, 0), "format") : "";
+  if (caps) gst_caps_unref(caps);
+  gst_object_unref(pad);
+  gst_object_unref(e);
+  return format;
+}
+
+void stop(GstElement* pipeline) {
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+}
+
 // Between two videoconverts (the usual pipeline), the element takes the source's format where it
 // has it and otherwise the nearest at 8 bits: 8-bit video is not widened to 10 or 16 bits (twice
 // the memory traffic, two conversions). YUY2 and UYVY (cameras) go to Y42B, 8-bit 4:2:2.
@@ -373,29 +410,12 @@ TEST_F(Streaming, EightBitSourcesStayEightBitBetweenVideoconverts) {
       {"Y42B", "Y42B"}, {"YUY2", "Y42B"}, {"UYVY", "Y42B"},   {"RGB", "RGB"},
       {"BGRx", "BGRx"}, {"RGBA", "RGBA"}, {"GRAY8", "GRAY8"}, {"ABGR64_LE", "ABGR64_LE"}};
   for (const auto& [source, expected] : cases) {
-    GstElement* pipeline = srgan::test::launch(
-        "videotestsrc num-buffers=1 ! video/x-raw,format=" + source +
-        ",width=16,height=12 ! videoconvert ! srganupscale name=up device=cpu precision=fp32 "
-        "model-location=" +
-        model_ + " ! videoconvert ! fakesink");
-    ASSERT_NE(pipeline, nullptr);
-    ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
-    ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND),
-              GST_STATE_CHANGE_SUCCESS)
-        << source;
-    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
-    for (const char* pad_name : {"sink", "src"}) {
-      GstPad* pad = gst_element_get_static_pad(up, pad_name);
-      GstCaps* caps = gst_pad_get_current_caps(pad);
-      ASSERT_NE(caps, nullptr) << source << " " << pad_name;
-      EXPECT_EQ(gst_structure_get_string(gst_caps_get_structure(caps, 0), "format"), expected)
-          << source << " in, on the element's " << pad_name << " pad";
-      gst_caps_unref(caps);
-      gst_object_unref(pad);
-    }
-    gst_object_unref(up);
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(pipeline);
+    GstElement* pipeline = prerolled_between_videoconverts(
+        "video/x-raw,format=" + source + ",width=16,height=12", model_);
+    ASSERT_NE(pipeline, nullptr) << source;
+    EXPECT_EQ(format_on(pipeline, "up", "sink"), expected) << source << " in, element's sink";
+    EXPECT_EQ(format_on(pipeline, "up", "src"), expected) << source << " in, element's src";
+    stop(pipeline);
   }
 }
 
@@ -403,31 +423,13 @@ TEST_F(Streaming, EightBitSourcesStayEightBitBetweenVideoconverts) {
 // (ABGR64_LE in GStreamer 1.22), the element takes the same format, so both videoconverts pass
 // through.
 TEST_F(Streaming, AnUnconstrainedSourceKeepsItsFormatThroughTheElement) {
-  GstElement* pipeline = srgan::test::launch(
-      "videotestsrc name=src num-buffers=1 ! video/x-raw,width=16,height=12 ! videoconvert ! "
-      "srganupscale name=up device=cpu precision=fp32 model-location=" +
-      model_ + " ! videoconvert ! fakesink");
+  GstElement* pipeline = prerolled_between_videoconverts("video/x-raw,width=16,height=12", model_);
   ASSERT_NE(pipeline, nullptr);
-  ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
-  ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND),
-            GST_STATE_CHANGE_SUCCESS);
-  auto format_of = [&](const char* element, const char* pad_name) {
-    GstElement* e = gst_bin_get_by_name(GST_BIN(pipeline), element);
-    GstPad* pad = gst_element_get_static_pad(e, pad_name);
-    GstCaps* caps = gst_pad_get_current_caps(pad);
-    const std::string format =
-        caps ? gst_structure_get_string(gst_caps_get_structure(caps, 0), "format") : "";
-    if (caps) gst_caps_unref(caps);
-    gst_object_unref(pad);
-    gst_object_unref(e);
-    return format;
-  };
-  const std::string source = format_of("src", "src");
+  const std::string source = format_on(pipeline, "src", "src");
   ASSERT_FALSE(source.empty());
-  EXPECT_EQ(format_of("up", "sink"), source);
-  EXPECT_EQ(format_of("up", "src"), source);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(pipeline);
+  EXPECT_EQ(format_on(pipeline, "up", "sink"), source);
+  EXPECT_EQ(format_on(pipeline, "up", "src"), source);
+  stop(pipeline);
 }
 
 }  // namespace
