@@ -358,28 +358,17 @@ srgan_demuxer_for() {
   esac
 }
 
-# True when the media file has an audio stream. The report is read whole before grep: with
-# pipefail, `discoverer | grep -q` fails when grep stops reading early (SIGPIPE to the writer).
-srgan_has_audio() {
+# srgan_audio_tracks FILE: how many audio streams GStreamer finds in it (0 when it cannot read
+# it). The report is read whole before grep: with pipefail, `discoverer | grep` fails when grep
+# stops reading early (SIGPIPE to the writer).
+srgan_audio_tracks() {
   local info
-  info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || return 1
-  grep -qE '^ +audio #' <<<"$info"
+  info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || { echo 0; return 0; }
+  grep -cE '^ +audio #' <<<"$info" || true
 }
 
-# srgan_tracks FILE KIND: one line per KIND (audio, subtitles) stream: "#N: CODEC[, LANGUAGE]".
-srgan_tracks() {
-  local info
-  info=$(gst-discoverer-1.0 "$1" 2>/dev/null) || return 0
-  awk -v kind="$2" '
-    function flush() { if (line != "") print line (language != "" ? ", " language : ""); line = "" }
-    /^ +[a-z]+ #[0-9]+:/ {
-      flush(); language = ""
-      if ($1 == kind) { line = $2; for (i = 3; i <= NF; i++) line = line " " $i }
-      next
-    }
-    line != "" && $1 == "Language:" && $2 != "<unknown>" { language = $2 }
-    END { flush() }' <<<"$info"
-}
+# True when the media file has an audio stream.
+srgan_has_audio() { [ "$(srgan_audio_tracks "$1")" -gt 0 ]; }
 
 # srgan_subtitle_tracks FILE: one line per subtitle stream, "NUMBER FORMAT LANGUAGE": FORMAT is
 # the text format GStreamer decodes it to (utf8, pango-markup) or the caps of other kinds

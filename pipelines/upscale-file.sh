@@ -32,7 +32,7 @@ video="d. ! queue ! videoconvert ! progressreport update-freq=2 \
   ! srganupscale ${srgan_element_args[*]} ! videoconvert ! $srgan_video_encoder ! queue ! mux."
 # Every audio track, each re-encoded on its own branch (gst-launch links each new audio pad to
 # the next free one).
-audio="" audio_tracks=$(srgan_tracks "$input" audio | wc -l)
+audio="" audio_tracks=$(srgan_audio_tracks "$input")
 if [ "$audio_tracks" -gt 0 ]; then
   [ -n "$srgan_audio_encoder" ] || srgan_fail "no AAC encoder for the sound (install gstreamer1.0-libav)"
 fi

@@ -204,23 +204,16 @@ IntegerMatrix integer_matrix(const Colorimetry& colorimetry) {
   return result;
 }
 
-// Mean of row pairs (4:2:0), then of column pairs (4:2:0 and 4:2:2), each rounded up at .5
-// (videoconvert's downsampling); an odd last row or column pairs with itself.
-at::Tensor downsample_chroma(at::Tensor chroma, const PixelLayout& layout) {
-  using at::indexing::Ellipsis;
-  if (layout.chroma_y_shift) {
-    if (chroma.size(-2) % 2)
-      chroma = at::cat({chroma, chroma.narrow(-2, chroma.size(-2) - 1, 1)}, -2);
-    chroma = at::div(chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
-                         chroma.index({Ellipsis, Slice(1, None, 2), Slice()}) + 1,
-                     2, "floor");
-  }
-  if (layout.chroma_x_shift) {
-    if (chroma.size(-1) % 2)
-      chroma = at::cat({chroma, chroma.narrow(-1, chroma.size(-1) - 1, 1)}, -1);
-    chroma = at::div(chroma.index({Ellipsis, Slice(0, None, 2)}) +
-                         chroma.index({Ellipsis, Slice(1, None, 2)}) + 1,
-                     2, "floor");
+// Chroma subsampled as `layout` has it: row pairs (4:2:0), then column pairs (4:2:0 and 4:2:2),
+// each pair combined by `mean`; an odd last row or column pairs with itself.
+template <typename Mean>
+at::Tensor subsample_chroma(at::Tensor chroma, const PixelLayout& layout, Mean mean) {
+  for (const int64_t dim : {int64_t{-2}, int64_t{-1}}) {
+    if ((dim == -2 ? layout.chroma_y_shift : layout.chroma_x_shift) == 0) continue;
+    const int64_t size = chroma.size(dim);
+    if (size % 2) chroma = at::cat({chroma, chroma.narrow(dim, size - 1, 1)}, dim);
+    chroma =
+        mean(chroma.slice(dim, 0, chroma.size(dim), 2), chroma.slice(dim, 1, chroma.size(dim), 2));
   }
   return chroma;
 }
@@ -252,29 +245,13 @@ void rgb_to_yuv8(const RgbImage& image, const FrameView& frame, const PixelLayou
   store(plane_tensor(frame, 0, 1).squeeze(2), samples(component(0), layout));
   if (layout.u_plane < 0) return;  // GRAY8
   auto chroma = at::stack({component(1), component(2)});
-  if (layout.subsampled()) chroma = downsample_chroma(chroma, layout);
+  if (layout.subsampled()) {
+    // Rounded up at .5, as videoconvert's integer downsampling.
+    chroma = subsample_chroma(chroma, layout, [](const at::Tensor& a, const at::Tensor& b) {
+      return at::div(a + b + 1, 2, "floor");
+    });
+  }
   store_chroma(chroma, frame, layout);
-}
-
-// Mean of each block of chroma samples (2x2 for 4:2:0, 2x1 for 4:2:2) at full precision; an
-// odd last row or column pairs with itself.
-at::Tensor average_chroma(at::Tensor chroma, const PixelLayout& layout) {
-  if (layout.chroma_y_shift && chroma.size(-2) % 2)
-    chroma = at::cat({chroma, chroma.narrow(-2, chroma.size(-2) - 1, 1)}, -2);
-  if (layout.chroma_x_shift && chroma.size(-1) % 2)
-    chroma = at::cat({chroma, chroma.narrow(-1, chroma.size(-1) - 1, 1)}, -1);
-  using at::indexing::Ellipsis;
-  if (layout.chroma_y_shift) {
-    chroma = (chroma.index({Ellipsis, Slice(0, None, 2), Slice()}) +
-              chroma.index({Ellipsis, Slice(1, None, 2), Slice()})) /
-             2;
-  }
-  if (layout.chroma_x_shift) {
-    chroma = (chroma.index({Ellipsis, Slice(0, None, 2)}) +
-              chroma.index({Ellipsis, Slice(1, None, 2)})) /
-             2;
-  }
-  return chroma;
 }
 
 // 10 and 16 bits: the matrix in floating point from the network's RGB, no 8-bit step.
@@ -288,7 +265,10 @@ void rgb_to_yuv_deep(const RgbImage& image, const FrameView& frame, const PixelL
   const auto cb = (rgb[2] - y) / (2 * (1 - w.kb));
   const auto cr = (rgb[0] - y) / (2 * (1 - w.kr));
   auto chroma = at::stack({cb, cr}) * q.chroma_scale + q.chroma_zero;
-  if (layout.subsampled()) chroma = average_chroma(chroma, layout);
+  if (layout.subsampled()) {
+    chroma = subsample_chroma(chroma, layout,  // at full precision
+                              [](const at::Tensor& a, const at::Tensor& b) { return (a + b) / 2; });
+  }
   store_chroma(chroma, frame, layout);
 }
 
