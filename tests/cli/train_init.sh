@@ -11,7 +11,10 @@ common=(--data "$dir/photos" --val "$dir/photos" --val-crop 16 --lr-crop 8 --bat
         --device cpu --sample-every 0 --val-every 2 --checkpoint-every 2)
 "$train" train "${common[@]}" --arch compact --blocks 2 --channels 8 --scale 2 --loss l1 \
   --lr-g 1e-3 --pretrain-steps 6 --out "$dir/base"
-upscale() { "$train" upscale --model "$1" "$fixtures/photo-citrus-64x48.png" "$2" --device cpu; }
+# fp32: --precision auto times bf16 against fp32 on each run, and may choose differently.
+upscale() {
+  "$train" upscale --model "$1" "$fixtures/photo-citrus-64x48.png" "$2" --device cpu --precision fp32
+}
 upscale "$dir/base/model.pt" "$dir/base.png"
 
 # Learning rate 0: the weights stay the ones --init gave; the defaults (--arch srgan, --scale 4,
