@@ -367,9 +367,6 @@ srgan_audio_tracks() {
   grep -cE '^ +audio #' <<<"$info" || true
 }
 
-# True when the media file has an audio stream.
-srgan_has_audio() { [ "$(srgan_audio_tracks "$1")" -gt 0 ]; }
-
 # srgan_subtitle_tracks FILE: one line per subtitle stream, "NUMBER FORMAT LANGUAGE": FORMAT is
 # the text format GStreamer decodes it to (utf8, pango-markup) or the caps of other kinds
 # (subpicture/x-dvd, ...); LANGUAGE is "-" when none is tagged.

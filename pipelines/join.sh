@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Joins segments (pipelines/split.sh's, or their upscaled versions) into one file, without
-# re-encoding, keeping the sound.
+# re-encoding, keeping every audio track.
 #
 #   pipelines/join.sh DIR OUT.(mp4|mkv|mov|webm)
 #
@@ -19,10 +19,10 @@ compgen -G "$dir/segment-*.mp4" >/dev/null || extension=mkv
 segments=("$dir"/segment-*."$extension")
 [ -e "${segments[0]}" ] || srgan_fail "$dir holds no segment-*.mp4 or segment-*.mkv"
 srgan_container_for "$output"
-audio=""
-if srgan_has_audio "${segments[0]}"; then
-  audio="s.audio_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! mux.audio_%u"
-fi
+audio="" audio_tracks=$(srgan_audio_tracks "${segments[0]}")
+for ((track = 0; track < audio_tracks; track++)); do
+  audio+=" s.audio_$track ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! mux.audio_%u"
+done
 echo "joining ${#segments[@]} segments of $dir -> $output"
 srgan_begin_output "$output"
 # shellcheck disable=SC2086

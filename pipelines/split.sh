@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cuts a video into segments at keyframes, without re-encoding, keeping its sound.
+# Cuts a video into segments at keyframes, without re-encoding, keeping every audio track.
 #
 #   pipelines/split.sh IN DIR --segment-seconds N
 #
@@ -28,10 +28,16 @@ if compgen -G "$dir/segment-*.mkv" >/dev/null; then
   srgan_fail "$dir already holds segments: use an empty folder"
 fi
 
-audio=""
-if srgan_has_audio "$input"; then
-  audio="d.audio_0 ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! split.audio_0"
-fi
+# Every audio track, each into the segments' track of the same number.
+audio="" audio_tracks=$(srgan_audio_tracks "$input")
+for ((track = 0; track < audio_tracks; track++)); do
+  audio+=" d.audio_$track ! queue max-size-time=0 max-size-bytes=0 max-size-buffers=0 ! split.audio_$track"
+done
+# Segments carry video and audio: a subtitle cue may span a cut, and nothing joins it again.
+while read -r number _ language; do
+  echo "subtitle track #$number$([ "$language" = - ] || echo " ($language)") is not kept:" \
+    "segments carry video and audio only (pipelines/upscale-file.sh keeps it)"
+done < <(srgan_subtitle_tracks "$input")
 # Written under a temporary name pattern, renamed when the cut succeeded: a failed or interrupted
 # cut leaves no segment that looks finished.
 echo "splitting $input into segments of ${seconds} s (at keyframes) in $dir"

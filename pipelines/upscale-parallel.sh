@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Upscales a long video in parallel: cuts it into segments at keyframes, upscales them with GNU
-# parallel (one device per job), joins the results with the sound.
+# parallel (one device per job), joins the results with every audio track (subtitles are named
+# as not kept).
 #
 #   pipelines/upscale-parallel.sh IN OUT.(mp4|mkv|mov) --jobs N [--devices cuda:0,cuda:1|cpu] [--segment-seconds S] [--model x4|x2|FILE] [--precision P] [--keep-parts]
 #
@@ -12,7 +13,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/common.sh"
 
-usage() { sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '6p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
 input=$1 output=$2
 shift 2

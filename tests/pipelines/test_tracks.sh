@@ -2,6 +2,7 @@
 # pipelines/upscale-file.sh keeps every audio track, and the text subtitles GStreamer can copy
 # (plain UTF-8 text, as MP4's are decoded) into MKV and MP4; each subtitle track it cannot keep
 # (Matroska text, decoded to Pango markup; any subtitle into WebM) is named in one line.
+# upscale-parallel.sh (split.sh, join.sh) keeps every audio track too and names the subtitles.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
@@ -57,4 +58,16 @@ upscale "$dir/tracks.mp4" "$dir/out.webm"
 grep -q "^subtitle track #[0-9]* is not kept: WebM carries WebVTT subtitles only" "$dir/log" ||
   fail "the WebM subtitle track is not named"
 [ "$(kinds "$dir/out.webm")" = " 1 audio 1 video" ] || fail "out.webm: $(kinds "$dir/out.webm")"
+# In parallel (split into segments, joined again): both audio tracks stay; the subtitles are
+# named as not kept, once each.
+if command -v parallel >/dev/null; then
+  "$repo/pipelines/upscale-parallel.sh" "$dir/tracks.mkv" "$dir/parallel.mkv" --jobs 1 --devices cpu \
+    --segment-seconds 1 --model "$model" 2>&1 | tee "$dir/log"
+  [ "$(kinds "$dir/parallel.mkv")" = " 2 audio 1 video" ] || fail "parallel.mkv: $(kinds "$dir/parallel.mkv")"
+  [ "$(grep -c "^subtitle track #[0-9]*.* is not kept: segments carry video and audio only" "$dir/log")" = 2 ] ||
+    fail "the parallel run does not name the two subtitle tracks once each"
+  check_media "$dir/parallel.mkv" 256 144 1.0 yes
+else
+  echo "upscale-parallel.sh not tested: needs GNU parallel"
+fi
 echo "tracks OK"
