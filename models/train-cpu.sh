@@ -25,10 +25,7 @@ esac
 train=$repo/build/trainer/srgan-train
 [ -x "$train" ] || { echo "build first: cmake -S . -B build && cmake --build build" >&2; exit 1; }
 [ -d "$data/train" ] && [ -d "$data/val" ] || { echo "no train/ and val/ in $data" >&2; exit 1; }
-if [ -z "${PRECISION:-}" ]; then
-  PRECISION=fp32
-  grep -qw -e avx512_bf16 -e amx_bf16 /proc/cpuinfo && PRECISION=bf16
-fi
+PRECISION=${PRECISION:-auto}  # srgan-train: bf16 where the CPU has bf16 instructions
 [ -n "${THREADS:-}" ] && export OMP_NUM_THREADS=$THREADS
 network=(--scale "$scale" --blocks "$blocks" --channels "$channels" --lr-crop "$crop")
 run=$repo/build/train-cpu-$model-${blocks}x$channels

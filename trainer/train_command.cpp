@@ -230,7 +230,7 @@ struct TrainArguments {
   TrainingDataOptions data;
   GeneratorOptions gen;
   std::string architecture = "srgan", activation = "relu", skip = "bicubic", loss = "mse",
-              lr_schedule = "step", precision = "fp32", resume_dir, output, config, init;
+              lr_schedule = "step", precision = "auto", resume_dir, output, config, init;
   bool overwrite = false, no_augment = false;
   uint64_t seed = 1;
   int64_t val_video_frames = 30;
@@ -387,9 +387,10 @@ void add_optimisation_options(CLI::App* cmd, TrainArguments& a) {
       ->capture_default_str()
       ->group(group);
   cmd->add_option("--precision", a.precision,
-                  "fp32, or mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
+                  "auto (bf16 on a CPU with AMX-BF16 or AVX512-BF16, fp32 elsewhere), fp32, or "
+                  "mixed precision: bf16, or fp16 (CUDA, with loss scaling)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+      ->check(CLI::IsMember({"auto", "fp32", "bf16", "fp16"}))
       ->group(group);
 }
 

@@ -2,7 +2,8 @@
 # train_compact.sh SRGAN_TRAIN FIXTURES: `srgan-train train --arch compact` trains the compact
 # family (L1, cosine schedule) into a model that info describes and upscale uses; a new compact
 # network starts as bicubic (validation equal to bicubic's at step 0 is not measured, but the
-# first validation must not be far below it); resuming with another family is refused.
+# first validation must not be far below it); resuming with another family is refused; the
+# default precision (auto) says what it chose.
 set -euo pipefail
 train=$1 fixtures=$2
 source "$(dirname "${BASH_SOURCE[0]}")/tiny_training.sh"
@@ -12,6 +13,12 @@ args=(--data "$dir/photos" --val "$dir/photos" --val-crop 16 --lr-crop 8 --batch
 "$train" train "${args[@]}" --pretrain-steps 8 --out "$dir/run" 2>&1 | tee "$dir/log"
 grep -q "training compact x2, 2 blocks, 8 channels, bicubic skip (2292 parameters)" "$dir/log"
 grep -q "8 l1 + 0 GAN" "$dir/log"
+# The default precision is auto, and the first line says what it chose on this CPU.
+if grep -qw -e amx_bf16 -e avx512_bf16 /proc/cpuinfo; then
+  grep -q "on cpu in bf16 mixed precision (precision auto: bf16: this CPU has A[A-Z0-9-]*BF16)" "$dir/log"
+else
+  grep -q "on cpu (precision auto: fp32: this CPU has no AMX-BF16 or AVX512-BF16" "$dir/log"
+fi
 info=$("$train" info "$dir/run/model.pt")
 echo "$info"
 grep -q "architecture: compact" <<<"$info"

@@ -1,5 +1,10 @@
 // Mixed-precision training pieces: dynamic loss scaling and autocast regions (core's internal
 // mixed_precision.h).
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include <ATen/ATen.h>
@@ -66,12 +71,31 @@ TEST(AutocastGuard, ConvolutionsRunInTheLowPrecisionInsideOnly) {
 }
 
 TEST(TrainingPrecision, NamesAndDevices) {
-  EXPECT_EQ(training_precision(Precision::kFp32, c10::kCPU), at::kFloat);
-  EXPECT_EQ(training_precision(Precision::kAuto, c10::kCPU), at::kFloat);
-  EXPECT_EQ(training_precision(Precision::kBf16, c10::kCPU), at::kBFloat16);
-  EXPECT_EQ(training_precision(Precision::kFp16, c10::Device(c10::kCUDA, 0)), at::kHalf);
+  EXPECT_EQ(training_precision(Precision::kFp32, c10::kCPU).dtype, at::kFloat);
+  EXPECT_EQ(training_precision(Precision::kBf16, c10::kCPU).dtype, at::kBFloat16);
+  EXPECT_EQ(training_precision(Precision::kFp16, c10::Device(c10::kCUDA, 0)).dtype, at::kHalf);
+  EXPECT_TRUE(training_precision(Precision::kBf16, c10::kCPU).reason.empty());
   EXPECT_THROW(training_precision(Precision::kFp16, c10::kCPU), Error);
   EXPECT_THROW(precision_from_string("fp8"), Error);
+}
+
+// auto follows the CPU's bf16 instructions (read here from /proc/cpuinfo, not from LibTorch),
+// and says which it found; CUDA trains in fp32 unless asked.
+TEST(TrainingPrecision, AutoIsBf16WhereTheCpuHasBf16Instructions) {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  if (!cpuinfo) GTEST_SKIP() << "needs /proc/cpuinfo to know the CPU's bf16 instructions";
+  const std::string text((std::istreambuf_iterator<char>(cpuinfo)), {});
+  const bool amx = std::regex_search(text, std::regex("\\bamx_bf16\\b"));
+  const bool avx512 = std::regex_search(text, std::regex("\\bavx512_bf16\\b"));
+  const auto cpu = training_precision(Precision::kAuto, c10::kCPU);
+  if (amx || avx512) {
+    EXPECT_EQ(cpu.dtype, at::kBFloat16);
+    EXPECT_EQ(cpu.reason, std::string("bf16: this CPU has ") + (amx ? "AMX-BF16" : "AVX512-BF16"));
+  } else {
+    EXPECT_EQ(cpu.dtype, at::kFloat);
+    EXPECT_EQ(cpu.reason, "fp32: this CPU has no AMX-BF16 or AVX512-BF16 (bf16 would be emulated)");
+  }
+  EXPECT_EQ(training_precision(Precision::kAuto, c10::Device(c10::kCUDA, 0)).dtype, at::kFloat);
 }
 
 }  // namespace

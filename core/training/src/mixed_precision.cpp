@@ -3,22 +3,30 @@
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 
+#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
 
 namespace srgan::detail {
 
-at::ScalarType training_precision(Precision precision, c10::Device device) {
+TrainingPrecision training_precision(Precision precision, c10::Device device) {
   switch (precision) {
     case Precision::kBf16:
-      return at::kBFloat16;
+      return {at::kBFloat16, ""};
     case Precision::kFp16:
       if (!device.is_cuda()) {
         throw Error("--precision fp16 needs a CUDA device (use bf16 or fp32 on " + device.str() +
                     ")");
       }
-      return at::kHalf;
+      return {at::kHalf, ""};
+    case Precision::kAuto: {
+      if (device.is_cuda())
+        return {at::kFloat, "fp32: mixed precision on CUDA is asked for, not auto"};
+      const auto support = cpu_bf16_support();
+      if (support.any()) return {at::kBFloat16, "bf16: this CPU has " + support.describe()};
+      return {at::kFloat, "fp32: this CPU has " + support.describe() + " (bf16 would be emulated)"};
+    }
     default:
-      return at::kFloat;
+      return {at::kFloat, ""};
   }
 }
 

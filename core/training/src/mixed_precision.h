@@ -15,9 +15,17 @@
 
 namespace srgan::detail {
 
-/// The autocast dtype of a training precision: fp32 (and auto: none, kFloat), bf16 or fp16. fp16
-/// needs CUDA (and loss scaling); throws srgan::Error otherwise or for an unknown name.
-at::ScalarType training_precision(Precision precision, c10::Device device);
+/// A training precision as it runs: the autocast dtype (kFloat: none) and, for auto, why.
+struct TrainingPrecision {
+  at::ScalarType dtype = at::kFloat;
+  std::string reason;  // "bf16: this CPU has AVX512-BF16", ...; empty unless auto chose
+};
+
+/// The autocast dtype of a training precision: fp32, bf16 or fp16 (CUDA only, with loss scaling;
+/// throws srgan::Error on another device). auto: bf16 on a CPU with AMX-BF16 or AVX512-BF16
+/// (the x2 model trained 1.45x the steps/s of fp32 on one and validated 0.16 dB higher after the
+/// same time, docs/PERFORMANCE.md), fp32 where bf16 would be emulated and on CUDA (not measured).
+TrainingPrecision training_precision(Precision precision, c10::Device device);
 
 /// Ops run in `dtype` where autocast lists them as safe (convolutions, matrix products) while
 /// reductions and losses stay in float32. No-op for kFloat. Nests like torch.autocast.

@@ -306,8 +306,8 @@ class Trainer::Run {
         device_(resolve_device(options.device())),
         precision_(detail::training_precision(options.precision(), device_)),
         // fp16's narrow range needs loss scaling; bf16 has float32's range and needs none.
-        scaler_g_(precision_ == at::kHalf),
-        scaler_d_(precision_ == at::kHalf),
+        scaler_g_(precision_.dtype == at::kHalf),
+        scaler_d_(precision_.dtype == at::kHalf),
         threads_(configure_intra_op_threads()),
         scale_(options.data().scale()),
         data_((torch::manual_seed(options.data().seed()), options.data()), reporter.warn),
@@ -360,7 +360,7 @@ class Trainer::Run {
   const TrainerReporter report_;
   const fs::path out_;
   const c10::Device device_;
-  const at::ScalarType precision_;
+  const detail::TrainingPrecision precision_;
   detail::LossScaler scaler_g_, scaler_d_;
   const int threads_;
   const int64_t scale_;
@@ -398,7 +398,10 @@ void Trainer::Run::announce() const {
       std::to_string(o_.pretrain_steps()) + " " + to_string(o_.pixel_loss()) + " + " +
       std::to_string(o_.gan_steps()) + " GAN), batch " + std::to_string(o_.data().batch_size()) +
       " of " + std::to_string(o_.data().lr_crop()) + " px LR crops, on " + device_.str() +
-      (precision_ == at::kFloat ? "" : " in " + to_string(o_.precision()) + " mixed precision") +
+      (precision_.dtype == at::kFloat
+           ? ""
+           : " in " + to_string(precision_of(precision_.dtype)) + " mixed precision") +
+      (precision_.reason.empty() ? "" : " (precision auto: " + precision_.reason + ")") +
       (device_.is_cpu() ? " with " + std::to_string(threads_) + " threads" : "") +
       (vgg_ ? ", VGG19 perceptual loss on" : ", VGG19 perceptual loss off") +
       (validation_.clip.empty() ? ""
@@ -428,7 +431,7 @@ void Trainer::Run::set_learning_rates(MetricsRow& row) {
 void Trainer::Run::pretrain_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row) {
   at::Tensor sr;
   {
-    detail::AutocastGuard autocast(device_, precision_);
+    detail::AutocastGuard autocast(device_, precision_.dtype);
     sr = g_->forward_for_training(lr);
   }
   sr = sr.to(at::kFloat);
@@ -446,12 +449,12 @@ void Trainer::Run::pretrain_step(const at::Tensor& lr, const at::Tensor& hr, Met
 void Trainer::Run::gan_step(const at::Tensor& lr, const at::Tensor& hr, MetricsRow& row) {
   at::Tensor sr, real, fake;
   {
-    detail::AutocastGuard autocast(device_, precision_);
+    detail::AutocastGuard autocast(device_, precision_.dtype);
     sr = g_->forward_for_training(lr);
   }
   sr = sr.to(at::kFloat);
   {
-    detail::AutocastGuard autocast(device_, precision_);
+    detail::AutocastGuard autocast(device_, precision_.dtype);
     real = d_->forward(hr);
     fake = d_->forward(sr.detach());
   }
@@ -463,7 +466,7 @@ void Trainer::Run::gan_step(const at::Tensor& lr, const at::Tensor& hr, MetricsR
   scaler_d_.step(opt_d_);
   at::Tensor judged, sr_features, hr_features;
   {
-    detail::AutocastGuard autocast(device_, precision_);
+    detail::AutocastGuard autocast(device_, precision_.dtype);
     judged = d_->forward(sr);
     if (vgg_) {
       sr_features = (*vgg_)->forward(sr);

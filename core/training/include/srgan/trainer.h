@@ -71,7 +71,8 @@ struct TrainerOptions {
   /// Weight of the VGG feature MSE (SRGAN's 1/12.75^2 rescaling).
   TORCH_ARG(double, vgg_weight) = 0.006;
   TORCH_ARG(std::string, device) = "auto";
-  /// fp32 (kAuto too), or mixed precision: bf16 (CPU or CUDA) or fp16 (CUDA, with loss scaling).
+  /// fp32, or mixed precision: bf16 (CPU or CUDA) or fp16 (CUDA, with loss scaling); kAuto: bf16
+  /// on a CPU with AMX-BF16 or AVX512-BF16, fp32 elsewhere (srgan-train's default).
   /// Forward passes run under autocast; weights, optimiser state and losses stay float32.
   TORCH_ARG(Precision, precision) = Precision::kFp32;
   TORCH_ARG(int64_t, log_every) = 10;
