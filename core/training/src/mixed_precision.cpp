@@ -19,8 +19,9 @@ TrainingPrecision training_precision(Precision precision, c10::Device device) {
       }
       return {at::kHalf, ""};
     case Precision::kAuto: {
-      if (device.is_cuda())
-        return {at::kFloat, "fp32: mixed precision on CUDA is asked for, not auto"};
+      if (device.is_cuda()) {
+        return {at::kFloat, "fp32: on CUDA, --precision bf16 or fp16 turns mixed precision on"};
+      }
       const auto support = cpu_bf16_support();
       if (support.any()) return {at::kBFloat16, "bf16: this CPU has " + support.describe()};
       return {at::kFloat, "fp32: this CPU has " + support.describe() + " (bf16 would be emulated)"};
