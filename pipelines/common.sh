@@ -388,6 +388,10 @@ srgan_subtitle_tracks() {
     END { flush() }' <<<"$info"
 }
 
+# srgan_subtitle_name NUMBER LANGUAGE (a line of srgan_subtitle_tracks): "subtitle track #4
+# (en)", or "subtitle track #4" where LANGUAGE is "-".
+srgan_subtitle_name() { echo "subtitle track #$1$([ "$2" = - ] || echo " ($2)")"; }
+
 # An AAC encoder that this GStreamer has.
 srgan_aac_encoder() {
   for e in avenc_aac fdkaacenc voaacenc; do srgan_has_element "$e" && { echo "$e"; return 0; }; done

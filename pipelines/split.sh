@@ -35,8 +35,8 @@ for ((track = 0; track < audio_tracks; track++)); do
 done
 # Segments carry video and audio: a subtitle cue may span a cut, and nothing joins it again.
 while read -r number _ language; do
-  echo "subtitle track #$number$([ "$language" = - ] || echo " ($language)") is not kept:" \
-    "segments carry video and audio only (pipelines/upscale-file.sh keeps it)"
+  echo "$(srgan_subtitle_name "$number" "$language") is not kept: segments carry video and" \
+    "audio only (pipelines/upscale-file.sh keeps it)"
 done < <(srgan_subtitle_tracks "$input")
 # Written under a temporary name pattern, renamed when the cut succeeded: a failed or interrupted
 # cut leaves no segment that looks finished.

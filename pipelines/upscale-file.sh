@@ -45,7 +45,7 @@ done
 # are named, one line each, as not kept.
 subtitles="" kept_subtitles=0
 while read -r number format language; do
-  track="subtitle track #$number$([ "$language" = - ] || echo " ($language)")"
+  track=$(srgan_subtitle_name "$number" "$language")
   if [ "$srgan_muxer" = webmmux ]; then
     echo "$track is not kept: WebM carries WebVTT subtitles only (write .mkv to keep it)"
   elif [ "$format" = utf8 ]; then
