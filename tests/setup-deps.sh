@@ -8,6 +8,8 @@ srgan_apt_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
   gnuplot-nox parallel
+  libjpeg62-turbo-dev  # JPEG degradations in process
+  libjpeg-turbo-progs  # cjpeg/djpeg: the reference the JPEG stage is tested against
   python3-gi gir1.2-gstreamer-1.0  # tests/pipelines/decoded_times.py: Debian's python3 with GStreamer
   ${srgan_extra_apt_packages[@]+"${srgan_extra_apt_packages[@]}"}  # what the sourcing script adds (clang)
 )
@@ -55,9 +57,14 @@ srgan_find_python() {
   return 1
 }
 
-# kubernetes-validate (PyPI) checks the Kubernetes manifest against the API's schema (tests).
-srgan_install_kubernetes_validate() {
+# kubernetes-validate (PyPI) checks the Kubernetes manifest against the API's schema; Pillow
+# reads the PNGs that tests/support/compare_images.py compares (tests).
+srgan_install_python_test_tools() {
   [ "${srgan_test_tools:-0}" = 1 ] || return 0
+  if ! "$SRGAN_PYTHON" -c 'import PIL' 2>/dev/null; then
+    echo "== installing Pillow from PyPI"
+    "$SRGAN_PYTHON" -m pip install --quiet pillow
+  fi
   command -v kubernetes-validate >/dev/null && return
   [ -x "$(dirname "$SRGAN_PYTHON")/kubernetes-validate" ] && return
   echo "== installing kubernetes-validate from PyPI"
@@ -67,4 +74,4 @@ srgan_install_kubernetes_validate() {
 srgan_install_apt
 srgan_find_python
 export SRGAN_PYTHON
-srgan_install_kubernetes_validate
+srgan_install_python_test_tools

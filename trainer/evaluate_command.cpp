@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "commands.h"
+#include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/evaluation.h"
 #include "srgan/upscaler.h"
+#include "srgan/video_frames.h"
 #include "srgan/video_quality.h"
-#include "video_frames.h"
 
 namespace srgan::cli {
 namespace {
@@ -21,6 +22,8 @@ namespace {
 struct EvaluateArguments {
   std::string model, data, csv, device = "auto";
   std::string precision = "fp32";  // the reference tables; bf16 to measure what it costs
+  std::string degrade = "none";
+  uint64_t seed = 1;
   std::vector<std::string> videos;
   int64_t scale = 0, frames = 0;
   std::string crop;
@@ -52,8 +55,16 @@ std::string number(double value, int decimals) {
   return text;
 }
 
+// What the LR is, as the tables' titles say it.
+std::string lr_description(const DegradationSpec& spec) {
+  if (spec.empty()) return "antialiased bicubic downscale";
+  return "--degrade " + spec.str() +
+         (spec.codec_share() > 0 ? " (each photo one intra frame; a clip one stream)" : "");
+}
+
 // --video: per clip, PSNR/SSIM (Y) and the temporal error, the model's beside bicubic's.
-void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
+void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args,
+                     const Degradation* degradation) {
   VideoQualityOptions options;
   options.max_frames(args.frames);
   if (!args.crop.empty()) {
@@ -68,6 +79,7 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
   for (const auto& video : args.videos) {
     VideoFrames frames(video);
     const std::string name = std::filesystem::path(video).filename().string();
+    ClipDegradation degrade{degradation, args.seed, [&] { return frames.frame_rate(); }};
     clips.push_back(evaluate_video(
         upscaler, video, [&] { return frames.next(); }, options,
         [&](int64_t frame) {
@@ -77,15 +89,18 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
           } else if (frame == 1 || frame % 25 == 0) {
             std::cerr << "srgan-train: evaluating " << name << ": frame " << frame << std::endl;
           }
-        }));
+        },
+        degrade));
     if (interactive) std::cerr << "\n";
   }
   std::printf(
-      "Video quality, x%lld: %s vs bicubic. Per frame, HR = the centre crop, LR = its "
-      "antialiased bicubic downscale; PSNR/SSIM on BT.601 Y with a %lld-pixel border, "
+      "Video quality, x%lld: %s vs bicubic. Per frame, HR = the centre crop, LR = %s; "
+      "PSNR/SSIM on BT.601 Y with a %lld-pixel border, "
       "averaged over the frames; temporal error = mean |(X_t - X_t-1) - (HR_t - HR_t-1)| "
       "on Y (0 = the HR clip's own motion; lower is better).\n\n",
       static_cast<long long>(upscaler.scale()), args.model.c_str(),
+      degradation ? lr_description(degradation->spec()).c_str()
+                  : "its antialiased bicubic downscale",
       static_cast<long long>(upscaler.scale()));
   std::printf(
       "| clip | frames | crop | PSNR | SSIM | temporal error | bicubic PSNR | bicubic SSIM "
@@ -115,6 +130,8 @@ void evaluate_videos(Upscaler& upscaler, const EvaluateArguments& args) {
 }
 
 void evaluate(const EvaluateArguments& args) {
+  // The chain first: a bad one is a one-line error before the model loads.
+  const auto spec = DegradationSpec::parse(args.degrade);
   Upscaler upscaler(UpscalerOptions()
                         .model_path(args.model)
                         .device(args.device)
@@ -123,7 +140,9 @@ void evaluate(const EvaluateArguments& args) {
     throw Error("--scale " + std::to_string(args.scale) +
                 " does not match the model, which upscales x" + std::to_string(upscaler.scale()));
   }
-  if (!args.videos.empty()) return evaluate_videos(upscaler, args);
+  const Degradation degradation(spec, upscaler.scale());
+  const Degradation* degrade = spec.empty() ? nullptr : &degradation;
+  if (!args.videos.empty()) return evaluate_videos(upscaler, args, degrade);
   // One line per image: a folder of large photos takes minutes on a CPU.
   const auto rows = evaluate_folder(
       upscaler, args.data,
@@ -131,13 +150,14 @@ void evaluate(const EvaluateArguments& args) {
       [](size_t index, size_t count, const std::string& file) {
         std::cerr << "srgan-train: evaluating " << index << "/" << count << ": "
                   << std::filesystem::path(file).filename().string() << std::endl;
-      });
+      },
+      degrade, args.seed);
   const auto mean = mean_of(rows);
   std::printf(
       "Y (BT.601) PSNR/SSIM, %lld-pixel border cropped, x%lld: %s vs bicubic and Lanczos-3 on "
-      "%s\n\n",
+      "%s; LR: %s\n\n",
       static_cast<long long>(upscaler.scale()), static_cast<long long>(upscaler.scale()),
-      args.model.c_str(), args.data.c_str());
+      args.model.c_str(), args.data.c_str(), lr_description(spec).c_str());
   std::printf(
       "| image | PSNR | SSIM | bicubic PSNR | bicubic SSIM | gain dB | Lanczos PSNR | Lanczos SSIM "
       "| gain over Lanczos dB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
@@ -176,6 +196,13 @@ void add_evaluate_command(CLI::App& app) {
   cmd->add_option("--crop", args->crop, "With --video: a WIDTHxHEIGHT centre crop of the frames");
   cmd->add_option("--scale", args->scale, "Expected scale (an error if the model's differs)");
   cmd->add_option("--csv", args->csv, "Also write the table as CSV");
+  cmd->add_option("--degrade", args->degrade,
+                  "The LR through a degradation chain (the --degrade of train): e.g. h264:23, "
+                  "h265:28, vp9:35, jpeg:75, noise:5; a photo is encoded as one frame, a clip "
+                  "(--video) as one stream")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of the chain's random draws (ranges, noise)")
+      ->capture_default_str();
   cmd->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--precision", args->precision,
                   "fp32 (the default, as the model cards' tables), bf16, fp16 or auto")

@@ -15,11 +15,12 @@
 
 #include "commands.h"
 #include "srgan/bundled_models.h"
+#include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/model.h"
 #include "srgan/trainer.h"
+#include "srgan/video_frames.h"
 #include "training_plots.h"
-#include "video_frames.h"
 
 namespace srgan::cli {
 namespace {
@@ -107,7 +108,8 @@ const std::set<std::string> kResumableOverrides = {
     "pretrain-steps", "gan-steps",   "lr-g",         "lr-d",
     "log-every",      "val-every",   "sample-every", "checkpoint-every",
     "workers",        "device",      "precision",    "val",
-    "val-crop",       "vgg-weights", "val-video",    "val-video-frames"};
+    "val-crop",       "vgg-weights", "val-video",    "val-video-frames",
+    "val-degrade"};
 // Options that are not part of a run's definition.
 const std::set<std::string> kNotStored = {"out", "resume", "config", "overwrite"};
 // Options that name files: stored as absolute paths, so a run resumes from any folder.
@@ -239,7 +241,27 @@ struct TrainArguments {
 void add_data_options(CLI::App* cmd, TrainArguments& a) {
   auto* group = "Data";
   cmd->add_option("--data", a.data.hr_dir(),
-                  "Folder of HR photos (random crops, LR by antialiased bicubic downscale)")
+                  "Folder of HR photos and clips (MP4, MKV, WebM, ...: frames at --video-fps), "
+                  "or one clip: random crops, LR by --degrade")
+      ->group(group);
+  cmd->add_option("--video-fps", a.data.video_fps(),
+                  "Frames per second of a clip's time used for training (the rest are skipped)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(group);
+  cmd->add_option("--degrade", a.data.degradation(),
+                  "How LR crops are made: none (antialiased bicubic) or a chain of "
+                  "NAME[:VALUE[-VALUE]][@PROBABILITY] stages, e.g. "
+                  "'blur:0.2-1.5@0.3,downscale:bicubic/area,noise:1-6@0.3,jpeg:40-95@0.4,"
+                  "h264:18-32@0.3' (stages: blur, downscale, noise, poisson, jpeg, h264, h265, "
+                  "vp9; see the README)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--degrade-versions", a.data.cache_versions(),
+                  "Codec stages: encoded LR versions per photo or clip, made once into "
+                  "OUT/codec-cache")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
       ->group(group);
   cmd->add_option("--hr-dir", a.data.hr_dir(), "Paired mode: the HR folder (same as --data)")
       ->group(group);
@@ -251,6 +273,10 @@ void add_data_options(CLI::App* cmd, TrainArguments& a) {
       ->group(group);
   cmd->add_option("--val-crop", a.o.val_crop(), "LR edge of the validation centre crops")
       ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--val-degrade", a.o.val_degradations(),
+                  "Validation LR: a --degrade chain, e.g. h264:23; repeat for more (each crop is "
+                  "measured through each; their mean picks best.pt). Default: none")
       ->group(group);
   cmd->add_option("--val-video", a.o.val_video(),
                   "Validation clip (a file GStreamer decodes, or a folder of frames): each "
@@ -313,8 +339,10 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
 }
 
 // --init: the network options become the model's, so that run.toml records them; one given
-// on the command line that differs is an error (the weights would not fit).
-void take_network_options_from(CLI::App* cmd, const std::string& path) {
+// on the command line that differs is an error (the weights would not fit). The model's
+// degradation chain is kept unless --degrade is given (fine-tuning a robust model keeps it so).
+void take_network_options_from(CLI::App* cmd, const std::string& path,
+                               const TrainerReporter& report) {
   const Model model = load_model(path);
   if (!model.generator_options()) {
     throw Error("--init " + path +
@@ -336,6 +364,12 @@ void take_network_options_from(CLI::App* cmd, const std::string& path) {
                   "'s " + value + " (" + g.describe() + "); leave it out");
     }
     set_option(opt, {value});
+  }
+  CLI::Option* degrade = cmd->get_option("--degrade");
+  const std::string& chain = model.provenance().degradation;
+  if (degrade->count() == 0 && !chain.empty() && chain != "none") {
+    set_option(degrade, {chain});
+    report.info("--degrade " + chain + ": the chain " + path + " was trained with");
   }
 }
 
@@ -454,7 +488,12 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
       throw Error(a.output + " already holds a training run: continue it with --resume " +
                   a.output + ", or start over with --out " + a.output + " --overwrite");
     }
-    if (!a.init.empty()) take_network_options_from(cmd, a.init);
+    if (!a.init.empty()) take_network_options_from(cmd, a.init, report);
+  }
+  // A bad chain is a one-line error before anything is written or decoded.
+  a.data.degradation(DegradationSpec::parse(a.data.degradation()).str());
+  for (auto& chain : a.o.val_degradations()) chain = DegradationSpec::parse(chain).str();
+  if (!a.output.empty()) {
     if (a.overwrite) {
       for (const char* name : kRunFiles) fs::remove_all(fs::path(a.output) / name);
     }

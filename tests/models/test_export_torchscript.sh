@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # models/export_torchscript.py: the bundled compact models exported to TorchScript upscale a photo
-# byte for byte as the checkpoints do (srgan-train upscale, fp32); the export is a module plain
-# PyTorch runs; the paper's family and a file that is not a checkpoint are refused in one line.
+# as the checkpoints do (srgan-train upscale, fp32): the TorchScript graph and our inference
+# network are two float computations, whose kernels differ per CPU (an AVX2-only EPYC rounded one
+# sample of 147,456 the other way), so within 1/255 per sample and 60 dB PSNR; the export is a
+# module plain PyTorch runs; the paper's family and a file that is not a checkpoint are refused in
+# one line.
 #   test_export_torchscript.sh SRGAN_TRAIN
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -14,7 +17,8 @@ for model in x2 x4; do
   "$train" info "$dir/$model.pt" | grep -q "kind: torchscript"
   "$train" upscale --model "$dir/$model.pt" "$photo" "$dir/$model-exported.png" --device cpu --precision fp32
   "$train" upscale --model "$model" "$photo" "$dir/$model-checkpoint.png" --device cpu --precision fp32
-  cmp "$dir/$model-exported.png" "$dir/$model-checkpoint.png"
+  "$python" "$repo/tests/support/compare_images.py" "$dir/$model-exported.png" \
+    "$dir/$model-checkpoint.png" --max-diff 1 --min-psnr 60
 done
 # Plain PyTorch: a 2x larger output in [-1, 1].
 "$python" -W ignore - "$dir/x2.pt" <<'PY'

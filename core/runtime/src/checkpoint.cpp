@@ -115,6 +115,7 @@ void save_checkpoint(const std::string& path, const GeneratorImpl& generator,
   archive.write("output_max", c10::IValue(range.max));
   archive.write("provenance_steps", c10::IValue(provenance.steps));
   archive.write("provenance_dataset", c10::IValue(provenance.dataset));
+  archive.write("provenance_degradation", c10::IValue(provenance.degradation));
   archive.write("provenance_command", c10::IValue(provenance.command));
   archive.write("provenance_created_at", c10::IValue(provenance.created_at));
   archive.write("provenance_trainer_version", c10::IValue(provenance.trainer_version));
@@ -177,6 +178,8 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   auto& p = contents.provenance;
   p.steps = read.integer("provenance_steps");
   p.dataset = read.text("provenance_dataset");
+  // Files written before degradations existed were all trained on clean LR.
+  p.degradation = read.has("provenance_degradation") ? read.text("provenance_degradation") : "none";
   p.command = read.text("provenance_command");
   p.created_at = read.text("provenance_created_at");
   p.trainer_version = read.text("provenance_trainer_version");

@@ -158,6 +158,8 @@ std::string Model::describe() const {
   if (state_->kind == Kind::kCheckpoint) {
     out << "; trained " << p.steps << " steps";
     if (!p.dataset.empty()) out << " on " << p.dataset;
+    if (!p.degradation.empty() && p.degradation != "none")
+      out << ", LR degraded by " << p.degradation;
     if (!std::isnan(p.psnr_y)) out << ", PSNR(Y) " << p.psnr_y << " dB";
     if (!std::isnan(p.bicubic_psnr_y)) out << " (bicubic " << p.bicubic_psnr_y << " dB)";
   }

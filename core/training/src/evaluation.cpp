@@ -1,10 +1,12 @@
 #include "srgan/evaluation.h"
 
 #include <filesystem>
+#include <random>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/image_io.h"
 #include "srgan/quality_metrics.h"
@@ -16,7 +18,11 @@ namespace srgan {
 
 ImageMeasurement measure(const at::Tensor& hr, int64_t scale,
                          const std::function<at::Tensor(const at::Tensor&)>& upscale) {
-  const auto lr = downscale_bicubic(hr, scale);
+  return measure(hr, downscale_bicubic(hr, scale), scale, upscale);
+}
+
+ImageMeasurement measure(const at::Tensor& hr, const at::Tensor& lr, int64_t scale,
+                         const std::function<at::Tensor(const at::Tensor&)>& upscale) {
   ImageMeasurement m;
   m.truth_luma = luma_bt601(hr);
   m.luma = luma_bt601(upscale(lr));
@@ -41,9 +47,11 @@ EvaluationRow measure_image(const std::string& name, const at::Tensor& hr, int64
 
 std::vector<EvaluationRow> evaluate_folder(
     Upscaler& upscaler, const std::string& dir, const std::function<void(const std::string&)>& warn,
-    const std::function<void(size_t, size_t, const std::string&)>& progress) {
+    const std::function<void(size_t, size_t, const std::string&)>& progress,
+    const Degradation* degradation, uint64_t seed) {
   c10::InferenceMode guard;
   const int64_t s = upscaler.scale();
+  const int64_t multiple = degradation ? degradation->size_multiple() : s;
   std::vector<EvaluationRow> rows;
   const auto files = list_images(dir);
   for (size_t i = 0; i < files.size(); ++i) {
@@ -56,14 +64,23 @@ std::vector<EvaluationRow> evaluate_folder(
       warn(std::string("skipping ") + e.what());
       continue;
     }
-    const int64_t h = image.size(2) / s * s, w = image.size(3) / s * s;
+    const int64_t h = image.size(2) / multiple * multiple, w = image.size(3) / multiple * multiple;
     if (h <= 2 * s || w <= 2 * s) {
       warn("skipping " + file + ": too small for x" + std::to_string(s));
       continue;
     }
     const auto hr = image.slice(2, 0, h).slice(3, 0, w).contiguous();
-    rows.push_back(measure_image(std::filesystem::path(file).filename().string(), hr, s,
-                                 [&](const at::Tensor& lr) { return upscaler.upscale_rgb(lr); }));
+    at::Tensor lr;
+    if (degradation) {
+      std::seed_seq seq{static_cast<uint64_t>(seed), static_cast<uint64_t>(i), uint64_t{0xE7A1}};
+      std::mt19937_64 random(seq);
+      lr = degradation->degrade_image(hr, random);
+    } else {
+      lr = downscale_bicubic(hr, s);
+    }
+    auto row = measure(hr, lr, s, [&](const at::Tensor& x) { return upscaler.upscale_rgb(x); }).row;
+    row.image = std::filesystem::path(file).filename().string();
+    rows.push_back(row);
   }
   if (rows.empty()) throw Error("no usable image in " + dir);
   return rows;

@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <limits>
 #include <optional>
+#include <random>
 #include <sstream>
 
 #include <ATen/ATen.h>
@@ -22,6 +23,7 @@
 #include "sample_grid.h"
 #include "srgan/atomic_file.h"
 #include "srgan/checkpoint.h"
+#include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/evaluation.h"
 #include "srgan/generator.h"
@@ -50,6 +52,7 @@ constexpr double kPi = 3.14159265358979323846;
 // clip's frames, centre-cropped alike.
 struct ValidationSet {
   std::vector<at::Tensor> hr;  // [1, 3, h, w] in [0, 1], multiples of the scale
+  std::vector<at::Tensor> lr;  // each crop's LR, once per validation chain
   std::vector<at::Tensor> clip;
   VideoQualityOptions clip_crop;
 };
@@ -80,6 +83,24 @@ ValidationSet load_validation(const TrainerOptions& o, const TrainerReporter& re
   }
   if (!o.val_dir().empty() && set.hr.empty())
     report.warn("no usable validation image in " + o.val_dir() + ": validation is off");
+  // Every crop through every chain, drawn once: the same LR at every validation.
+  std::vector<at::Tensor> crops;
+  std::swap(crops, set.hr);
+  const auto chains =
+      o.val_degradations().empty() ? std::vector<std::string>{"none"} : o.val_degradations();
+  for (size_t c = 0; c < chains.size(); ++c) {
+    const Degradation degradation(DegradationSpec::parse(chains[c]), s);
+    for (size_t i = 0; i < crops.size(); ++i) {
+      const int64_t m = degradation.size_multiple();
+      const auto hr =
+          crops[i].slice(2, 0, crops[i].size(2) / m * m).slice(3, 0, crops[i].size(3) / m * m);
+      std::seed_seq seq{static_cast<uint64_t>(o.data().seed()), static_cast<uint64_t>(c),
+                        static_cast<uint64_t>(i), uint64_t{0x7A1}};
+      std::mt19937_64 random(seq);
+      set.hr.push_back(hr.contiguous());
+      set.lr.push_back(degradation.degrade_image(set.hr.back(), random));
+    }
+  }
   set.clip = o.val_video_frames();
   if (!set.clip.empty()) {
     const auto& first = set.clip.front();
@@ -102,7 +123,9 @@ ValidationResult validate(GeneratorImpl& g, const ValidationSet& set, int64_t sc
   g.eval();
   const auto upscale = [&](const at::Tensor& lr) { return super_resolve(g, lr, device); };
   std::vector<EvaluationRow> rows;
-  for (const auto& hr : set.hr) rows.push_back(measure_image("", hr, scale, upscale));
+  for (size_t i = 0; i < set.hr.size(); ++i) {
+    rows.push_back(measure(set.hr[i], set.lr[i], scale, upscale).row);
+  }
   if (!rows.empty()) r.photos = mean_of(rows);
   if (!set.clip.empty()) {
     size_t next = 0;
@@ -129,6 +152,16 @@ void write_sample(GeneratorImpl& g, const at::Tensor& hr, int64_t scale, const c
                                          {"bicubic", upscale_bicubic(lr, scale)},
                                          {"SRGAN", sr},
                                          {"HR", hr}}));
+}
+
+// The training data as a model file names it: the folder's last two parts ("photos/train"),
+// never the training machine's absolute path.
+std::string dataset_name(const std::string& path) {
+  const fs::path p = fs::path(path).lexically_normal();
+  const fs::path folder = p.filename().empty() ? p.parent_path() : p;
+  const fs::path parent = folder.parent_path().filename();
+  return (parent.empty() || parent == "..") ? folder.filename().string()
+                                            : (parent / folder.filename()).string();
 }
 
 std::string utc_now() {
@@ -310,7 +343,10 @@ class Trainer::Run {
         scaler_d_(precision_.dtype == at::kHalf),
         threads_(configure_intra_op_threads()),
         scale_(options.data().scale()),
-        data_((torch::manual_seed(options.data().seed()), options.data()), reporter.warn),
+        data_((torch::manual_seed(options.data().seed()),
+               TrainingDataOptions(options.data())
+                   .cache_dir((fs::path(options.output_dir()) / "codec-cache").string())),
+              reporter.warn, reporter.info),
         validation_(load_validation(options, reporter)),
         g_(on_device(Generator(GeneratorOptions(options.generator()).scale(scale_)), device_)),
         d_(on_device(
@@ -394,10 +430,13 @@ void Trainer::Run::announce() const {
   report_.info(
       "training " + g_->options().describe() + " (" +
       std::to_string(generator_parameter_count(g_->options())) + " parameters) on " +
-      std::to_string(data_.size()) + " images, " + std::to_string(total()) + " steps (" +
-      std::to_string(o_.pretrain_steps()) + " " + to_string(o_.pixel_loss()) + " + " +
-      std::to_string(o_.gan_steps()) + " GAN), batch " + std::to_string(o_.data().batch_size()) +
-      " of " + std::to_string(o_.data().lr_crop()) + " px LR crops, on " + device_.str() +
+      data_.describe() +
+      (o_.data().degradation() == "none" ? ""
+                                         : " (LR by --degrade " + o_.data().degradation() + ")") +
+      ", " + std::to_string(total()) + " steps (" + std::to_string(o_.pretrain_steps()) + " " +
+      to_string(o_.pixel_loss()) + " + " + std::to_string(o_.gan_steps()) + " GAN), batch " +
+      std::to_string(o_.data().batch_size()) + " of " + std::to_string(o_.data().lr_crop()) +
+      " px LR crops, on " + device_.str() +
       (precision_.dtype == at::kFloat
            ? ""
            : " in " + to_string(precision_of(precision_.dtype)) + " mixed precision") +
@@ -532,7 +571,8 @@ void Trainer::Run::validate_and_report(double seconds) {
 Provenance Trainer::Run::provenance() const {
   Provenance p;
   p.steps = state_.step;
-  p.dataset = o_.data().hr_dir();
+  p.dataset = dataset_name(o_.data().hr_dir()) + " (" + data_.describe() + ")";
+  p.degradation = DegradationSpec::parse(o_.data().degradation()).str();
   p.command = o_.command();
   p.created_at = utc_now();
   if (state_.last_validation && !validation_.hr.empty()) {

@@ -1,14 +1,22 @@
 #include "srgan/video_quality.h"
 
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <memory>
+#include <optional>
+#include <random>
+#include <tuple>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/evaluation.h"
+#include "srgan/resampling.h"
 #include "srgan/upscaler.h"
+#include "srgan/video_codec.h"
 
 namespace srgan {
 
@@ -33,8 +41,9 @@ double TemporalError::value() const {
 
 namespace {
 
-// The centre crop of a w x h frame: the requested size (0: all of it), a multiple of the scale.
-void place_crop(VideoQuality& q, const VideoQualityOptions& o) {
+// The centre crop of a w x h frame: the requested size (0: all of it), a multiple of `multiple`
+// (the scale, or twice it where the LR goes through a 4:2:0 codec).
+void place_crop(VideoQuality& q, const VideoQualityOptions& o, int64_t multiple) {
   const int64_t want_w = o.crop_width() > 0 ? o.crop_width() : q.source_width;
   const int64_t want_h = o.crop_height() > 0 ? o.crop_height() : q.source_height;
   if (want_w > q.source_width || want_h > q.source_height) {
@@ -42,8 +51,8 @@ void place_crop(VideoQuality& q, const VideoQualityOptions& o) {
                 " is larger than its " + std::to_string(q.source_width) + "x" +
                 std::to_string(q.source_height) + " frames");
   }
-  q.width = want_w / q.scale * q.scale;
-  q.height = want_h / q.scale * q.scale;
+  q.width = want_w / multiple * multiple;
+  q.height = want_h / multiple * multiple;
   if (q.width <= 2 * q.scale || q.height <= 2 * q.scale) {
     throw Error(q.clip + ": frames of " + std::to_string(q.width) + "x" + std::to_string(q.height) +
                 " are too small to measure at x" + std::to_string(q.scale));
@@ -54,21 +63,68 @@ void place_crop(VideoQuality& q, const VideoQualityOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// The frames measured in order: each HR crop waits for its LR, which a codec gives later.
+class ClipMeasurement {
+ public:
+  ClipMeasurement(VideoQuality& q, const std::function<at::Tensor(const at::Tensor&)>& upscale)
+      : q_(q), upscale_(upscale), model_(q.scale), bicubic_(q.scale) {}
+
+  void add_hr(at::Tensor hr) { waiting_.push_back(std::move(hr)); }
+  void add_lr(const at::Tensor& lr) {
+    const auto m = measure(waiting_.front(), lr, q_.scale, upscale_);
+    waiting_.pop_front();
+    q_.psnr_y += m.row.psnr_y, q_.ssim_y += m.row.ssim_y;
+    q_.bicubic_psnr_y += m.row.bicubic_psnr_y, q_.bicubic_ssim_y += m.row.bicubic_ssim_y;
+    model_.add(m.luma, m.truth_luma);
+    bicubic_.add(m.bicubic_luma, m.truth_luma);
+  }
+  void finish() {
+    const double n = static_cast<double>(q_.frames);
+    q_.psnr_y /= n, q_.ssim_y /= n, q_.bicubic_psnr_y /= n, q_.bicubic_ssim_y /= n;
+    q_.temporal_error = model_.value();
+    q_.bicubic_temporal_error = bicubic_.value();
+  }
+
+ private:
+  VideoQuality& q_;
+  const std::function<at::Tensor(const at::Tensor&)>& upscale_;
+  std::deque<at::Tensor> waiting_;
+  TemporalError model_, bicubic_;
+};
+
+at::Tensor to_bytes(const at::Tensor& image) {
+  return at::round(image[0].clamp(0, 1) * 255).to(at::kByte).contiguous();
+}
+
+}  // namespace
+
 VideoQuality evaluate_video(const std::function<at::Tensor(const at::Tensor&)>& upscale,
                             int64_t scale, const std::string& clip, const FrameSource& next_frame,
                             const VideoQualityOptions& options,
-                            const std::function<void(int64_t)>& progress) {
+                            const std::function<void(int64_t)>& progress,
+                            const ClipDegradation& degrade) {
   c10::InferenceMode guard;
   VideoQuality q;
   q.clip = clip;
   q.scale = scale;
-  TemporalError model_temporal(scale), bicubic_temporal(scale);
+  ClipMeasurement measured(q, upscale);
+  const Degradation* degradation = degrade.degradation;
+  std::seed_seq seq{static_cast<uint64_t>(degrade.seed), uint64_t{0xC11B}};
+  std::mt19937_64 random(seq);
+  std::optional<DegradationDraw> draw;
+  if (degradation) draw = degradation->draw(random);
+  std::unique_ptr<CodecRoundTrip> codec;
+  const auto pull_decoded = [&] {
+    while (auto lr = codec->pull()) measured.add_lr(lr->unsqueeze(0).to(at::kFloat).div_(255));
+  };
   for (at::Tensor frame; options.max_frames() <= 0 || q.frames < options.max_frames();) {
     frame = next_frame();
     if (!frame.defined()) break;
     if (q.frames == 0) {
       q.source_height = frame.size(2), q.source_width = frame.size(3);
-      place_crop(q, options);
+      place_crop(q, options, degradation ? degradation->size_multiple() : scale);
     } else if (frame.size(2) != q.source_height || frame.size(3) != q.source_width) {
       throw Error(clip + ": frame " + std::to_string(q.frames + 1) + " is " +
                   std::to_string(frame.size(3)) + "x" + std::to_string(frame.size(2)) +
@@ -79,26 +135,45 @@ VideoQuality evaluate_video(const std::function<at::Tensor(const at::Tensor&)>& 
     const auto hr = frame.slice(2, q.crop_y, q.crop_y + q.height)
                         .slice(3, q.crop_x, q.crop_x + q.width)
                         .contiguous();
-    const auto m = measure(hr, scale, upscale);
-    q.psnr_y += m.row.psnr_y, q.ssim_y += m.row.ssim_y;
-    q.bicubic_psnr_y += m.row.bicubic_psnr_y, q.bicubic_ssim_y += m.row.bicubic_ssim_y;
-    model_temporal.add(m.luma, m.truth_luma);
-    bicubic_temporal.add(m.bicubic_luma, m.truth_luma);
     ++q.frames;
+    measured.add_hr(hr);
+    if (!degradation) {
+      measured.add_lr(downscale_bicubic(hr, scale));
+      continue;
+    }
+    const auto lr = degradation->apply(hr, *draw, random);
+    if (!draw->codec) {
+      measured.add_lr(lr);
+      continue;
+    }
+    if (!codec) {
+      CodecRoundTrip::Settings settings;
+      settings.codec = draw->codec->codec;
+      settings.crf = draw->codec->crf;
+      settings.height = lr.size(2), settings.width = lr.size(3);
+      if (degrade.frame_rate) {
+        std::tie(settings.fps_numerator, settings.fps_denominator) = degrade.frame_rate();
+      }
+      codec = std::make_unique<CodecRoundTrip>(settings);
+    }
+    codec->push(to_bytes(lr));
+    pull_decoded();
   }
   if (q.frames == 0) throw Error(clip + ": no frames");
-  const double n = static_cast<double>(q.frames);
-  q.psnr_y /= n, q.ssim_y /= n, q.bicubic_psnr_y /= n, q.bicubic_ssim_y /= n;
-  q.temporal_error = model_temporal.value();
-  q.bicubic_temporal_error = bicubic_temporal.value();
+  if (codec) {
+    codec->finish();
+    pull_decoded();
+  }
+  measured.finish();
   return q;
 }
 
 VideoQuality evaluate_video(Upscaler& upscaler, const std::string& clip,
                             const FrameSource& next_frame, const VideoQualityOptions& options,
-                            const std::function<void(int64_t)>& progress) {
+                            const std::function<void(int64_t)>& progress,
+                            const ClipDegradation& degradation) {
   return evaluate_video([&](const at::Tensor& lr) { return upscaler.upscale_rgb(lr); },
-                        upscaler.scale(), clip, next_frame, options, progress);
+                        upscaler.scale(), clip, next_frame, options, progress, degradation);
 }
 
 }  // namespace srgan

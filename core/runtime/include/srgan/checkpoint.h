@@ -23,7 +23,8 @@ struct ValueRange {
 /// Where a model's weights came from, saved with them and shown by `srgan-train info`.
 struct Provenance {
   int64_t steps = 0;            ///< optimiser steps taken
-  std::string dataset;          ///< training data (folder, description)
+  std::string dataset;          ///< training data (its name and what it held, no machine path)
+  std::string degradation;      ///< how its LR inputs were made (a --degrade chain; "none")
   std::string command;          ///< the command line that trained it
   std::string created_at;       ///< UTC, ISO 8601
   std::string trainer_version;  ///< srganupscale version that wrote it

@@ -41,6 +41,10 @@ struct TrainerOptions {
   TORCH_ARG(std::string, val_dir);
   /// LR edge of the validation centre crops (of the photos and of the clip's frames).
   TORCH_ARG(int64_t, val_crop) = 96;
+  /// How the validation crops' LR is made: each crop is measured once per chain
+  /// (DegradationSpec text, drawn with the data's seed) and the mean over all of them picks
+  /// best.pt. Empty: {"none"}, the clean antialiased bicubic downscale.
+  TORCH_ARG(std::vector<std::string>, val_degradations);
   /// A validation clip's name and its HR frames ([1, 3, H, W] in [0, 1], the first few of the
   /// clip): each validation reports the temporal error on them beside bicubic's, so a run shows
   /// whether adversarial training adds flicker. Empty: no clip.

@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include <ATen/core/Tensor.h>
 #include <torch/arg.h>
 
 namespace srgan {
 
+class Degradation;
 class Upscaler;
 
 /// Temporal faithfulness of an upscaled clip: the mean over frames t >= 1 of
@@ -39,8 +41,8 @@ struct VideoQualityOptions {
 };
 
 /// One clip's quality against bicubic: each frame's HR is the centre crop, LR its antialiased
-/// bicubic downscale; PSNR/SSIM on BT.601 Y (`scale` border pixels cropped) are means over the
-/// frames, the temporal errors are TemporalError's.
+/// bicubic downscale (or its degraded LR); PSNR/SSIM on BT.601 Y (`scale` border pixels cropped)
+/// are means over the frames, the temporal errors are TemporalError's.
 struct VideoQuality {
   std::string clip;
   int64_t frames = 0, scale = 0;
@@ -54,17 +56,28 @@ struct VideoQuality {
 /// end.
 using FrameSource = std::function<at::Tensor()>;
 
+/// A clip's LR through a degradation chain: one draw for the whole clip (from `seed`), its
+/// stages frame by frame, then, when it has a codec, every frame through it as one stream (at
+/// the clip's frame rate, asked for after the first frame is read).
+struct ClipDegradation {
+  const Degradation* degradation = nullptr;  ///< nullptr: antialiased bicubic, as without one
+  uint64_t seed = 1;
+  std::function<std::pair<int, int>()> frame_rate;
+};
+
 /// Measures `upscale` ([1, 3, h, w] -> [1, 3, h*scale, w*scale], both in [0, 1]) on the frames
 /// of `next_frame`. `progress` hears of each frame (1-based). Throws Error when the clip has no
 /// frame, frames change size, or the crop does not fit.
 VideoQuality evaluate_video(const std::function<at::Tensor(const at::Tensor&)>& upscale,
                             int64_t scale, const std::string& clip, const FrameSource& next_frame,
                             const VideoQualityOptions& options,
-                            const std::function<void(int64_t)>& progress = {});
+                            const std::function<void(int64_t)>& progress = {},
+                            const ClipDegradation& degradation = {});
 
 /// The same with an Upscaler (its scale, on its device).
 VideoQuality evaluate_video(Upscaler& upscaler, const std::string& clip,
                             const FrameSource& next_frame, const VideoQualityOptions& options,
-                            const std::function<void(int64_t)>& progress = {});
+                            const std::function<void(int64_t)>& progress = {},
+                            const ClipDegradation& degradation = {});
 
 }  // namespace srgan

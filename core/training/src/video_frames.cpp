@@ -1,4 +1,4 @@
-#include "video_frames.h"
+#include "srgan/video_frames.h"
 
 #include <filesystem>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "srgan/image_io.h"
 #include "srgan/training_data.h"
 
-#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+#ifdef SRGAN_TRAINING_HAVE_GSTREAMER
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -15,12 +15,14 @@
 #include <ATen/ATen.h>
 #endif
 
-namespace srgan::cli {
+namespace srgan {
 
 class VideoFrames::Source {
  public:
   virtual ~Source() = default;
   virtual at::Tensor next() = 0;
+  double timestamp = 0;
+  std::pair<int, int> frame_rate{25, 1};
 };
 
 namespace {
@@ -31,7 +33,9 @@ class FolderFrames : public VideoFrames::Source {
     if (files_.empty()) throw Error(dir + ": no images in this folder");
   }
   at::Tensor next() override {
-    return index_ < files_.size() ? read_image(files_[index_++]) : at::Tensor();
+    if (index_ >= files_.size()) return at::Tensor();
+    timestamp = static_cast<double>(index_) / frame_rate.first;
+    return read_image(files_[index_++]);
   }
 
  private:
@@ -39,7 +43,7 @@ class FolderFrames : public VideoFrames::Source {
   size_t index_ = 0;
 };
 
-#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+#ifdef SRGAN_TRAINING_HAVE_GSTREAMER
 // GStreamer decodes (decodebin) and converts (videoconvert) to RGB; frames come from an appsink.
 class DecodedFrames : public VideoFrames::Source {
  public:
@@ -93,6 +97,14 @@ class DecodedFrames : public VideoFrames::Source {
       gst_sample_unref(sample);
       throw Error(file_ + ": a decoded frame cannot be read");
     }
+    if (GST_VIDEO_INFO_FPS_N(&info) > 0 && GST_VIDEO_INFO_FPS_D(&info) > 0)
+      frame_rate = {GST_VIDEO_INFO_FPS_N(&info), GST_VIDEO_INFO_FPS_D(&info)};
+    if (GST_BUFFER_PTS_IS_VALID(buffer)) {
+      if (frames_ == 0) first_pts_ = GST_BUFFER_PTS(buffer);
+      timestamp = static_cast<double>(GST_BUFFER_PTS(buffer) - first_pts_) / GST_SECOND;
+    } else {
+      timestamp = static_cast<double>(frames_) * frame_rate.second / frame_rate.first;
+    }
     const int64_t w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
     const int64_t stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
     auto rows =
@@ -130,6 +142,7 @@ class DecodedFrames : public VideoFrames::Source {
   GstElement* pipeline_ = nullptr;
   GstAppSink* sink_ = nullptr;
   int64_t frames_ = 0;
+  GstClockTime first_pts_ = 0;
 };
 #endif
 
@@ -142,12 +155,11 @@ VideoFrames::VideoFrames(const std::string& path) {
   } else if (!std::filesystem::exists(path, error)) {
     throw Error(path + ": no such file or folder");
   } else {
-#ifdef SRGAN_TRAIN_HAVE_GSTREAMER
+#ifdef SRGAN_TRAINING_HAVE_GSTREAMER
     source_ = std::make_unique<DecodedFrames>(path);
 #else
     throw Error(path +
-                ": this srgan-train was built without GStreamer and reads clips only as "
-                "folders of frames");
+                ": this build has no GStreamer and reads clips only as folders of frames");
 #endif
   }
 }
@@ -155,5 +167,7 @@ VideoFrames::VideoFrames(const std::string& path) {
 VideoFrames::~VideoFrames() = default;
 
 at::Tensor VideoFrames::next() { return source_->next(); }
+double VideoFrames::timestamp() const { return source_->timestamp; }
+std::pair<int, int> VideoFrames::frame_rate() const { return source_->frame_rate; }
 
-}  // namespace srgan::cli
+}  // namespace srgan
