@@ -48,8 +48,10 @@
 #include <memory>
 #include <string>
 
+#include "element_statistics.h"
 #include "frame_view.h"
 #include "frames_in_flight.h"
+#include "memory_check.h"
 #include "model_location.h"
 #include "output_pool.h"
 #include "processing_latency.h"
@@ -76,6 +78,11 @@ enum {
   PROP_TILE_OVERLAP,
   PROP_FRAMES_IN_FLIGHT,
   PROP_SCALE,
+  PROP_ACTIVE_DEVICE,
+  PROP_ACTIVE_PRECISION,
+  PROP_FRAMES_UPSCALED,
+  PROP_FRAMES_DROPPED,
+  PROP_MEAN_FRAME_TIME,
 };
 
 /* The property's values are core's srgan::Precision: no names in between. */
@@ -137,7 +144,10 @@ struct GstSrganUpscaleState {
   gint tile_overlap = DEFAULT_TILE_OVERLAP;
   guint frames_in_flight = DEFAULT_FRAMES_IN_FLIGHT; /* the property; 0 = per device */
   bool tiling_changed = false; /* tile-size or tile-overlap set since the last frame */
-  gint scale = 0;              /* 0 until a model is loaded */
+  gint scale = srgan::bundled_models().at(DEFAULT_MODEL).scale; /* of the model set; 0: unknown */
+  /* What auto chose, from start() on (empty before). */
+  std::string active_device, active_precision;
+  srgan::gst::ElementStatistics statistics;
   std::unique_ptr<srgan::Upscaler> upscaler;
   /* From start() to stop() when more than one frame may be in flight; the streaming thread's. */
   std::unique_ptr<srgan::gst::FramesInFlight> in_flight;
@@ -225,14 +235,13 @@ static void gst_srgan_upscale_set_property(GObject* object, guint prop_id, const
   const std::string model_name = srgan::bundled_models().at(s->model).name;
   GST_OBJECT_UNLOCK(self);
   if (model_changed) {
-    /* `scale` says the new model's factor at once, not the old model's until the next start
-     * (0, unknown, where the file cannot be read: start() will say why). */
+    /* `scale` says the new model's factor at once, not the old model's until the next start: a
+     * bundled model's from the table, a file's read from it (0, unknown, where it cannot be
+     * read: start() will say why). */
     gint scale = 0;
     try {
-      scale = static_cast<gint>(
-          srgan::load_model(location.empty() ? srgan::gst::bundled_model_location(model_name)
-                                             : location)
-              .scale());
+      scale = location.empty() ? srgan::find_bundled_model(model_name)->scale
+                               : static_cast<gint>(srgan::load_model(location).scale());
     } catch (const std::exception&) {
     }
     GST_OBJECT_LOCK(self);
@@ -294,6 +303,21 @@ static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValu
     case PROP_SCALE:
       g_value_set_int(value, s->scale);
       break;
+    case PROP_ACTIVE_DEVICE:
+      g_value_set_string(value, s->active_device.empty() ? NULL : s->active_device.c_str());
+      break;
+    case PROP_ACTIVE_PRECISION:
+      g_value_set_string(value, s->active_precision.empty() ? NULL : s->active_precision.c_str());
+      break;
+    case PROP_FRAMES_UPSCALED:
+      g_value_set_uint64(value, s->statistics.frames_upscaled());
+      break;
+    case PROP_FRAMES_DROPPED:
+      g_value_set_uint64(value, s->statistics.frames_dropped());
+      break;
+    case PROP_MEAN_FRAME_TIME:
+      g_value_set_double(value, s->statistics.mean_milliseconds());
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -314,6 +338,7 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
   self->state->tiling_changed = false;
   self->state->interlace_reported = false;
   self->state->processing.reset();
+  self->state->statistics.reset();
   GST_OBJECT_UNLOCK(self);
 
   /* A wrong device or precision is a settings error, named as such before any model loads. */
@@ -352,6 +377,8 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
     }
     GST_OBJECT_LOCK(self);
     self->state->scale = static_cast<gint>(upscaler->scale());
+    self->state->active_device = device.str();
+    self->state->active_precision = srgan::to_string(srgan::precision_of(upscaler->dtype()));
     self->state->upscaler = std::move(upscaler);
     GST_OBJECT_UNLOCK(self);
   } catch (const srgan::ModelFileError& e) {
@@ -495,6 +522,19 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
     GST_ERROR_OBJECT(self, "CUDA memory negotiated without a CUDA context");
     return FALSE;
   }
+  /* Refused here, before the output pool allocates a frame: an 8K or 16K output that cannot
+   * fit would otherwise swap or be killed. Frames in flight, the pool's spare and the sink's
+   * last frame each hold an output frame. */
+  const std::string shortfall =
+      srgan::gst::memory_shortfall(*self->state->upscaler, in_info, out_info,
+                                   static_cast<int>(self->state->frames_in_flight_used) + 2,
+                                   srgan::gst::has_cuda_memory_feature(outcaps));
+  if (!shortfall.empty()) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("%s", shortfall.c_str()),
+                      ("use a smaller input, model=x2, or free memory (SRGAN_MEMORY_LIMIT_MB "
+                       "bounds what is planned for)"));
+    return FALSE;
+  }
   GST_OBJECT_LOCK(self);
   const auto& upscaler = *self->state->upscaler;
   GST_DEBUG_OBJECT(
@@ -542,9 +582,11 @@ static GstFlowReturn upscale_frames(GstSrganUpscale* self, GstVideoFrame* in, c1
                       ("Upscaling failed: %s", srgan::first_line(message).c_str()), (NULL));
     return GST_FLOW_ERROR;
   }
-  const auto took = std::chrono::steady_clock::now() - start;
-  if (self->state->processing.record(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()))
+  const GstClockTime took =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count();
+  self->state->statistics.frame_upscaled(took);
+  if (self->state->processing.record(took))
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   /* Where each side's planes were ("host" or the GPU): tests/gpu/device-check.sh reads this
    * line to prove that frames in CUDA memory never crossed the host. */
@@ -599,6 +641,16 @@ static GstFlowReturn gst_srgan_upscale_transform(GstBaseTransform* trans, GstBuf
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
   apply_tiling_changes(self);
   return upscale_buffers(self, inbuf, outbuf, &self->state->in_info, &self->state->out_info);
+}
+
+/* The base class decides QoS drops here: each one is counted for frames-dropped. */
+static GstFlowReturn gst_srgan_upscale_submit_input_buffer(GstBaseTransform* trans,
+                                                           gboolean is_discont, GstBuffer* input) {
+  const GstFlowReturn result =
+      GST_BASE_TRANSFORM_CLASS(parent_class)->submit_input_buffer(trans, is_discont, input);
+  if (result == GST_BASE_TRANSFORM_FLOW_DROPPED)
+    GST_SRGAN_UPSCALE(trans)->state->statistics.frame_dropped();
+  return result;
 }
 
 /* Hands a finished frame downstream, or drops it when it failed; returns the flow. */
@@ -939,19 +991,74 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   /**
    * GstSrganUpscale:scale:
    *
-   * The model's upscaling factor, known once the element has started (0 before).
+   * The upscaling factor of the model set, from the start (a bundled model's is known without
+   * loading it; a file's is read when model-location is set), so applications can size their
+   * output before preroll.
    */
   g_object_class_install_property(
       gobject_class, PROP_SCALE,
       g_param_spec_int("scale", "Scale",
                        "Upscaling factor of the model set (read when model or model-location "
                        "changes; 0 while it cannot be read)",
-                       0, 16, 0,
+                       0, 16, srgan::bundled_models().at(DEFAULT_MODEL).scale,
                        static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  const auto read_only = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * GstSrganUpscale:active-device:
+   *
+   * Where the network runs, once started ("cpu", "cuda:0"): what device=auto chose.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_ACTIVE_DEVICE,
+      g_param_spec_string("active-device", "Active device",
+                          "Where the network runs once started (what device=auto chose; unset "
+                          "before)",
+                          NULL, read_only));
+  /**
+   * GstSrganUpscale:active-precision:
+   *
+   * The network's arithmetic once started ("fp32", "bf16", "fp16"): what precision=auto chose.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_ACTIVE_PRECISION,
+      g_param_spec_string("active-precision", "Active precision",
+                          "The network's arithmetic once started (what precision=auto chose; "
+                          "unset before)",
+                          NULL, read_only));
+  /**
+   * GstSrganUpscale:frames-upscaled:
+   *
+   * Frames upscaled since the element started.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_FRAMES_UPSCALED,
+      g_param_spec_uint64("frames-upscaled", "Frames upscaled", "Frames upscaled since start", 0,
+                          G_MAXUINT64, 0, read_only));
+  /**
+   * GstSrganUpscale:frames-dropped:
+   *
+   * Frames dropped since the element started because they would have been late (QoS).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_FRAMES_DROPPED,
+      g_param_spec_uint64("frames-dropped", "Frames dropped",
+                          "Frames dropped for QoS (too late for a live sink) since start", 0,
+                          G_MAXUINT64, 0, read_only));
+  /**
+   * GstSrganUpscale:mean-frame-time:
+   *
+   * Mean milliseconds the element spent per upscaled frame since it started.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MEAN_FRAME_TIME,
+      g_param_spec_double("mean-frame-time", "Mean frame time",
+                          "Mean milliseconds per upscaled frame since start (0 before the first)",
+                          0, G_MAXDOUBLE, 0, read_only));
 
   gst_element_class_set_static_metadata(
-      element_class, "SRGAN super-resolution upscaler", "Filter/Effect/Video/Scaler",
-      "Upscales video with a super-resolution GAN generator (LibTorch, CPU or CUDA)",
+      element_class, "Super-resolution upscaler", "Filter/Converter/Video/Scaler",
+      "Upscales video 2x or 4x with a super-resolution network (LibTorch, CPU or CUDA): bundled "
+      "models trained for compressed video, or a checkpoint or TorchScript module of your own",
       "srganupscale developers");
   GstCaps* caps = srgan::gst::SharedCudaMemory::template_caps();
   gst_element_class_add_pad_template(
@@ -972,6 +1079,7 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   trans_class->propose_allocation = GST_DEBUG_FUNCPTR(gst_srgan_upscale_propose_allocation);
   trans_class->transform = GST_DEBUG_FUNCPTR(gst_srgan_upscale_transform);
   trans_class->generate_output = GST_DEBUG_FUNCPTR(gst_srgan_upscale_generate_output);
+  trans_class->submit_input_buffer = GST_DEBUG_FUNCPTR(gst_srgan_upscale_submit_input_buffer);
   trans_class->sink_event = GST_DEBUG_FUNCPTR(gst_srgan_upscale_sink_event);
   trans_class->query = GST_DEBUG_FUNCPTR(gst_srgan_upscale_query);
   element_class->set_context = GST_DEBUG_FUNCPTR(gst_srgan_upscale_set_context);

@@ -8,8 +8,10 @@
 # OUT gets train/ (symlinks to DATA/train and the new PNGs), val/ (a link to DATA/val, so OUT
 # is a DATA for models/train-cpu.sh) and MANIFEST-extra.tsv (file, package, version, path in
 # the package, copyright file). DATA defaults to the data set's
-# photos/. Nothing from photos/val is taken: the validation photos stay unseen. Needs
-# apt-get (download only, nothing is installed), dpkg-deb and Python's Pillow (pip).
+# photos/. Nothing from photos/val is taken: the validation photos stay unseen; nor any picture
+# the data set's EVAL-EXCLUDE.tsv reserves for independent evaluation (listed there by package
+# and path; a line of that list is skipped here even if it is added below). Needs apt-get
+# (download only, nothing is installed), dpkg-deb and Python's Pillow (pip).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:?usage: $0 OUT [DATA]}
@@ -20,24 +22,13 @@ python3 -c 'import PIL' 2>/dev/null || python3 -m pip install --quiet pillow
 # package  path in the package: photos (and a few illustrations with hard edges) that the data
 # set does not hold yet; the largest file of each picture.
 read -r -d '' photos <<'EOF' || true
-lomiri-wallpapers-16.04 /usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg
-lomiri-wallpapers-16.04 /usr/share/backgrounds/Dragonfly_by_Bolly.jpg
 lomiri-wallpapers-20.04 /usr/share/backgrounds/Infinite-Sea_by_Aury88.jpg
 ukui-wallpapers /usr/share/backgrounds/the-mouse.jpg
 plasma-workspace-wallpapers /usr/share/wallpapers/Autumn/contents/images/2560x1600.jpg
-plasma-workspace-wallpapers /usr/share/wallpapers/ColorfulCups/contents/images/2560x1600.jpg
 plasma-workspace-wallpapers /usr/share/wallpapers/SafeLanding/contents/images/5120x2880.jpg
 mate-backgrounds /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg
-lxqt-themes /usr/share/lxqt/wallpapers/Valendas.png
-palapeli-data /usr/share/palapeli/collection/castle-maintenon.jpg
-palapeli-data /usr/share/palapeli/collection/cincinnati-bridge.jpg
 enlightenment-data /usr/share/enlightenment/data/backgrounds/Paper-Flower.edj
-enlightenment-data /usr/share/enlightenment/data/backgrounds/Sea-of-Lanterns.edj
-opencv-doc /usr/share/doc/opencv-doc/examples/data/building.jpg
-opencv-doc /usr/share/doc/opencv-doc/examples/data/leuvenA.jpg
 opencv-doc /usr/share/doc/opencv-doc/examples/data/aloeR.jpg
-opencv-doc /usr/share/doc/opencv-doc/examples/data/baboon.jpg
-opencv-doc /usr/share/doc/opencv-doc/examples/data/fruits.jpg
 opencv-doc /usr/share/doc/opencv-doc/examples/text/scenetext01.jpg
 opencv-doc /usr/share/doc/opencv-doc/examples/text/scenetext06.jpg
 opencv-doc /usr/share/doc/opencv-doc/opencv4/html/HDRtoneMapping_memorialSample.jpg
@@ -45,6 +36,12 @@ opencv-doc /usr/share/doc/opencv-doc/opencv4/html/detect_test1.jpg
 opencv-doc /usr/share/doc/opencv-doc/opencv4/html/corridor_fld.jpg
 opencv-doc /usr/share/doc/opencv-doc/opencv4/html/yolo.jpg
 EOF
+
+# Pictures reserved for evaluation never become training data.
+exclude=$data/../EVAL-EXCLUDE.tsv
+if [ -f "$exclude" ]; then
+  photos=$(grep -v -F -x -f <(grep -v '^#' "$exclude" | tr '\t' ' ') <<<"$photos" || true)
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

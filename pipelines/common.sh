@@ -68,15 +68,49 @@ srgan_element_arg() {
   esac
 }
 
+# srgan_orientation FILE: how FILE's video is to be turned (its image-orientation tag: phones
+# store portrait video landscape with a rotation in the container): rotate-90, flip-rotate-0,
+# ...; rotate-0 when it says nothing.
+srgan_orientation() {
+  local info orientation
+  info=$(timeout 30 gst-discoverer-1.0 -v -t 20 "$(srgan_uri "$1")" 2>/dev/null) || true
+  orientation=$(sed -n 's/^ *image orientation: \([a-z0-9-]*\)$/\1/p' <<<"$info" | head -1)
+  echo "${orientation:-rotate-0}"
+}
+
+# videoflip's video-direction for an image-orientation tag (as videoflip maps them itself when
+# it reads the tag): segments of split.sh lose the container's rotation, so their upscale is told.
+srgan_video_direction() {
+  case "$1" in
+    rotate-0 | "") echo identity ;;
+    rotate-90) echo 90r ;;
+    rotate-180) echo 180 ;;
+    rotate-270) echo 90l ;;
+    flip-rotate-0) echo horiz ;;
+    flip-rotate-90) echo ul-lr ;;
+    flip-rotate-180) echo vert ;;
+    flip-rotate-270) echo ur-ll ;;
+    *) return 1 ;;
+  esac
+}
+
 # For the scripts of the form `script IN OUT [element options] [--force]`: sets srgan_input,
 # srgan_output and srgan_force, checks that IN has a video stream and that OUT may be written,
 # and makes the plugin findable. A wrong argument is named.
 srgan_parse_file_job() {
   [ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
-  srgan_input=$1 srgan_output=$2 srgan_force=0
+  srgan_input=$1 srgan_output=$2 srgan_force=0 srgan_orientation=""
   shift 2
   while [ $# -gt 0 ]; do
     if [ "$1" = --force ]; then srgan_force=1; shift; continue; fi
+    if [ "$1" = --orientation ]; then
+      srgan_value "$@"
+      srgan_video_direction "$2" >/dev/null ||
+        srgan_usage_error "--orientation takes an image orientation (rotate-90, flip-rotate-0, ...), not '$2'"
+      srgan_orientation=$2
+      shift 2
+      continue
+    fi
     srgan_element_arg "$@" || srgan_usage_error "unknown argument '$1'"
     shift 2
   done
@@ -128,7 +162,7 @@ srgan_run_stoppable() {
   set +m
   trap 'srgan_stop INT' INT
   trap 'srgan_stop TERM' TERM
-  trap 'srgan_stop_now; [ -z "$srgan_partial" ] || rm -f "$srgan_partial"' EXIT
+  trap 'srgan_stop_now; [ -z "$srgan_partial" ] || rm -f "$srgan_partial"; srgan_remove_temporary' EXIT
   # wait returns early (status > 128) when a trapped signal arrives: wait again until it exits.
   while :; do
     wait "$srgan_pipeline_pid" && status=0 || status=$?
@@ -265,7 +299,10 @@ srgan_probe_video() {
   info=$(timeout 30 gst-discoverer-1.0 -t 20 "$(srgan_uri "$1")" 2>&1) || true
   problem=$(sed -n '/An error was encountered/{n;s/^ *//;p;q}' <<<"$info")
   [ -z "$problem" ] || srgan_fail "$1: GStreamer cannot read it ($problem)"
-  if ! grep -qE '^ +video #' <<<"$info"; then
+  # A still image (PNG, JPEG, ...): discoverer calls its stream video(image).
+  srgan_video_still=0
+  grep -qE '^ +video\(image\) #' <<<"$info" && srgan_video_still=1
+  if ! grep -qE '^ +video(\(image\))? #' <<<"$info"; then
     streams=$(sed -n 's/^ *\(audio\|subtitles\|container\) #[0-9]*: \(.*\)$/\1 \2/p' <<<"$info" | paste -sd, -)
     srgan_fail "$1: no video stream (found: ${streams:-nothing GStreamer can decode})"
   fi
@@ -330,8 +367,12 @@ srgan_container_for() {
 # interrupted run leaves neither an empty nor a partial file. Sets srgan_partial.
 srgan_begin_output() {
   srgan_partial="$(dirname "$1")/.$(basename "$1").partial-$$"
-  trap 'rm -f "$srgan_partial"' EXIT
+  trap 'rm -f "$srgan_partial"; srgan_remove_temporary' EXIT
 }
+# Temporary files and folders a script makes (srgan_temporary+=(PATH)), removed when it exits by
+# the same traps as the partial output.
+srgan_temporary=()
+srgan_remove_temporary() { [ ${#srgan_temporary[@]} -eq 0 ] || rm -rf "${srgan_temporary[@]}"; }
 srgan_finish_output() {
   [ -s "$srgan_partial" ] || srgan_fail "nothing was written for $1"
   mv "$srgan_partial" "$1"
@@ -388,6 +429,67 @@ srgan_subtitle_tracks() {
     END { flush() }' <<<"$info"
 }
 
+# srgan_matroska_subtitles FILE: the subtitle tracks of a Matroska/WebM FILE as mkvmerge (Debian's
+# mkvtoolnix) lists them, one line each: ID CODEC LANGUAGE (e.g. "2 S_TEXT/ASS en"); nothing for
+# other files or without mkvtoolnix. mkvmerge and mkvextract copy these untouched (SRT, ASS,
+# bitmaps), which GStreamer 1.22 cannot: it decodes Matroska text to Pango markup that no muxer
+# takes.
+srgan_matroska_subtitles() {
+  command -v mkvmerge >/dev/null && command -v mkvextract >/dev/null || return 0
+  mkvmerge -J "$1" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    info = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+if info.get("container", {}).get("type") != "Matroska":
+    sys.exit(0)
+for track in info.get("tracks", []):
+    if track.get("type") == "subtitles":
+        p = track.get("properties", {})
+        language = p.get("language_ietf") or p.get("language") or "-"
+        print(track["id"], p.get("codec_id", "?"), "-" if language == "und" else language)
+' || true
+}
+
+# srgan_ass_to_srt ASS SRT: the dialogue of an SSA/ASS file as SubRip text, for containers that
+# hold plain text subtitles (MP4's mov_text): override tags ({\i1}, ...) dropped, \N and \n as
+# line breaks, cues in time order.
+srgan_ass_to_srt() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+events, fields = [], None
+for line in open(sys.argv[1], encoding="utf-8-sig", errors="replace"):
+    line = line.rstrip("\r\n")
+    if line.startswith("Format:") and fields is None:
+        continue
+    if line.startswith("[Events]"):
+        fields = []
+    elif fields == [] and line.startswith("Format:"):
+        fields = [f.strip() for f in line[7:].split(",")]
+    elif fields and line.startswith("Dialogue:"):
+        values = line[9:].split(",", len(fields) - 1)
+        row = dict(zip(fields, (v.strip() if f != "Text" else v for f, v in zip(fields, values))))
+        text = re.sub(r"\{[^}]*\}", "", row.get("Text", ""))
+        text = text.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", " ").strip()
+        if text:
+            events.append((row["Start"], row["End"], text))
+
+def srt_time(t):
+    h, m, s = t.split(":")
+    seconds, centis = (s.split(".") + ["0"])[:2]
+    return f"{int(h):02}:{int(m):02}:{int(seconds):02},{int(centis.ljust(2, '0')[:2]) * 10:03}"
+
+def key(t):
+    h, m, s = t.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for i, (start, end, text) in enumerate(sorted(events, key=lambda e: key(e[0])), 1):
+        out.write(f"{i}\n{srt_time(start)} --> {srt_time(end)}\n{text}\n\n")
+PY
+}
+
 # srgan_subtitle_name NUMBER LANGUAGE (a line of srgan_subtitle_tracks): "subtitle track #4
 # (en)", or "subtitle track #4" where LANGUAGE is "-".
 srgan_subtitle_name() { echo "subtitle track #$1$([ "$2" = - ] || echo " ($2)")"; }
@@ -405,6 +507,50 @@ srgan_duration_seconds() {
   gst-discoverer-1.0 "$1" 2>/dev/null |
     sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
     awk '{print $1*3600+$2*60+$3}'
+}
+
+# srgan_kill_tree SIGNAL PID: sends SIGNAL to PID and every process below it, whatever process
+# group each is in (GNU parallel puts each job in its own, timeout and gst-launch too). Parents
+# first: a job's wrapper that outlived its command would report the stopped job as failed.
+srgan_process_tree() {
+  local child
+  echo "$1"
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do srgan_process_tree "$child"; done
+}
+srgan_kill_tree() {
+  local pid
+  for pid in $(srgan_process_tree "$2"); do kill "-$1" "$pid" 2>/dev/null || true; done
+}
+
+# For multi-step scripts: srgan_stoppable_stages sets Ctrl-C (to the script or its process group)
+# and SIGTERM to stop the script at any point: srgan_run_stage COMMAND... runs a step in the
+# background and waits for it, and a stop ends that step and everything it started within
+# seconds (TERM to the whole tree, KILL 3 s later); then srgan_on_stop (set by the caller: what
+# was kept and how to resume) says what remains, and the script exits 130 or 143. A step's own
+# failure returns its status.
+srgan_stage_pid=""
+srgan_stoppable_stages() {
+  trap 'srgan_stop_stage INT' INT
+  trap 'srgan_stop_stage TERM' TERM
+}
+srgan_stop_stage() {
+  trap '' INT TERM
+  if [ -n "$srgan_stage_pid" ]; then
+    srgan_kill_tree TERM "$srgan_stage_pid"
+    for _ in $(seq 30); do kill -0 "$srgan_stage_pid" 2>/dev/null || break; sleep 0.1; done
+    srgan_kill_tree KILL "$srgan_stage_pid"
+    wait "$srgan_stage_pid" 2>/dev/null || true
+  fi
+  echo "$srgan_script: stopped by SIG$1${srgan_on_stop:+: $($srgan_on_stop)}" >&2
+  srgan_exit_for "$1"
+}
+srgan_run_stage() {
+  local status=0
+  "$@" &
+  srgan_stage_pid=$!
+  wait "$srgan_stage_pid" || status=$?
+  srgan_stage_pid=""
+  return "$status"
 }
 
 # srgan_cut_once IN PARTS SECONDS: PARTS/segments/ from pipelines/split.sh, once: the folder is

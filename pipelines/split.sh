@@ -27,6 +27,11 @@ mkdir -p "$dir"
 if compgen -G "$dir/segment-*.mkv" >/dev/null; then
   srgan_fail "$dir already holds segments: use an empty folder"
 fi
+# The segments lose the container's rotation (phones' portrait video): it is kept beside them,
+# where upscale-segment.sh reads it.
+rm -f "$dir/orientation"
+orientation=$(srgan_orientation "$input")
+[ "$orientation" = rotate-0 ] || echo "$orientation" >"$dir/orientation"
 
 # Every audio track, each into the segments' track of the same number.
 audio="" audio_tracks=$(srgan_audio_tracks "$input")

@@ -3,12 +3,15 @@
 # parallel (one device per job), joins the results with every audio track (subtitles are named
 # as not kept).
 #
-#   pipelines/upscale-parallel.sh IN OUT.(mp4|mkv|mov) --jobs N [--devices cuda:0,cuda:1|cpu] [--segment-seconds S] [--model x4|x2|FILE] [--precision P] [--keep-parts]
+#   pipelines/upscale-parallel.sh IN OUT.(mp4|mkv|mov) --jobs N [--devices cuda:0,cuda:1|cpu] [--segment-seconds S] [--model x4|x2|FILE] [--precision P] [--keep-parts] [--force]
 #
 # Work goes to OUT.parts/ (segments/, upscaled/, logs/). It is resumable: run the same command
-# again after a crash or Ctrl-C and finished segments are skipped. A failed segment is named,
+# again after a crash or Ctrl-C and finished segments are skipped. Ctrl-C or SIGTERM (to the
+# script or its process group) stops the cut, the jobs or the join within seconds, keeps the
+# finished segments, says how to resume and exits 130 or 143. A failed segment is named,
 # with the command that reruns it alone. OUT.parts/ is removed after a successful join unless
-# --keep-parts. Jobs take the devices in turn (job slot k uses device k mod their count).
+# --keep-parts. Jobs take the devices in turn (job slot k uses device k mod their count). An
+# existing OUT is kept unless --force, as in upscale-file.sh.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/common.sh"
@@ -17,7 +20,7 @@ usage() { sed -n '6p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 2 ] || srgan_usage_error "IN and OUT are required"
 input=$1 output=$2
 shift 2
-jobs="" devices="auto" seconds=60 keep=0 element=()
+jobs="" devices="auto" seconds=60 keep=0 force=0 element=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) srgan_value "$@"; srgan_count "$1" "$2"; jobs=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
     --segment-seconds) srgan_value "$@"; srgan_count "$1" "$2"; seconds=$2; shift 2 ;;
     --model | --precision) srgan_value "$@"; element+=("$1" "$2"); shift 2 ;;
     --keep-parts) keep=1; shift ;;
+    --force) force=1; shift ;;
     *) srgan_usage_error "unknown argument '$1'" ;;
   esac
 done
@@ -33,13 +37,23 @@ done
   srgan_usage_error "--devices takes a comma-separated list such as cuda:0,cuda:1 or cpu, not '$devices'"
 command -v parallel >/dev/null || srgan_fail "GNU parallel is not installed (apt install parallel)"
 [ -f "$input" ] || srgan_fail "no such file: $input"
+srgan_check_output "$input" "$output" "$force"
 srgan_container_for "$output"
 [ "$srgan_muxer" != webmmux ] || srgan_usage_error "$output: segments are H.264 + AAC: use .mp4, .mkv or .mov"
 parts=$output.parts
 mkdir -p "$parts/upscaled" "$parts/logs"
 
+# A stop keeps what is done: the same command continues from there.
+resume_hint() {
+  local done_now
+  done_now=$(find "$parts/upscaled" -name 'segment-*.mp4' 2>/dev/null | wc -l)
+  echo "${done_now} segments done, kept in $parts; run the same command again to continue"
+}
+srgan_on_stop=resume_hint
+srgan_stoppable_stages
+
 # 1. Cut once.
-srgan_cut_once "$input" "$parts" "$seconds"
+srgan_run_stage srgan_cut_once "$input" "$parts" "$seconds"
 segments=("$parts"/segments/segment-*.mkv)
 total=${#segments[@]}
 done_before=$(find "$parts/upscaled" -name 'segment-*.mp4' | wc -l)
@@ -59,7 +73,7 @@ bar=()
 # shellcheck disable=SC2016
 element_words=""
 [ ${#element[@]} -eq 0 ] || element_words=$(printf '%q ' "${element[@]}")
-SRGAN_DEVICES=$devices parallel --jobs "$jobs" --halt never --joblog "$parts/logs/joblog" \
+SRGAN_DEVICES=$devices srgan_run_stage parallel --jobs "$jobs" --halt never --joblog "$parts/logs/joblog" \
   "${bar[@]}" \
   'IFS=, read -ra d <<<"$SRGAN_DEVICES"; dev=${d[$(( ({%} - 1) % ${#d[@]} ))]};
    '"$(printf '%q' "$here/upscale-segment.sh")"' {} '"$(printf '%q' "$parts/upscaled")"' --device "$dev" '"$element_words"' \
@@ -80,5 +94,5 @@ if [ ${#failed[@]} -gt 0 ]; then
 fi
 
 # 4. Join with the sound.
-"$here/join.sh" "$parts/upscaled" "$output"
+srgan_run_stage "$here/join.sh" "$parts/upscaled" "$output" $([ "$force" = 1 ] && echo --force)
 [ "$keep" = 1 ] || rm -rf "$parts"

@@ -5,8 +5,10 @@
 #   pipelines/upscale-segment.sh SEGMENT OUTDIR [--model x4|x2|FILE] [--device D] [--precision P]
 #
 # Writes OUTDIR/<segment name>.mp4 (H.264 without B-frames, as every MP4 of the scripts, so that
-# joined segments keep exact timestamps; AAC) under a temporary name, renamed when done: an existing result means the
-# segment is finished, and running it again does nothing (idempotent).
+# joined segments keep exact timestamps; AAC) under a temporary name, renamed only when the whole
+# segment was upscaled: an existing result means the segment is finished, and running it again
+# does nothing (idempotent). A stopped segment leaves no result (upscale-file.sh would keep a
+# stopped file's frames, which here would pass for a finished segment).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -21,7 +23,14 @@ if [ -s "$output" ]; then
   exit 0
 fi
 mkdir -p "$outdir"
+working=$outdir/.${name%.*}.upscaling.mp4
+rm -f "$working"
 started=$(date +%s)
+# The rotation of the file the segments were cut from (split.sh keeps it beside them).
+orientation=()
+[ -f "$(dirname "$segment")/orientation" ] &&
+  orientation=(--orientation "$(cat "$(dirname "$segment")/orientation")")
 "$(dirname "${BASH_SOURCE[0]}")/upscale-file.sh" \
-  "$segment" "$output" "$@"
+  "$segment" "$working" "${orientation[@]}" "$@"
+mv "$working" "$output"
 echo "${name%.*}: done in $(( $(date +%s) - started )) s"

@@ -39,6 +39,11 @@ void print_info(const std::string& path) {
     const auto& p = model.provenance();
     std::cout << "  steps: " << p.steps << "\n";
     if (!p.dataset.empty()) std::cout << "  dataset: " << p.dataset << "\n";
+    std::cout << "  LR: "
+              << (p.degradation.empty() || p.degradation == "none"
+                      ? std::string("clean (antialiased bicubic)")
+                      : "degraded by " + p.degradation)
+              << "\n";
     if (!p.command.empty()) std::cout << "  command: " << p.command << "\n";
     if (!p.created_at.empty()) std::cout << "  created: " << p.created_at << "\n";
     if (!p.trainer_version.empty()) std::cout << "  trainer version: " << p.trainer_version << "\n";

@@ -17,7 +17,7 @@
 #include "srgan/degradation.h"
 #include "srgan/error.h"
 #include "srgan/image_io.h"
-#include "srgan/jpeg_round_trip.h"
+#include "srgan/jpeg_codec.h"
 #include "srgan/training_data.h"
 #include "srgan/video_codec.h"
 #include "test_support.h"

@@ -424,6 +424,63 @@ TEST_F(Element, ScaleFollowsTheModelSetBeforeItStarts) {
   gst_object_unref(element);
 }
 
+// Applications size their output before preroll: `scale` is the default model's from the
+// start, and a bundled model's without reading its file.
+TEST_F(Element, ScaleIsKnownBeforeStartForBundledModels) {
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  gint scale = -1;
+  g_object_get(element, "scale", &scale, nullptr);
+  EXPECT_EQ(scale, 4) << "the default model, x4";
+  gst_util_set_object_arg(G_OBJECT(element), "model", "x2");
+  g_object_get(element, "scale", &scale, nullptr);
+  EXPECT_EQ(scale, 2);
+  gst_object_unref(element);
+}
+
+// What auto chose and what the element has done, as applications show them.
+TEST_F(Element, ActiveSettingsAndStatisticsAreReadable) {
+  GstElement* element = gst_element_factory_make("srganupscale", nullptr);
+  gchar *device = nullptr, *precision = nullptr;
+  g_object_get(element, "active-device", &device, "active-precision", &precision, nullptr);
+  EXPECT_EQ(device, nullptr) << "unset before start";
+  EXPECT_EQ(precision, nullptr);
+  gst_object_unref(element);
+  GstHarness* h = harness();
+  const std::string in_caps = caps_for("I420", 16, 12);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  for (unsigned i = 0; i < 3; ++i) {
+    GstBuffer* out = gst_harness_push_and_pull(h, random_buffer(h, info_of(in_caps), i));
+    ASSERT_NE(out, nullptr);
+    gst_buffer_unref(out);
+  }
+  guint64 upscaled = 0, dropped = 1;
+  gdouble mean_ms = 0;
+  g_object_get(h->element, "active-device", &device, "active-precision", &precision,
+               "frames-upscaled", &upscaled, "frames-dropped", &dropped, "mean-frame-time",
+               &mean_ms, nullptr);
+  EXPECT_STREQ(device, "cpu");
+  EXPECT_STREQ(precision, "fp32");
+  EXPECT_EQ(upscaled, 3u);
+  EXPECT_EQ(dropped, 0u);
+  EXPECT_GT(mean_ms, 0.0);
+  EXPECT_LT(mean_ms, 60000.0);
+  g_free(device);
+  g_free(precision);
+  gst_harness_teardown(h);
+}
+
+// A scaler, as videoscale is classified; the bundled networks are L1-trained, not GANs.
+TEST_F(Element, IsClassifiedAsAScaler) {
+  GstElementFactory* factory = gst_element_factory_find("srganupscale");
+  ASSERT_NE(factory, nullptr);
+  EXPECT_STREQ(gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_KLASS),
+               "Filter/Converter/Video/Scaler");
+  const std::string description =
+      gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_DESCRIPTION);
+  EXPECT_EQ(description.find("GAN"), std::string::npos) << description;
+  gst_object_unref(factory);
+}
+
 TEST_F(Element, TorchScriptModelWorks) {
   GstHarness* h = harness({}, srgan::test::fixture("tiny_x2_scale_attr.pt"));
   const std::string in_caps = caps_for("I420", 20, 14);

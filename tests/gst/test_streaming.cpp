@@ -259,6 +259,14 @@ TEST_F(Streaming, ALiveSourceFasterThanTheElementIsThinnedByQos) {
     break;
   }
   EXPECT_GT(qos_from_element, 0) << "no frame was dropped by the element's QoS";
+  // The statistics apps show: each drop counted, every frame either upscaled or dropped.
+  guint64 upscaled = 0, dropped = 0;
+  gdouble mean_ms = 0;
+  g_object_get(up, "frames-upscaled", &upscaled, "frames-dropped", &dropped, "mean-frame-time",
+               &mean_ms, nullptr);
+  EXPECT_EQ(dropped, static_cast<guint64>(qos_from_element));
+  EXPECT_EQ(upscaled + dropped, 90u);
+  EXPECT_GT(mean_ms, 0.0);
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(bus);
   gst_object_unref(up);
@@ -332,6 +340,43 @@ TEST_F(Streaming, FramesInFlightNeverWaitForPoolBuffersTheyHold) {
 }
 
 // Interlaced input is refused with one error, not one per frame (#26).
+// An output that cannot fit in memory is refused in set_caps, before a frame is allocated, with
+// one line that names what it needs (SRGAN_MEMORY_LIMIT_MB stands in for a small machine).
+TEST_F(Streaming, AnOutputThatCannotFitIsRefusedBeforeAllocating) {
+  const auto run = [&](const char* limit_mb) -> std::string {
+    g_setenv("SRGAN_MEMORY_LIMIT_MB", limit_mb, TRUE);
+    GstElement* pipeline = srgan::test::launch(
+        "videotestsrc num-buffers=2 ! video/x-raw,format=I420,width=640,height=360 ! "
+        "srganupscale device=cpu precision=fp32 model-location=" +
+        model_ + " ! fakesink");
+    EXPECT_NE(pipeline, nullptr);
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    GstBus* bus = gst_element_get_bus(pipeline);
+    GstMessage* end = gst_bus_timed_pop_filtered(
+        bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    std::string text = end ? "eos" : "timeout";
+    if (end && GST_MESSAGE_TYPE(end) == GST_MESSAGE_ERROR) {
+      GError* error = nullptr;
+      gst_message_parse_error(end, &error, nullptr);
+      text = error->message;
+      g_error_free(error);
+    }
+    if (end) gst_message_unref(end);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(bus);
+    gst_object_unref(pipeline);
+    g_unsetenv("SRGAN_MEMORY_LIMIT_MB");
+    return text;
+  };
+  // 2560x1440 I420 output frames are 5.3 MiB each: three of them and the input do not fit 8 MiB.
+  const std::string refused = run("8");
+  EXPECT_NE(refused.find("upscaling 640x360 I420 to 2560x1440 needs"), std::string::npos)
+      << refused;
+  EXPECT_NE(refused.find("only 8 MiB is available on cpu"), std::string::npos) << refused;
+  EXPECT_EQ(refused.find('\n'), std::string::npos) << refused;
+  EXPECT_EQ(run("100000"), "eos");
+}
+
 TEST_F(Streaming, InterlacedInputIsRefusedWithOneError) {
   GstElement* pipeline = srgan::test::launch(
       "videotestsrc num-buffers=10 ! video/x-raw,format=I420,width=32,height=24,"

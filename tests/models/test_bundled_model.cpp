@@ -33,6 +33,19 @@ TEST(BundledModel, X4IsTheCompactFamilyWithProvenance) {
   EXPECT_FALSE(model.provenance().command.empty());
 }
 
+// A description names the data set, never the training machine's path (older files recorded
+// it: only its last two parts are shown).
+TEST(BundledModel, DescriptionsNameTheDataSetNotAMachinesPath) {
+  for (const auto& path : {kModel, kModelX2, kModelX4Srgan}) {
+    const std::string description = load_model(path).describe();
+    if (path != kModelX4Srgan) {
+      EXPECT_NE(description.find(" on photos/train"), std::string::npos) << description;
+    }
+    EXPECT_EQ(description.find(" on /"), std::string::npos) << description;
+    EXPECT_EQ(description.find("shared/datasets"), std::string::npos) << description;
+  }
+}
+
 TEST(BundledModel, X4SrganIsThePapersGeneratorAndStillVersionOne) {
   const Model model = load_model(kModelX4Srgan);
   EXPECT_EQ(model.scale(), 4);

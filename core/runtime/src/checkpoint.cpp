@@ -1,5 +1,7 @@
 #include "srgan/checkpoint.h"
 
+#include <filesystem>
+
 #include <sstream>
 
 #include <c10/util/Exception.h>
@@ -27,6 +29,15 @@ c10::Dict<std::string, at::Tensor> state_dict(const GeneratorImpl& generator) {
     weights.insert(item.key(), item.value().detach().to(at::kCPU).contiguous());
   }
   return weights;
+}
+
+// Files from before training data was named recorded the training machine's absolute path: only
+// its last two parts ("photos/train") are the data set's name, and all that is shown.
+std::string dataset_name(const std::string& dataset) {
+  if (dataset.empty() || dataset.front() != '/') return dataset;
+  const std::filesystem::path folder = std::filesystem::path(dataset).lexically_normal();
+  const auto parent = folder.parent_path().filename();
+  return parent.empty() ? folder.filename().string() : (parent / folder.filename()).string();
 }
 
 class ArchiveReader {
@@ -177,7 +188,7 @@ std::optional<CheckpointContents> read_checkpoint(const std::string& path,
   contents.output_range = {read.real("output_min"), read.real("output_max")};
   auto& p = contents.provenance;
   p.steps = read.integer("provenance_steps");
-  p.dataset = read.text("provenance_dataset");
+  p.dataset = dataset_name(read.text("provenance_dataset"));
   // Files written before degradations existed were all trained on clean LR.
   p.degradation = read.has("provenance_degradation") ? read.text("provenance_degradation") : "none";
   p.command = read.text("provenance_command");

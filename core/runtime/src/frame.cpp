@@ -64,6 +64,30 @@ void FrameView::validate() const {
   }
 }
 
+FrameView FrameView::region(int64_t x, int64_t y, int64_t w, int64_t h) const {
+  const auto& layout = detail::layout_of(format);
+  const int64_t align_x = int64_t{1} << layout.chroma_x_shift;
+  const int64_t align_y = int64_t{1} << layout.chroma_y_shift;
+  if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > width || y + h > height || x % align_x ||
+      y % align_y) {
+    throw Error("region " + std::to_string(w) + "x" + std::to_string(h) + " at " +
+                std::to_string(x) + "," + std::to_string(y) + " of a " + std::to_string(width) +
+                "x" + std::to_string(height) + " " + to_string(format) +
+                " frame: outside it, or not on its chroma grid");
+  }
+  FrameView part = *this;
+  part.width = w, part.height = h;
+  for (int i = 0; i < plane_count(); ++i) {
+    const int64_t row = i > 0 ? y >> layout.chroma_y_shift : y;
+    // Bytes per pixel position of the plane: its min_stride over its width.
+    const int64_t column = i > 0 ? x >> layout.chroma_x_shift : x;
+    const int64_t offset = row * planes[i].stride + column * (min_stride(i) / plane_width(i));
+    part.planes[i].data = planes[i].data + offset;
+    part.planes[i].size = planes[i].size - offset;
+  }
+  return part;
+}
+
 FrameBuffer::FrameBuffer(PixelFormat format, int64_t width, int64_t height, Colorimetry colorimetry,
                          int64_t extra_row_padding) {
   view_.format = format;

@@ -1,6 +1,7 @@
 #include "srgan/model.h"
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include <ATen/ATen.h>

@@ -249,17 +249,26 @@ std::string Upscaler::describe() const {
   return out.str();
 }
 
-at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
-  detail::check_rgb_shape(rgb, -1, -1, "upscale_rgb's input");
+int64_t Upscaler::working_memory_bytes(int64_t width, int64_t height, bool alpha) const {
+  const int64_t s = scale();
+  const int64_t tile = std::min(tile_size_for(width, height), std::max(width, height));
+  const int64_t read = tile + 2 * state_->overlap;
+  // The input as float RGB (and alpha), the tile's activations, its float result.
+  const int64_t input = width * height * 4 * (alpha ? 4 : 3);
+  const int64_t activations =
+      read * read * activation_bytes_per_pixel(state_->channels, s, state_->dtype);
+  const int64_t tile_output = read * read * s * s * 4 * (alpha ? 4 : 3) * 2;
+  return input + activations + tile_output;
+}
+
+void Upscaler::for_each_tile(const at::Tensor& rgb, const TileWriter& write) {
   c10::InferenceMode guard;
   const int64_t s = scale();
   const int64_t height = rgb.size(2);
   const int64_t width = rgb.size(3);
   const auto in = state_->model.input_range();
-  const auto out_range = state_->model.output_range();
+  const auto out = state_->model.output_range();
   const auto x = rgb.to(state_->device, at::kFloat) * (in.max - in.min) + in.min;
-  auto output = at::empty({1, 3, s * height, s * width},
-                          at::TensorOptions().dtype(at::kFloat).device(state_->device));
   auto run_tiles = [&] {
     for (const Tile& t : plan(width, height)) {
       const auto region = x.index({Slice(), Slice(), Slice(t.read_y, t.read_y + t.read_height),
@@ -267,19 +276,18 @@ at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
       const auto result = state_->run(region);
       const int64_t dy = (t.y - t.read_y) * s;
       const int64_t dx = (t.x - t.read_x) * s;
-      output
-          .index({Slice(), Slice(), Slice(t.y * s, (t.y + t.height) * s),
-                  Slice(t.x * s, (t.x + t.width) * s)})
-          .copy_(result.index(
-              {Slice(), Slice(), Slice(dy, dy + t.height * s), Slice(dx, dx + t.width * s)}));
+      const auto core = result.index(
+          {Slice(), Slice(), Slice(dy, dy + t.height * s), Slice(dx, dx + t.width * s)});
+      write(t, core.sub(out.min).div_(out.max - out.min).clamp_(0, 1));
     }
   };
   // Out of memory: halve the tile until it fits (the size is kept for the frames that follow),
-  // and name the frame when even the smallest tile does not.
+  // and name the frame when even the smallest tile does not. Tiles written before are written
+  // again.
   for (;;) {
     try {
       run_tiles();
-      break;
+      return;
     } catch (const c10::OutOfMemoryError& e) {
       const int64_t tile = tile_size_for(width, height);
       if (tile <= kMinTileSize) {
@@ -291,7 +299,21 @@ at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
       state_->tile_override = std::max(kMinTileSize, tile / 2);
     }
   }
-  return output.sub_(out_range.min).div_(out_range.max - out_range.min).clamp_(0, 1);
+}
+
+at::Tensor Upscaler::upscale_rgb(const at::Tensor& rgb) {
+  detail::check_rgb_shape(rgb, -1, -1, "upscale_rgb's input");
+  c10::InferenceMode guard;
+  const int64_t s = scale();
+  auto output = at::empty({1, 3, s * rgb.size(2), s * rgb.size(3)},
+                          at::TensorOptions().dtype(at::kFloat).device(state_->device));
+  for_each_tile(rgb, [&](const Tile& t, const at::Tensor& core) {
+    output
+        .index({Slice(), Slice(), Slice(t.y * s, (t.y + t.height) * s),
+                Slice(t.x * s, (t.x + t.width) * s)})
+        .copy_(core);
+  });
+  return output;
 }
 
 void Upscaler::upscale(const FrameView& in, const FrameView& out) {
@@ -309,12 +331,24 @@ void Upscaler::upscale(const FrameView& in, const FrameView& out) {
   c10::InferenceMode guard;
   // Validated once above; the conversions do not validate again.
   const RgbImage image = detail::convert_frame_to_rgb(in, state_->device, at::kFloat);
-  RgbImage result{upscale_rgb(image.rgb), at::Tensor()};
-  if (image.alpha.defined()) {
-    // Alpha is not the network's business: bicubic, like any scaler would.
-    result.alpha = at::upsample_bicubic2d(image.alpha, {out.height, out.width}, false).clamp_(0, 1);
-  }
-  detail::convert_rgb_to_frame(result, out);
+  // Each tile goes straight into its part of the output frame: float only per tile, never a
+  // whole output frame in float (an 8K one is 400 MB, a 16K one 1.6 GB).
+  for_each_tile(image.rgb, [&](const Tile& t, const at::Tensor& core) {
+    RgbImage part{core, at::Tensor()};
+    if (image.alpha.defined()) {
+      // Alpha is not the network's business: bicubic, like any scaler would, from the tile
+      // and the two pixels around it that bicubic reads (the same values as the whole frame's).
+      const int64_t x0 = std::max<int64_t>(0, t.x - 2), y0 = std::max<int64_t>(0, t.y - 2);
+      const int64_t x1 = std::min(in.width, t.x + t.width + 2);
+      const int64_t y1 = std::min(in.height, t.y + t.height + 2);
+      const auto around = image.alpha.index({Slice(), Slice(), Slice(y0, y1), Slice(x0, x1)});
+      part.alpha = at::upsample_bicubic2d(around, {(y1 - y0) * s, (x1 - x0) * s}, false)
+                       .index({Slice(), Slice(), Slice((t.y - y0) * s, (t.y - y0 + t.height) * s),
+                               Slice((t.x - x0) * s, (t.x - x0 + t.width) * s)})
+                       .clamp(0, 1);
+    }
+    detail::convert_rgb_to_frame(part, out.region(t.x * s, t.y * s, t.width * s, t.height * s));
+  });
   // A GPU output frame is complete when this returns: its next reader (e.g. a GStreamer CUDA
   // element, whose 1.22 memory carries no stream to wait on) may be on any stream.
   synchronize_current_stream(out.device);

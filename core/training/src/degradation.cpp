@@ -9,7 +9,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "srgan/error.h"
-#include "srgan/jpeg_round_trip.h"
+#include "srgan/jpeg_codec.h"
 
 namespace srgan {
 namespace {

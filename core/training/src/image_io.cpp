@@ -13,6 +13,7 @@
 
 #include "srgan/atomic_file.h"
 #include "srgan/error.h"
+#include "srgan/jpeg_codec.h"
 
 namespace srgan {
 
@@ -67,6 +68,17 @@ void write_png(const std::string& path, const at::Tensor& rgb) {
     throw Error("write_png(" + path + "): PNG encoding failed");
   }
   write_file_atomically(path, encoded);
+}
+
+void write_jpeg(const std::string& path, const at::Tensor& rgb, int quality) {
+  const auto image = rgb.dim() == 4 ? rgb[0] : rgb;
+  if (image.dim() != 3 || image.size(0) != 3) {
+    throw Error("write_jpeg(" + path + "): expected RGB [1, 3, H, W], got " +
+                c10::str(rgb.sizes()));
+  }
+  const auto bytes =
+      at::round(image.detach().to(at::kCPU, at::kFloat).clamp(0, 1) * 255).to(at::kByte);
+  write_file_atomically(path, encode_jpeg(bytes, quality));
 }
 
 }  // namespace srgan

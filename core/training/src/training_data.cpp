@@ -17,16 +17,6 @@
 namespace srgan {
 namespace {
 
-bool is_image_name(const std::filesystem::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  for (const char* known : {".jpg", ".jpeg", ".png", ".bmp", ".tga", ".ppm", ".pgm"}) {
-    if (ext == known) return true;
-  }
-  return false;
-}
-
 at::Tensor to_bytes(const at::Tensor& image) {
   return at::round(image[0] * 255).to(at::kByte).contiguous();
 }
@@ -38,11 +28,21 @@ std::vector<std::string> list_images(const std::string& dir) {
   if (!std::filesystem::is_directory(dir, ec)) throw Error("no such folder: " + dir);
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.is_regular_file() && is_image_name(entry.path()))
+    if (entry.is_regular_file() && is_image_file_name(entry.path().string()))
       files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+bool is_image_file_name(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const char* known : {".jpg", ".jpeg", ".png", ".bmp", ".tga", ".ppm", ".pgm", ".pnm"}) {
+    if (ext == known) return true;
+  }
+  return false;
 }
 
 bool is_video_file_name(const std::string& path) {
@@ -63,7 +63,7 @@ void list_sources(const std::string& path, std::vector<std::string>& photos,
                   std::vector<std::string>& clips) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec)) {
-    (is_image_name(path) ? photos : clips).push_back(path);
+    (is_image_file_name(path) ? photos : clips).push_back(path);
     return;
   }
   if (!std::filesystem::is_directory(path, ec)) throw Error("no such file or folder: " + path);

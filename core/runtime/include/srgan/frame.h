@@ -87,6 +87,11 @@ struct FrameView {
   /// Bytes plane `index` spans with its stride: every row but the last in full, then one row.
   int64_t min_plane_size(int index) const;
   void validate() const;
+  /// The w x h rectangle at (x, y) of this frame, as a view of the same memory (same strides):
+  /// the Upscaler writes each tile's result straight into its part of the output frame. x and
+  /// y must be multiples of the chroma subsampling (even for 4:2:0 and 4:2:2); throws
+  /// srgan::Error otherwise or when the rectangle leaves the frame.
+  FrameView region(int64_t x, int64_t y, int64_t w, int64_t h) const;
 };
 
 /// A frame that owns its bytes on the CPU, laid out as GStreamer lays out a buffer of that

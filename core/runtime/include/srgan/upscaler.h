@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,20 @@ class Upscaler {
   /// The model alone on an image: [1, 3, H, W] RGB in [0, 1] (any device, any float type) to
   /// [1, 3, sH, sW] in [0, 1] on the upscaler's device, in float32, tiled.
   at::Tensor upscale_rgb(const at::Tensor& rgb);
+
+  /// Receives each tile's result: [1, 3, s*t.height, s*t.width] in [0, 1], float32, on the
+  /// upscaler's device, for the output region at (s*t.x, s*t.y).
+  using TileWriter = std::function<void(const Tile& t, const at::Tensor& result)>;
+  /// The model on an image tile by tile, each result handed to `write` (upscale() writes it
+  /// into the output frame, upscale_rgb() into one tensor): only a tile's worth of output is
+  /// ever in float. After running out of device memory, the tiles are made smaller and every
+  /// tile is written again.
+  void for_each_tile(const at::Tensor& rgb, const TileWriter& write);
+
+  /// Bytes upscale() allocates beyond the frames themselves for a width x height input: the
+  /// input as float RGB (and alpha), one tile's activations and its float results. What a
+  /// caller compares with the memory it has before it allocates the output frame.
+  int64_t working_memory_bytes(int64_t width, int64_t height, bool alpha) const;
 
  private:
   struct State;

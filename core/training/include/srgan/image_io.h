@@ -20,4 +20,8 @@ std::optional<at::Tensor> read_alpha(const std::string& path);
 /// (RGBA), as an 8-bit PNG, atomically. Throws srgan::Error on failure.
 void write_png(const std::string& path, const at::Tensor& rgb);
 
+/// Writes [1, 3, H, W] or [3, H, W] in [0, 1] as a baseline JPEG (4:2:0) at `quality` (1-100),
+/// atomically. Throws srgan::Error on failure.
+void write_jpeg(const std::string& path, const at::Tensor& rgb, int quality);
+
 }  // namespace srgan

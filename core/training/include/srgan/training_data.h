@@ -86,6 +86,9 @@ class TrainingData {
 
 /// The image files of a folder (by extension), sorted by name.
 std::vector<std::string> list_images(const std::string& dir);
+/// Whether a file name is an image's that read_image reads (by extension: JPEG, PNG, BMP, TGA,
+/// PNM).
+bool is_image_file_name(const std::string& path);
 /// Whether a file name is a clip's (by extension: MP4, MKV, MOV, WebM, AVI, ...).
 bool is_video_file_name(const std::string& path);
 

@@ -1,4 +1,4 @@
-#include "srgan/jpeg_round_trip.h"
+#include "srgan/jpeg_codec.h"
 
 #include <csetjmp>
 #include <cstdio>
@@ -57,8 +57,9 @@ bool compress(const unsigned char* rgb, int width, int height, int quality, unsi
   return true;
 }
 
-bool decompress(const unsigned char* data, unsigned long size, unsigned char* rgb, int width,
-                int height, char* message) {
+// The decoded size is known only after the header: `allocate` gets it and returns the buffer.
+template <typename Allocate>
+bool decompress(const unsigned char* data, unsigned long size, Allocate allocate, char* message) {
   jpeg_decompress_struct info;
   ErrorManager error;
   info.err = jpeg_std_error(&error.base);
@@ -73,14 +74,10 @@ bool decompress(const unsigned char* data, unsigned long size, unsigned char* rg
   jpeg_read_header(&info, TRUE);
   info.out_color_space = JCS_RGB;
   jpeg_start_decompress(&info);
-  if (static_cast<int>(info.output_width) != width ||
-      static_cast<int>(info.output_height) != height) {
-    std::snprintf(message, JMSG_LENGTH_MAX, "decoded size differs");
-    jpeg_destroy_decompress(&info);
-    return false;
-  }
+  unsigned char* rgb = allocate(static_cast<int>(info.output_width),
+                                static_cast<int>(info.output_height));
   while (info.output_scanline < info.output_height) {
-    JSAMPROW row = rgb + info.output_scanline * width * 3;
+    JSAMPROW row = rgb + info.output_scanline * info.output_width * 3;
     jpeg_read_scanlines(&info, &row, 1);
   }
   jpeg_finish_decompress(&info);
@@ -90,26 +87,41 @@ bool decompress(const unsigned char* data, unsigned long size, unsigned char* rg
 
 }  // namespace
 
-at::Tensor jpeg_round_trip(const at::Tensor& rgb, int quality, int64_t* bytes) {
+std::string encode_jpeg(const at::Tensor& rgb, int quality) {
   if (quality < 1 || quality > 100)
     throw Error("JPEG quality " + std::to_string(quality) + " is outside 1-100");
   if (rgb.dim() != 3 || rgb.size(0) != 3 || rgb.scalar_type() != at::kByte)
-    throw Error("a JPEG round trip takes [3, H, W] uint8 RGB");
+    throw Error("a JPEG is written from [3, H, W] uint8 RGB");
   const int height = static_cast<int>(rgb.size(1)), width = static_cast<int>(rgb.size(2));
   const auto packed = rgb.permute({1, 2, 0}).contiguous();
   unsigned char* encoded = nullptr;
   unsigned long size = 0;
   char message[JMSG_LENGTH_MAX] = {};
-  if (!compress(packed.data_ptr<uint8_t>(), width, height, quality, &encoded, &size, message)) {
-    std::free(encoded);
-    throw Error(std::string("JPEG compression failed: ") + message);
-  }
-  auto decoded = at::empty({height, width, 3}, at::kByte);
-  const bool ok = decompress(encoded, size, decoded.data_ptr<uint8_t>(), width, height, message);
+  const bool ok = compress(packed.data_ptr<uint8_t>(), width, height, quality, &encoded, &size, message);
+  std::string bytes = ok ? std::string(reinterpret_cast<const char*>(encoded), size) : "";
   std::free(encoded);
-  if (!ok) throw Error(std::string("JPEG decompression failed: ") + message);
-  if (bytes) *bytes = static_cast<int64_t>(size);
+  if (!ok) throw Error(std::string("JPEG compression failed: ") + message);
+  return bytes;
+}
+
+at::Tensor decode_jpeg(const std::string& bytes) {
+  at::Tensor decoded;
+  char message[JMSG_LENGTH_MAX] = {};
+  const auto allocate = [&](int width, int height) {
+    decoded = at::empty({height, width, 3}, at::kByte);
+    return decoded.data_ptr<uint8_t>();
+  };
+  if (!decompress(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), allocate,
+                  message)) {
+    throw Error(std::string("JPEG decompression failed: ") + message);
+  }
   return decoded.permute({2, 0, 1}).contiguous();
+}
+
+at::Tensor jpeg_round_trip(const at::Tensor& rgb, int quality, int64_t* bytes) {
+  const std::string file = encode_jpeg(rgb, quality);
+  if (bytes) *bytes = static_cast<int64_t>(file.size());
+  return decode_jpeg(file);
 }
 
 }  // namespace srgan
