@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -59,7 +60,10 @@ struct Settings {
   std::string python = "python3";
   bool skip_python = false;
   bool quick = false;
-  std::string peak_rss_child;  // internal: measure one 4K frame in a fresh process
+  std::string peak_rss_child;        // internal: measure one frame in a fresh process
+  std::string rss_size = "960x540";  // internal: its input size
+  bool rss_whole_frame = false;      // internal: through the whole-frame float path
+  bool memory = false;
   bool element = false;
   std::string model = "x4";
   std::string size = "480x270";
@@ -186,17 +190,88 @@ std::string write_model(const GeneratorOptions& options) {
   return path;
 }
 
-// In a fresh process, so that only this work counts: one 960x540 -> 3840x2160 I420 frame with
-// the default tiles. Prints "peak_rss_kb N tiles T tile_size S".
-int peak_rss_child(const Settings& s) {
-  Upscaler upscaler(
-      UpscalerOptions().model_path(s.peak_rss_child).device(s.device).threads(s.threads));
-  FrameBuffer in(PixelFormat::kI420, 960, 540), out(PixelFormat::kI420, 3840, 2160);
-  upscaler.upscale(in.view(), out.view());
+long peak_rss_kb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::cout << "peak_rss_kb " << usage.ru_maxrss << " tiles " << upscaler.plan(960, 540).size()
-            << " tile_size " << upscaler.tile_size_for(960, 540) << std::endl;
+  return usage.ru_maxrss;
+}
+
+// In a fresh process, so that only this work counts: one I420 frame of --rss-size with the
+// default tiles, through Upscaler::upscale (each tile into the output frame) or, with
+// --rss-whole-frame, through the whole-frame float path it replaced (the frame as float RGB,
+// upscale_rgb, then the conversion). Prints "peak_rss_kb N model_kb M tiles T tile_size S
+// frames_kb F".
+int peak_rss_child(const Settings& s) {
+  int64_t w = 0, h = 0;
+  if (std::sscanf(s.rss_size.c_str(), "%ldx%ld", &w, &h) != 2) throw Error("bad --rss-size");
+  Upscaler upscaler(
+      UpscalerOptions().model_path(s.peak_rss_child).device(s.device).threads(s.threads));
+  const long model_kb = peak_rss_kb();
+  const int64_t scale = upscaler.scale();
+  FrameBuffer in(PixelFormat::kI420, w, h), out(PixelFormat::kI420, w * scale, h * scale);
+  const long frames_kb = static_cast<long>((in.bytes().size() + out.bytes().size()) / 1024);
+  if (s.rss_whole_frame) {
+    c10::InferenceMode guard;
+    const RgbImage image = frame_to_rgb(in.view(), upscaler.device(), at::kFloat);
+    rgb_to_frame(RgbImage{upscaler.upscale_rgb(image.rgb), at::Tensor()}, out.view());
+  } else {
+    upscaler.upscale(in.view(), out.view());
+  }
+  std::cout << "peak_rss_kb " << peak_rss_kb() << " model_kb " << model_kb << " tiles "
+            << upscaler.plan(w, h).size() << " tile_size " << upscaler.tile_size_for(w, h)
+            << " frames_kb " << frames_kb << std::endl;
+  return 0;
+}
+
+struct PeakRss {
+  long peak_kb = 0, model_kb = 0, tiles = 0, tile_size = 0, frames_kb = 0;
+};
+
+std::optional<PeakRss> measure_peak_rss(const Settings& s, const std::string& self,
+                                        const std::string& model, const std::string& size,
+                                        bool whole_frame, int threads) {
+  const std::string command = self + " --device " + s.device + " --threads " +
+                              std::to_string(threads) + " --peak-rss-child " + model +
+                              " --rss-size " + size + (whole_frame ? " --rss-whole-frame" : "");
+  FILE* pipe = popen(command.c_str(), "r");
+  char line[256] = {0};
+  const bool ok = pipe && fgets(line, sizeof(line), pipe);
+  if (pipe) pclose(pipe);
+  PeakRss r;
+  if (!ok || std::sscanf(line, "peak_rss_kb %ld model_kb %ld tiles %ld tile_size %ld frames_kb %ld",
+                         &r.peak_kb, &r.model_kb, &r.tiles, &r.tile_size, &r.frames_kb) != 5)
+    return std::nullopt;
+  return r;
+}
+
+// --memory: peak RSS of one large frame, 1080p -> 8K and 4K -> 16K with the x4, through the
+// Upscaler beside the whole-frame float path it replaced, each in a fresh process.
+int run_memory(const Settings& s, const std::string& self) {
+  const int threads = configure_intra_op_threads(s.threads);
+  const std::string model = resolve_model_argument(s.model, bundled_model_folders_of_program());
+  std::cout << "# srgan-bench --memory\n\n- date: " << today() << "\n- machine: " << cpu_model()
+            << ", " << threads << " intra-op threads\n- model: " << s.model
+            << "\n\n| frame (I420) | path | tiles | tile edge | peak RSS | model loaded | the two "
+               "8-bit frames | peak - model - frames |\n| --- | --- | ---: | ---: | ---: | ---: | "
+               "---: | ---: |\n";
+  for (const char* size : {"1920x1080", "3840x2160"}) {
+    for (bool whole : {false, true}) {
+      const auto r = measure_peak_rss(s, self, model, size, whole, threads);
+      if (!r) {
+        std::cout << "| " << size << " | "
+                  << (whole ? "whole frame in float" : "tiles into the frame")
+                  << " | failed (out of memory?) | | | | | |\n";
+        continue;
+      }
+      std::cout << "| " << size << " x" << (size[0] == '1' ? "4 -> 7680x4320" : "4 -> 15360x8640")
+                << " | " << (whole ? "whole frame in float (before)" : "tiles into the frame")
+                << " | " << r->tiles << " | " << r->tile_size << " px | "
+                << fixed(r->peak_kb / 1024.0, 0) << " MiB | " << fixed(r->model_kb / 1024.0, 0)
+                << " MiB | " << fixed(r->frames_kb / 1024.0, 0) << " MiB | "
+                << fixed((r->peak_kb - r->model_kb - r->frames_kb) / 1024.0, 0) << " MiB |"
+                << std::endl;
+    }
+  }
   return 0;
 }
 
@@ -333,19 +408,11 @@ int run(const Settings& s, const std::string& self) {
 
   // Peak memory of a 4K output frame with default tiles, in a fresh process.
   if (!s.quick) {
-    const std::string command = self + " --device " + s.device + " --threads " +
-                                std::to_string(threads) + " --peak-rss-child " + model;
-    FILE* pipe = popen(command.c_str(), "r");
-    char line[256] = {0};
-    const bool ok = pipe && fgets(line, sizeof(line), pipe);
-    if (pipe) pclose(pipe);
-    long rss = 0, tiles = 0, tile = 0;
-    if (ok &&
-        std::sscanf(line, "peak_rss_kb %ld tiles %ld tile_size %ld", &rss, &tiles, &tile) == 3) {
+    if (const auto r = measure_peak_rss(s, self, model, "960x540", false, threads)) {
       std::cout
           << "## Memory\n\n| frame | tiles | tile edge | peak RSS |\n| --- | ---: | ---: | ---: |\n"
-          << "| 960x540 -> 3840x2160 I420 | " << tiles << " | " << tile << " px | "
-          << fixed(rss / 1024.0, 0) << " MiB |\n\n";
+          << "| 960x540 -> 3840x2160 I420 | " << r->tiles << " | " << r->tile_size << " px | "
+          << fixed(r->peak_kb / 1024.0, 0) << " MiB |\n\n";
     }
   }
   std::remove(model.c_str());
@@ -398,6 +465,11 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-python", s.skip_python, "do not run the PyTorch peer");
   app.add_flag("--quick", s.quick, "one small size only (a smoke test)");
   app.add_option("--peak-rss-child", s.peak_rss_child)->group("");
+  app.add_option("--rss-size", s.rss_size)->group("");
+  app.add_flag("--rss-whole-frame", s.rss_whole_frame)->group("");
+  app.add_flag("--memory", s.memory,
+               "peak memory of one frame, 1080p -> 8K and 4K -> 16K with --model (x4), beside "
+               "the whole-frame float path, each in a fresh process");
   app.add_flag("--element", s.element,
                "the element in pipelines beside the bare Upscaler (start-up, steady fps)");
   app.add_option(
@@ -415,6 +487,7 @@ int main(int argc, char** argv) {
   try {
     if (!s.peak_rss_child.empty()) return srgan::bench::peak_rss_child(s);
     if (s.element) return srgan::bench::run_element(s);
+    if (s.memory) return srgan::bench::run_memory(s, "/proc/" + std::to_string(getpid()) + "/exe");
     return srgan::bench::run(s, "/proc/" + std::to_string(getpid()) + "/exe");
   } catch (const std::exception& e) {
     const std::string message = e.what();
