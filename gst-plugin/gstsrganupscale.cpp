@@ -915,7 +915,8 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
   /**
    * GstSrganUpscale:model:
    *
-   * A bundled model by name (x4, x2, x4-srgan), installed with the plugin; model-location wins when
+   * A bundled model by name (x4, x2 for compressed video; x4-clean, x2-clean for pristine sources;
+   * x4-srgan), installed with the plugin; model-location wins when
    * set.
    */
   g_object_class_install_property(

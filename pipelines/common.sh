@@ -41,7 +41,7 @@ srgan_count() {
 }
 
 # The bundled models' names, as core/runtime/src/bundled_models.cpp lists them.
-srgan_bundled_models="x4 x2 x4-srgan"
+srgan_bundled_models="x4 x2 x4-srgan x4-clean x2-clean"
 
 # The element options every script takes. srgan_element_arg consumes "--model M", "--device D"
 # or "--precision P" into srgan_element_args (and --model into srgan_model); it fails for

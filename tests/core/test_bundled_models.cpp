@@ -29,9 +29,9 @@ class ModelPathEnvironment {
   ~ModelPathEnvironment() { unsetenv("SRGAN_MODEL_PATH"); }
 };
 
-TEST(BundledModels, X4IsTheDefaultThenX2ThenThePapersX4) {
+TEST(BundledModels, X4IsTheDefaultThenX2ThenThePapersX4ThenTheCleanOnes) {
   const auto& models = bundled_models();
-  ASSERT_EQ(models.size(), 3u);
+  ASSERT_EQ(models.size(), 5u);
   EXPECT_STREQ(models[0].name, "x4");
   EXPECT_EQ(models[0].scale, 4);
   EXPECT_STREQ(models[1].name, "x2");
@@ -39,7 +39,13 @@ TEST(BundledModels, X4IsTheDefaultThenX2ThenThePapersX4) {
   EXPECT_STREQ(models[1].file, "srgan-x2.pt");
   EXPECT_STREQ(models[2].name, "x4-srgan");
   EXPECT_STREQ(models[2].file, "srgan-x4-srgan.pt");
-  EXPECT_EQ(bundled_model_names(), "x4, x2, x4-srgan");
+  EXPECT_STREQ(models[3].name, "x4-clean");
+  EXPECT_STREQ(models[3].file, "srgan-x4-clean.pt");
+  EXPECT_EQ(models[3].scale, 4);
+  EXPECT_STREQ(models[4].name, "x2-clean");
+  EXPECT_STREQ(models[4].file, "srgan-x2-clean.pt");
+  EXPECT_EQ(models[4].scale, 2);
+  EXPECT_EQ(bundled_model_names(), "x4, x2, x4-srgan, x4-clean, x2-clean");
   EXPECT_EQ(find_bundled_model("x3"), nullptr);
 }
 
@@ -72,7 +78,8 @@ TEST(BundledModels, AnUnknownNameListsTheNames) {
     bundled_model_path("x3", {"/nowhere"});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "no bundled model is called 'x3' (bundled: x4, x2, x4-srgan)");
+    EXPECT_STREQ(e.what(),
+                 "no bundled model is called 'x3' (bundled: x4, x2, x4-srgan, x4-clean, x2-clean)");
   }
 }
 
@@ -103,7 +110,9 @@ TEST(BundledModels, AFileWinsOverANameAndABareWordNamesBoth) {
     resolve_model_argument("x3", folders);
     FAIL() << "no error";
   } catch (const ModelFileError& e) {
-    EXPECT_STREQ(e.what(), "x3: no such file, nor a bundled model (bundled: x4, x2, x4-srgan)");
+    EXPECT_STREQ(
+        e.what(),
+        "x3: no such file, nor a bundled model (bundled: x4, x2, x4-srgan, x4-clean, x2-clean)");
   }
 }
 

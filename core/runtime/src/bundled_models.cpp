@@ -11,10 +11,18 @@ namespace srgan {
 
 const std::vector<BundledModel>& bundled_models() {
   static const std::vector<BundledModel> models = {
-      {"x4", "srgan-x4.pt", 4, "x4, compact: 12 blocks of 48 channels (models/README.md)"},
-      {"x2", "srgan-x2.pt", 2, "x2 for 1080p -> 4K, compact: 12 blocks of 32 channels"},
+      {"x4", "srgan-x4.pt", 4,
+       "x4 for real (compressed) video and photos, compact: 12 blocks of 48 channels "
+       "(models/README.md)"},
+      {"x2", "srgan-x2.pt", 2,
+       "x2 for 1080p -> 4K of real (compressed) video, compact: 12 blocks of 32 channels"},
       {"x4-srgan", "srgan-x4-srgan.pt", 4,
        "x4, the paper's SRGAN generator: 3 residual blocks of 64 channels (4.6x the x4's cost)"},
+      // Added after x4-srgan, so that the enum values apps stored (0, 1, 2) keep their models.
+      {"x4-clean", "srgan-x4-clean.pt", 4,
+       "x4 for pristine sources (trained on clean downscales only; sharpens compression too)"},
+      {"x2-clean", "srgan-x2-clean.pt", 2,
+       "x2 for pristine sources (trained on clean downscales only; sharpens compression too)"},
   };
   return models;
 }
