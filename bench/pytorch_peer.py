@@ -3,6 +3,7 @@
 
     python3 bench/pytorch_peer.py --threads 2 --sizes 96x96 135x240 270x480 --repeats 3
     python3 bench/pytorch_peer.py --device cuda --precisions fp32 fp16 bf16 --sizes 270x480
+    python3 bench/pytorch_peer.py --arch compact --blocks 12 --channels 32 --scale 2 --sizes 540x960
 
 Prints one JSON object per size and precision: milliseconds per frame (the minimum over
 repeats) for the model as a PyTorch user writes it (eval, inference_mode, NCHW, weights cast to
@@ -52,6 +53,26 @@ class Generator(nn.Module):
         return torch.tanh(self.tail(self.upsample(features + trunk)))
 
 
+class CompactGenerator(nn.Module):
+    """The compact family, as core/runtime/src/compact_generator.cpp builds it: every convolution
+    at the input's resolution, PReLU after each but the last, pixel shuffle, plus the input's
+    bicubic upscale; clamped in eval mode."""
+
+    def __init__(self, blocks=12, c=32, scale=2):
+        super().__init__()
+        layers = [nn.Conv2d(3, c, 3, padding=1), nn.PReLU(c)]
+        for _ in range(blocks):
+            layers += [nn.Conv2d(c, c, 3, padding=1), nn.PReLU(c)]
+        layers += [nn.Conv2d(c, 3 * scale * scale, 3, padding=1)]
+        self.body = nn.Sequential(*layers)
+        self.scale = scale
+
+    def forward(self, x):
+        out = F.pixel_shuffle(self.body(x), self.scale)
+        base = F.interpolate(x, scale_factor=self.scale, mode="bicubic", align_corners=False)
+        return (out + base).clamp(-1, 1)
+
+
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
@@ -80,7 +101,17 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--precisions", nargs="+", default=["fp32"], choices=list(DTYPES))
+    parser.add_argument("--arch", default="srgan", choices=["srgan", "compact"])
+    parser.add_argument("--blocks", type=int, default=3)
+    parser.add_argument("--channels", type=int, default=64)
+    parser.add_argument("--scale", type=int, default=4)
     args = parser.parse_args()
+
+    def network():
+        if args.arch == "compact":
+            return CompactGenerator(args.blocks, args.channels, args.scale)
+        return Generator(args.blocks, args.channels, args.scale)
+
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     if device.type == "cuda":
@@ -88,8 +119,8 @@ def main():
     for precision in args.precisions:
         dtype = DTYPES[precision]
         torch.manual_seed(0)
-        model = Generator().eval().to(device, dtype)
-        model_cl = Generator().eval().to(device, dtype, memory_format=torch.channels_last)
+        model = network().eval().to(device, dtype)
+        model_cl = network().eval().to(device, dtype, memory_format=torch.channels_last)
         for size in args.sizes:
             h, w = (int(v) for v in size.split("x"))
             x = (torch.rand(1, 3, h, w) * 2 - 1).to(device, dtype)

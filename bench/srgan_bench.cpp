@@ -46,6 +46,7 @@
 #include "srgan/frame.h"
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
+#include "srgan/model.h"
 #include "srgan/threads.h"
 #include "srgan/upscaler.h"
 
@@ -65,7 +66,7 @@ struct Settings {
   bool rss_whole_frame = false;      // internal: through the whole-frame float path
   bool memory = false;
   bool element = false;
-  std::string model = "x4";
+  std::string model;  // empty: x2 and x4 for the tables, x4 for --element and --memory
   std::string size = "480x270";
   int frames = 60;
   std::vector<int> frames_in_flight;  // --element: one table per value (empty: the default)
@@ -135,11 +136,15 @@ at::ScalarType dtype_of(const std::string& precision, const c10::Device& device)
 // {eager, channels_last}.
 std::map<std::string, std::pair<double, double>> run_python_peer(
     const Settings& s, const std::vector<std::string>& sizes, int threads,
-    const std::string& device, const std::vector<std::string>& precisions) {
+    const std::string& device, const std::vector<std::string>& precisions,
+    const GeneratorOptions& network) {
   std::map<std::string, std::pair<double, double>> result;
   std::string command = s.python + " " + SRGAN_BENCH_DIR + "/pytorch_peer.py --threads " +
                         std::to_string(threads) + " --repeats " + std::to_string(s.repeats) +
-                        " --device " + device + " --precisions";
+                        " --device " + device + " --arch " + to_string(network.architecture()) +
+                        " --blocks " + std::to_string(network.blocks()) + " --channels " +
+                        std::to_string(network.channels()) + " --scale " +
+                        std::to_string(network.scale()) + " --precisions";
   for (const auto& precision : precisions) command += " " + precision;
   command += " --sizes";
   for (const auto& size : sizes) command += " " + size;
@@ -179,15 +184,6 @@ std::vector<std::string> default_precisions(const c10::Device& device, bool anno
               << " (bf16 would be emulated): fp32 only\n";
   }
   return {"fp32"};
-}
-
-std::string write_model(const GeneratorOptions& options) {
-  const std::string path = "/tmp/srgan-bench-model-" + std::to_string(getpid()) + ".pt";
-  torch::manual_seed(0);
-  Generator generator(options);
-  generator->eval();
-  save_checkpoint(path, *generator, {});
-  return path;
 }
 
 long peak_rss_kb() {
@@ -248,9 +244,10 @@ std::optional<PeakRss> measure_peak_rss(const Settings& s, const std::string& se
 // Upscaler beside the whole-frame float path it replaced, each in a fresh process.
 int run_memory(const Settings& s, const std::string& self) {
   const int threads = configure_intra_op_threads(s.threads);
-  const std::string model = resolve_model_argument(s.model, bundled_model_folders_of_program());
+  const std::string name = s.model.empty() ? "x4" : s.model;
+  const std::string model = resolve_model_argument(name, bundled_model_folders_of_program());
   std::cout << "# srgan-bench --memory\n\n- date: " << today() << "\n- machine: " << cpu_model()
-            << ", " << threads << " intra-op threads\n- model: " << s.model
+            << ", " << threads << " intra-op threads\n- model: " << name
             << "\n\n| frame (I420) | path | tiles | tile edge | peak RSS | model loaded | the two "
                "8-bit frames | peak - model - frames |\n| --- | --- | ---: | ---: | ---: | ---: | "
                "---: | ---: |\n";
@@ -275,23 +272,45 @@ int run_memory(const Settings& s, const std::string& self) {
   return 0;
 }
 
+// A network srgan-bench measures: a bundled model (by name) or a file, with its options.
+struct Network {
+  std::string name, path;
+  GeneratorOptions options;
+  Model model;
+};
+
+Network load_network(const std::string& name) {
+  const std::string path = resolve_model_argument(name, bundled_model_folders_of_program());
+  Model model = load_model(path);
+  if (!model.generator_options())
+    throw Error(name + ": a TorchScript module has no options to count its arithmetic by");
+  return {name, path, *model.generator_options(), model};
+}
+
+std::string describe(const Network& n) {
+  return n.name + " (" + n.options.describe() + ", " +
+         std::to_string(generator_parameter_count(n.options)) + " parameters)";
+}
+
 int run(const Settings& s, const std::string& self) {
   const c10::Device device = resolve_device(s.device);
   const int threads = configure_intra_op_threads(s.threads);
-  const GeneratorOptions paper;  // 3 blocks, 64 channels, x4
-  std::vector<std::pair<int64_t, int64_t>> sizes = {{96, 96}, {135, 240}, {270, 480}};
+  // What ships: the bundled x2 and x4 by default; the paper's network by name (x4-srgan).
+  std::vector<Network> networks;
+  for (const auto& name :
+       s.model.empty() ? std::vector<std::string>{"x2", "x4"} : std::vector<std::string>{s.model})
+    networks.push_back(load_network(name));
+  std::vector<std::pair<int64_t, int64_t>> sizes = {{96, 96}, {270, 480}, {540, 960}};
   if (s.quick) sizes = {{96, 96}};
   std::cout << "# srgan-bench\n\n";
   const std::vector<std::string> precisions =
       s.precisions.empty() ? default_precisions(device, true) : s.precisions;
-  utsname host{};
-  uname(&host);
   std::cout << "- date: " << today() << "\n- machine: " << cpu_model() << ", " << available_cores()
             << " cores available, " << threads << " intra-op threads\n- LibTorch " << TORCH_VERSION
             << ", device " << device.str() << "\n";
   if (device.is_cuda()) std::cout << "- GPU: " << gpu_name() << "\n";
-  std::cout << "- model: the paper's generator (3 residual blocks, 64 channels, x4, ReLU "
-               "upsampling), random weights\n\n";
+  for (const auto& n : networks) std::cout << "- model: " << describe(n) << "\n";
+  std::cout << "\n";
 
   // Peaks, measured now, on the same threads: the FMA loop on a CPU; on a GPU the matrix
   // product in each precision (fp32 with TF32, which cuDNN's convolutions use by default).
@@ -326,103 +345,113 @@ int run(const Settings& s, const std::string& self) {
   }
   std::cout << "\n";
 
-  // The generator alone: plain module vs the rewritten InferenceNetwork, and the PyTorch peer.
   std::vector<std::string> size_names;
   for (auto [h, w] : sizes) size_names.push_back(std::to_string(h) + "x" + std::to_string(w));
-  std::map<std::string, std::pair<double, double>> peer;
-  if (!s.skip_python) peer = run_python_peer(s, size_names, threads, device.str(), precisions);
-
-  torch::manual_seed(0);
-  Generator generator(paper);
-  generator->eval();
-  std::cout << "## Generator\n\n| input | precision | plain ms | optimised ms | speed-up | "
-               "GFLOP/s | % of peak | PyTorch eager ms | PyTorch channels-last ms | ours / "
-               "eager | ours / channels-last |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | "
-               "---: | ---: | ---: | ---: |\n";
-  for (const auto& precision : precisions) {
-    const auto dtype = dtype_of(precision, device);
-    Generator plain(paper);
-    plain->eval();
-    plain->to(device, dtype);
-    torch::manual_seed(0);
-    auto network = generator->inference_network();
-    network->to(device, dtype);
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      const auto [h, w] = sizes[i];
-      const auto x = (at::rand({1, 3, h, w}) * 2 - 1).to(device, dtype);
-      c10::InferenceMode guard;
-      const int repeats = h * w > 100000 ? std::max(2, s.repeats - 1) : s.repeats;
-      const double plain_ms = time_ms([&] { plain->forward(x); }, repeats, device);
-      const double fast_ms = time_ms([&] { network->forward(x); }, repeats, device);
-      const double gflops = generator_flops(paper, h, w) / fast_ms / 1e6;
-      std::cout << "| " << size_names[i] << " | " << precision << " | " << fixed(plain_ms) << " | "
-                << fixed(fast_ms) << " | " << fixed(plain_ms / fast_ms, 2) << "x | "
-                << fixed(gflops) << " | " << fixed(100.0 * gflops / peak[precision]) << "% | ";
-      const auto found = peer.find(size_names[i] + "/" + precision);
-      if (found != peer.end()) {
-        const auto [eager, cl] = found->second;
-        std::cout << fixed(eager) << " | " << fixed(cl) << " | " << fixed(eager / fast_ms, 2)
-                  << "x faster | " << fixed(cl / fast_ms, 2) << "x faster |\n";
-      } else {
-        std::cout << "- | - | - | - |\n";
+  for (const auto& net : networks) {
+    // The generator alone: the plain module vs the rewritten InferenceNetwork, beside the same
+    // network in PyTorch (eager and channels-last).
+    std::map<std::string, std::pair<double, double>> peer;
+    if (!s.skip_python)
+      peer = run_python_peer(s, size_names, threads, device.str(), precisions, net.options);
+    std::cout << "## Generator: " << describe(net)
+              << "\n\n| input | precision | plain ms | optimised ms | speed-up | GFLOP/s | % of "
+                 "peak | PyTorch eager ms | PyTorch channels-last ms | ours / eager | ours / "
+                 "channels-last |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+                 "---: | ---: |\n";
+    for (const auto& precision : precisions) {
+      const auto dtype = dtype_of(precision, device);
+      Generator plain(net.options);
+      {
+        torch::NoGradGuard no_grad;
+        const auto trained = net.model.generator()->named_parameters();
+        for (auto& p : plain->named_parameters()) p.value().copy_(trained[p.key()]);
+      }
+      plain->eval();
+      plain->to(device, dtype);
+      auto network = net.model.generator()->inference_network();
+      network->to(device, dtype);
+      for (size_t i = 0; i < sizes.size(); ++i) {
+        const auto [h, w] = sizes[i];
+        const auto x = (at::rand({1, 3, h, w}) * 2 - 1).to(device, dtype);
+        c10::InferenceMode guard;
+        const int repeats = h * w > 100000 ? std::max(2, s.repeats - 1) : s.repeats;
+        const double plain_ms = time_ms([&] { plain->forward(x); }, repeats, device);
+        const double fast_ms = time_ms([&] { network->forward(x); }, repeats, device);
+        const double gflops = generator_flops(net.options, h, w) / fast_ms / 1e6;
+        std::cout << "| " << size_names[i] << " | " << precision << " | " << fixed(plain_ms)
+                  << " | " << fixed(fast_ms) << " | " << fixed(plain_ms / fast_ms, 2) << "x | "
+                  << fixed(gflops) << " | " << fixed(100.0 * gflops / peak[precision]) << "% | ";
+        const auto found = peer.find(size_names[i] + "/" + precision);
+        if (found != peer.end()) {
+          const auto [eager, cl] = found->second;
+          std::cout << fixed(eager) << " | " << fixed(cl) << " | " << fixed(eager / fast_ms, 2)
+                    << "x faster | " << fixed(cl / fast_ms, 2) << "x faster |\n";
+        } else {
+          std::cout << "- | - | - | - |\n";
+        }
       }
     }
-  }
-  std::cout << "\n";
+    std::cout << "\n";
 
-  // The whole Upscaler on frames: the cost of conversions and copies around the model, for
-  // 8-bit 4:2:0 (I420, NV12), 10-bit 4:2:0 (P010_10LE, what HEVC Main10 decoders give) and RGB.
-  // On a GPU also the video sizes that matter there: 960x540 -> 3840x2160 (4K).
-  const std::string model = write_model(paper);
-  std::vector<std::pair<int64_t, int64_t>> frame_sizes = {sizes.back()};
-  if (device.is_cuda()) frame_sizes.push_back({540, 960});
-  std::cout
-      << "## Upscaler on frames\n\n| input | format | precision | tiles | frame ms | model ms | "
-         "conversion + copies | fps | model % of peak |\n| --- | --- | --- | ---: | ---: | ---: | "
-         "---: | ---: | ---: |\n";
-  for (const auto& precision : precisions) {
-    Upscaler upscaler(UpscalerOptions()
-                          .model_path(model)
-                          .device(device.str())
-                          .precision(precision_from_string(precision))
-                          .threads(threads));
-    for (const auto& [h, w] : frame_sizes) {
-      const auto rgb = at::rand({1, 3, h, w});
-      const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
-      for (PixelFormat format :
-           {PixelFormat::kI420, PixelFormat::kNV12, PixelFormat::kP010_10LE, PixelFormat::kRGB}) {
-        FrameBuffer in(format, w, h), out(format, w * 4, h * 4);
-        rgb_to_frame({rgb, at::Tensor()}, in.view());
-        const double frame_ms =
-            time_ms([&] { upscaler.upscale(in.view(), out.view()); }, 2, device);
-        std::cout << "| " << w << "x" << h << " | " << to_string(format) << " | " << precision
-                  << " | " << upscaler.plan(w, h).size() << " | " << fixed(frame_ms) << " | "
-                  << fixed(model_ms) << " | " << fixed(100.0 * (frame_ms - model_ms) / model_ms)
-                  << "% | " << fixed(1000.0 / frame_ms, 2) << " | "
-                  << fixed(100.0 * generator_flops(paper, h, w) / model_ms / 1e6 / peak[precision])
-                  << "% |\n";
+    // The whole Upscaler on frames: the cost of conversions and copies around the model, for
+    // 8-bit 4:2:0 (I420, NV12), 10-bit 4:2:0 (P010_10LE, what HEVC Main10 decoders give) and
+    // RGB, at the largest size (960x540 on a GPU too).
+    std::vector<std::pair<int64_t, int64_t>> frame_sizes = {sizes.back()};
+    if (device.is_cuda() && sizes.back() != std::pair<int64_t, int64_t>{540, 960})
+      frame_sizes.push_back({540, 960});
+    const int64_t scale = net.options.scale();
+    std::cout << "## Upscaler on frames: " << net.name
+              << "\n\n| input | format | precision | tiles | frame ms | model ms | conversion + "
+                 "copies | fps | model % of peak |\n| --- | --- | --- | ---: | ---: | ---: | "
+                 "---: | ---: | ---: |\n";
+    for (const auto& precision : precisions) {
+      Upscaler upscaler(UpscalerOptions()
+                            .model_path(net.path)
+                            .device(device.str())
+                            .precision(precision_from_string(precision))
+                            .threads(threads));
+      for (const auto& [h, w] : frame_sizes) {
+        const auto rgb = at::rand({1, 3, h, w});
+        const double model_ms = time_ms([&] { upscaler.upscale_rgb(rgb); }, 2, device);
+        for (PixelFormat format :
+             {PixelFormat::kI420, PixelFormat::kNV12, PixelFormat::kP010_10LE, PixelFormat::kRGB}) {
+          FrameBuffer in(format, w, h), out(format, w * scale, h * scale);
+          rgb_to_frame({rgb, at::Tensor()}, in.view());
+          const double frame_ms =
+              time_ms([&] { upscaler.upscale(in.view(), out.view()); }, 2, device);
+          std::cout << "| " << w << "x" << h << " | " << to_string(format) << " | " << precision
+                    << " | " << upscaler.plan(w, h).size() << " | " << fixed(frame_ms) << " | "
+                    << fixed(model_ms) << " | " << fixed(100.0 * (frame_ms - model_ms) / model_ms)
+                    << "% | " << fixed(1000.0 / frame_ms, 2) << " | "
+                    << fixed(100.0 * generator_flops(net.options, h, w) / model_ms / 1e6 /
+                             peak[precision])
+                    << "% |\n";
+        }
       }
     }
+    std::cout << "\n";
   }
-  std::cout << "\n";
 
   // Peak memory of a 4K output frame with default tiles, in a fresh process.
   if (!s.quick) {
-    if (const auto r = measure_peak_rss(s, self, model, "960x540", false, threads)) {
-      std::cout
-          << "## Memory\n\n| frame | tiles | tile edge | peak RSS |\n| --- | ---: | ---: | ---: |\n"
-          << "| 960x540 -> 3840x2160 I420 | " << r->tiles << " | " << r->tile_size << " px | "
-          << fixed(r->peak_kb / 1024.0, 0) << " MiB |\n\n";
+    const Network& x4 = networks.back();
+    const int64_t scale = x4.options.scale();
+    const std::string size = std::to_string(3840 / scale) + "x" + std::to_string(2160 / scale);
+    if (const auto r = measure_peak_rss(s, self, x4.path, size, false, threads)) {
+      std::cout << "## Memory\n\n| frame | tiles | tile edge | peak RSS |\n| --- | ---: | ---: | "
+                   "---: |\n| "
+                << size << " -> 3840x2160 I420 (" << x4.name << ") | " << r->tiles << " | "
+                << r->tile_size << " px | " << fixed(r->peak_kb / 1024.0, 0) << " MiB |\n\n";
     }
   }
-  std::remove(model.c_str());
   return 0;
 }
 
 int run_element(const Settings& s) {
 #ifdef SRGAN_BENCH_ELEMENT
   ElementBenchSettings e;
-  e.model = resolve_model_argument(s.model, bundled_model_folders_of_program());
+  e.model =
+      resolve_model_argument(s.model.empty() ? "x4" : s.model, bundled_model_folders_of_program());
   e.device = s.device;
   e.frames = s.frames;
   if (std::sscanf(s.size.c_str(), "%dx%d", &e.width, &e.height) != 2 || e.width < 1 ||
@@ -473,9 +502,10 @@ int main(int argc, char** argv) {
   app.add_flag("--element", s.element,
                "the element in pipelines beside the bare Upscaler (start-up, steady fps)");
   app.add_option(
-         "--model", s.model,
-         "model for --element: a bundled model (" + srgan::bundled_model_names() + ") or a file")
-      ->capture_default_str();
+      "--model", s.model,
+      "model to measure: a bundled model (" + srgan::bundled_model_names() +
+          ") or a checkpoint (default: x2 and x4, what ships; x4 for --element and --memory; "
+          "x4-srgan is the paper's network)");
   app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
   app.add_option("--frames-in-flight", s.frames_in_flight,
                  "frames in flight for --element, one table per value (default: the element's)")
