@@ -1,4 +1,4 @@
-/* srganupscale: video super-resolution (x4, x2) with an SRGAN generator.
+/* srganupscale: video super-resolution (x4, x2) with a LibTorch network.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

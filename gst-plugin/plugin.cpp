@@ -1,4 +1,4 @@
-/* srganupscale: video super-resolution with an SRGAN generator.
+/* srganupscale: video super-resolution with LibTorch networks.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The plugin "srgan".
@@ -14,5 +14,5 @@ static gboolean plugin_init(GstPlugin* plugin) {
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, srgan,
-                  "Video super-resolution with an SRGAN generator (LibTorch)", plugin_init, VERSION,
+                  "Video super-resolution networks (LibTorch, CPU or CUDA)", plugin_init, VERSION,
                   GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
