@@ -21,6 +21,7 @@
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
+#include "srgan/heap_reuse.h"
 #include "srgan/inference_network.h"
 #include "srgan/model.h"
 #include "srgan/threads.h"
@@ -78,6 +79,9 @@ c10::Device resolve_device(const std::string& name) {
 }
 
 struct Upscaler::State {
+  ~State() {
+    if (device.is_cpu()) release_heap_reuse();
+  }
   UpscalerOptions options;
   Model model;
   std::shared_ptr<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
@@ -143,6 +147,7 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   check_tile_size(options.tile_size());
   if (options.memory_budget_mb() < 0) throw Error("memory budget must be >= 0 MiB");
   Model model = load_model(options.model_path());
+  if (device.is_cpu()) begin_heap_reuse();  // the State's destructor releases it
   state_ = std::unique_ptr<State>(new State{options, model, nullptr, device, dtype});
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
