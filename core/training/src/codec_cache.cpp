@@ -125,14 +125,18 @@ CodecCache::CodecCache(const Degradation& degradation, const std::vector<at::Ten
   const std::string key = cache_key(degradation, hr, sources, o);
   lr_.resize(hr.size() * static_cast<size_t>(versions_));
   if (fs::exists(folder / kKeyFile) && read_text(folder / kKeyFile) == key) {
-    for (size_t i = 0; i < hr.size(); ++i) {
-      for (int64_t v = 0; v < versions_; ++v)
-        lr_[i * versions_ + v] = to_bytes(read_image((folder / image_file(i, v)).string()));
+    try {
+      for (size_t i = 0; i < hr.size(); ++i) {
+        for (int64_t v = 0; v < versions_; ++v)
+          lr_[i * versions_ + v] = to_bytes(read_image((folder / image_file(i, v)).string()));
+      }
+      reused_ = true;
+      info("codec cache: " + std::to_string(lr_.size()) + " encoded LR images reused from " +
+           folder.string());
+      return;
+    } catch (const Error& e) {
+      info(std::string("codec cache: rebuilt, a file of it cannot be read (") + e.what() + ")");
     }
-    reused_ = true;
-    info("codec cache: " + std::to_string(lr_.size()) + " encoded LR images reused from " +
-         folder.string());
-    return;
   }
   // Another chain, seed or data: start over (only our own files are removed).
   fs::create_directories(folder);

@@ -177,7 +177,9 @@ class CodecRoundTrip::Pipeline {
   }
 
   std::optional<at::Tensor> pull(bool wait) {
-    while (true) {
+    // An encoder holds a few dozen frames at most: a minute without one is a stalled pipeline.
+    constexpr int kStalledSeconds = 60;
+    for (int waited = 0;; ++waited) {
       GstSample* sample = gst_app_sink_try_pull_sample(sink_, wait ? GST_SECOND : 0);
       if (sample) {
         ++pulled_;
@@ -185,6 +187,8 @@ class CodecRoundTrip::Pipeline {
       }
       throw_bus_error(nullptr);
       if (!wait) return std::nullopt;
+      if (waited >= kStalledSeconds && !gst_app_sink_is_eos(sink_))
+        throw Error(to_string(settings_.codec) + ": the encoder gave no frame for a minute");
       if (gst_app_sink_is_eos(sink_)) {
         if (pulled_ != pushed_) {
           throw Error(to_string(settings_.codec) + ": the decoder gave " + std::to_string(pulled_) +
