@@ -7,7 +7,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo/tests/pipelines/check_media.sh"
 source "$repo/tests/support/require_elements.sh"
-srgan_require_elements splitmuxsink splitmuxsrc matroskamux x264enc avenc_aac
+srgan_require_elements splitmuxsink splitmuxsrc matroskamux mp4mux x264enc avenc_aac
 command -v parallel >/dev/null || { echo "SKIP: needs GNU parallel"; exit 77; }
 clip=$repo/media/launch-3s-160x90.webm
 dir=$(mktemp -d)
@@ -84,4 +84,21 @@ if "$repo/pipelines/upscale-parallel.sh" "$clip" "$dir/a.mkv" --jobs 1 --devices
 fi
 grep -q "a.mkv exists: add --force to replace it" "$dir/err" || fail "the refusal: $(cat "$dir/err")"
 [ "$(stat -c %Y "$dir/a.mkv")" = "$before" ] || fail "the refused run touched OUT"
+# A segment's upscale that comes out shorter than the segment (a stop racing its end) is not
+# kept as finished: upscale-segment.sh beside an upscale-file.sh that writes 1 s of 3 and exits 0.
+mkdir "$dir/short"
+cp "$repo"/pipelines/*.sh "$dir/short/"
+cat >"$dir/short/upscale-file.sh" <<SHORT
+#!/usr/bin/env bash
+exec gst-launch-1.0 -q videotestsrc num-buffers=10 ! video/x-raw,framerate=10/1 ! x264enc \
+  ! mp4mux ! filesink location="\$2"
+SHORT
+mkdir "$dir/segments"
+"$repo/pipelines/split.sh" "$clip" "$dir/segments" --segment-seconds 10 >/dev/null
+if "$dir/short/upscale-segment.sh" "$dir/segments/segment-00000.mkv" "$dir/up" 2>"$dir/err"; then
+  fail "a short upscale was kept as a finished segment"
+fi
+grep -q "segment-00000: the upscale holds .* of the segment's .* s: not kept" "$dir/err" ||
+  fail "the refusal: $(cat "$dir/err")"
+[ -z "$(ls -A "$dir/up")" ] || fail "the short upscale was left: $(ls -A "$dir/up")"
 echo "parallel signals OK"

@@ -29,8 +29,9 @@ std::string image_file(size_t image, int64_t version) {
 std::string cache_key(const Degradation& degradation, const std::vector<at::Tensor>& hr,
                       const std::vector<TrainingSource>& sources, const CodecCache::Options& o) {
   std::ostringstream key;
+  // format 2: Y'CbCr by core's conversion, not videoconvert's (video_codec.cpp says why).
   key << "# srganupscale codec cache: rebuilt when a line differs\n"
-      << "chain=" << degradation.spec().str() << "\nscale=" << degradation.scale()
+      << "format=2\nchain=" << degradation.spec().str() << "\nscale=" << degradation.scale()
       << "\nseed=" << o.seed << "\nversions=" << o.versions << "\nimages=" << hr.size() << "\n";
   for (const auto& source : sources) {
     std::error_code error;

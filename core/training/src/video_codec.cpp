@@ -5,7 +5,9 @@
 
 #include <ATen/ATen.h>
 
+#include "srgan/color_conversion.h"
 #include "srgan/error.h"
+#include "srgan/frame.h"
 
 #ifdef SRGAN_TRAINING_HAVE_GSTREAMER
 #include <gst/app/gstappsink.h>
@@ -95,8 +97,42 @@ std::string codec_unavailable_reason(VideoCodec codec) {
   return "";
 }
 
-// appsrc ! videoconvert ! I420 ! encoder [! parser] ! decoder ! videoconvert ! RGBx ! appsink;
-// a probe on the decoder's input counts the coded bytes.
+// The Y'CbCr a frame is encoded with: BT.601 below 720 lines, BT.709 from there (GStreamer's
+// default for untagged video), limited range, as cameras and encoders write.
+namespace {
+Colorimetry colorimetry_for_height(int64_t height) {
+  return {height >= 720 ? ColorMatrix::kBT709 : ColorMatrix::kBT601, ColorRange::kLimited};
+}
+
+// [3, H, W] uint8 R'G'B' into `frame` (I420, limited range) by the standard's equations in
+// float, each value rounded, chroma the mean of each 2x2 block: as an accurate encoder's input.
+// (rgb_to_frame is bit-exact with videoconvert, whose integer matrix puts Cb and Cr about half
+// a level low: R and B would come back a level dark.)
+void rgb_to_i420(const at::Tensor& rgb, const FrameView& frame) {
+  const double kr = frame.colorimetry.matrix == ColorMatrix::kBT709 ? 0.2126 : 0.299;
+  const double kb = frame.colorimetry.matrix == ColorMatrix::kBT709 ? 0.0722 : 0.114;
+  const auto x = rgb.to(at::kDouble).div(255);
+  const auto r = x[0], g = x[1], b = x[2];
+  const auto y = r * kr + g * (1 - kr - kb) + b * kb;
+  const auto cb = (b - y) / (2 * (1 - kb)), cr = (r - y) / (2 * (1 - kr));
+  const auto half = [](const at::Tensor& c) {
+    return at::avg_pool2d(c.unsqueeze(0).unsqueeze(0), {2, 2}).squeeze(0).squeeze(0);
+  };
+  const at::Tensor planes[3] = {y * 219 + 16, half(cb) * 224 + 128, half(cr) * 224 + 128};
+  for (int i = 0; i < 3; ++i) {
+    const auto bytes = planes[i].round().clamp(0, 255).to(at::kByte).contiguous();
+    for (int64_t row = 0; row < bytes.size(0); ++row) {
+      std::memcpy(frame.planes[i].data + row * frame.planes[i].stride,
+                  bytes.data_ptr<uint8_t>() + row * bytes.size(1), bytes.size(1));
+    }
+  }
+}
+}  // namespace
+
+// appsrc (I420) ! encoder [! parser] ! decoder ! videoconvert ! I420 ! appsink; a probe on the
+// decoder's input counts the coded bytes. I420 -> RGB is core's conversion (the element's), not
+// videoconvert's: GStreamer 1.22's 8-bit I420 -> RGB path is about 2 levels dark (Y 126, grey
+// 128, comes back as 126; Y 235 as 253), which a model trained on it learns to brighten.
 class CodecRoundTrip::Pipeline {
  public:
   explicit Pipeline(const Settings& s) : settings_(s) {
@@ -111,12 +147,11 @@ class CodecRoundTrip::Pipeline {
                   std::to_string(max_quality_value(s.codec)));
     }
     const CodecElements e = elements_of(s.codec);
-    const std::string description =
-        "appsrc name=src format=time ! videoconvert ! video/x-raw,format=I420 ! " +
-        encoder_description(s) + (e.parser ? std::string(" ! ") + e.parser : "") + " ! " +
-        e.decoder +
-        " name=decoder ! videoconvert ! video/x-raw,format=RGBx ! "
-        "appsink name=sink sync=false";
+    const std::string description = "appsrc name=src format=time ! " + encoder_description(s) +
+                                    (e.parser ? std::string(" ! ") + e.parser : "") + " ! " +
+                                    e.decoder +
+                                    " name=decoder ! videoconvert ! video/x-raw,format=I420 ! "
+                                    "appsink name=sink sync=false";
     GError* error = nullptr;
     pipeline_ = gst_parse_launch(description.c_str(), &error);
     if (error) {
@@ -128,11 +163,13 @@ class CodecRoundTrip::Pipeline {
     }
     src_ = GST_APP_SRC(gst_bin_get_by_name(GST_BIN(pipeline_), "src"));
     sink_ = GST_APP_SINK(gst_bin_get_by_name(GST_BIN(pipeline_), "sink"));
-    GstCaps* caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGBx", "width",
-                                        G_TYPE_INT, static_cast<int>(s.width), "height", G_TYPE_INT,
-                                        static_cast<int>(s.height), "framerate", GST_TYPE_FRACTION,
-                                        s.fps_numerator, s.fps_denominator, "pixel-aspect-ratio",
-                                        GST_TYPE_FRACTION, 1, 1, nullptr);
+    const Colorimetry colorimetry = colorimetry_for_height(s.height);
+    GstCaps* caps = gst_caps_new_simple(
+        "video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
+        static_cast<int>(s.width), "height", G_TYPE_INT, static_cast<int>(s.height), "framerate",
+        GST_TYPE_FRACTION, s.fps_numerator, s.fps_denominator, "pixel-aspect-ratio",
+        GST_TYPE_FRACTION, 1, 1, "colorimetry", G_TYPE_STRING,
+        colorimetry.matrix == ColorMatrix::kBT709 ? "bt709" : "bt601", nullptr);
     gst_app_src_set_caps(src_, caps);
     gst_caps_unref(caps);
     GstElement* decoder = gst_bin_get_by_name(GST_BIN(pipeline_), "decoder");
@@ -159,14 +196,11 @@ class CodecRoundTrip::Pipeline {
       throw Error(to_string(s.codec) + ": a frame must be [3, " + std::to_string(s.height) + ", " +
                   std::to_string(s.width) + "] uint8 RGB");
     }
-    const size_t size = static_cast<size_t>(s.width * s.height * 4);
-    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, size, nullptr);
-    GstMapInfo map;
-    gst_buffer_map(buffer, &map, GST_MAP_WRITE);
-    auto rgbx = at::from_blob(map.data, {s.height, s.width, 4}, at::kByte);
-    rgbx.slice(2, 0, 3).copy_(frame.permute({1, 2, 0}));
-    rgbx.select(2, 3).fill_(255);
-    gst_buffer_unmap(buffer, &map);
+    // FrameBuffer lays I420 out as GStreamer does (rows padded to 4 bytes).
+    FrameBuffer i420(PixelFormat::kI420, s.width, s.height, colorimetry_for_height(s.height));
+    rgb_to_i420(frame, i420.view());
+    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, i420.bytes().size(), nullptr);
+    gst_buffer_fill(buffer, 0, i420.bytes().data(), i420.bytes().size());
     const GstClockTime duration =
         gst_util_uint64_scale(GST_SECOND, s.fps_denominator, s.fps_numerator);
     GST_BUFFER_PTS(buffer) = static_cast<GstClockTime>(pushed_) * duration;
@@ -217,12 +251,32 @@ class CodecRoundTrip::Pipeline {
       gst_sample_unref(sample);
       throw Error(to_string(settings_.codec) + ": a decoded frame cannot be read");
     }
-    const int64_t w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
-    const int64_t stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
-    auto rgb =
-        at::from_blob(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), {h, w, 3}, {stride, 4, 1}, at::kByte)
-            .permute({2, 0, 1})
-            .clone();
+    // The decoder's Y'CbCr, as the element reads it: matrix and range from the caps.
+    FrameView view;
+    view.format = PixelFormat::kI420;
+    view.width = GST_VIDEO_INFO_WIDTH(&info);
+    view.height = GST_VIDEO_INFO_HEIGHT(&info);
+    const GstVideoColorimetry& c = GST_VIDEO_INFO_COLORIMETRY(&info);
+    view.colorimetry.matrix = c.matrix == GST_VIDEO_COLOR_MATRIX_BT709    ? ColorMatrix::kBT709
+                              : c.matrix == GST_VIDEO_COLOR_MATRIX_BT2020 ? ColorMatrix::kBT2020
+                                                                          : ColorMatrix::kBT601;
+    view.colorimetry.range =
+        c.range == GST_VIDEO_COLOR_RANGE_0_255 ? ColorRange::kFull : ColorRange::kLimited;
+    for (int i = 0; i < 3; ++i) {
+      view.planes[i].data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, i));
+      view.planes[i].stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, i);
+      view.planes[i].size = view.min_plane_size(i);
+    }
+    at::Tensor rgb;
+    try {
+      // frame_to_rgb returns an inference tensor: out-of-place ops only.
+      const auto image = frame_to_rgb(view, c10::Device(c10::kCPU));
+      rgb = (image.rgb.squeeze(0) * 255).round().clamp(0, 255).to(at::kByte);
+    } catch (...) {
+      gst_video_frame_unmap(&frame);
+      gst_sample_unref(sample);
+      throw;
+    }
     gst_video_frame_unmap(&frame);
     gst_sample_unref(sample);
     return rgb;
