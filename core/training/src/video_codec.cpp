@@ -14,6 +14,8 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+
+#include "decoded_frame.h"
 #endif
 
 namespace srgan {
@@ -128,6 +130,38 @@ void rgb_to_i420(const at::Tensor& rgb, const FrameView& frame) {
   }
 }
 }  // namespace
+
+at::Tensor rgb_bytes_of_i420(const GstVideoFrame& frame) {
+  FrameView view;
+  view.format = PixelFormat::kI420;
+  view.width = GST_VIDEO_FRAME_WIDTH(&frame);
+  view.height = GST_VIDEO_FRAME_HEIGHT(&frame);
+  switch (GST_VIDEO_INFO_COLORIMETRY(&frame.info).matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT601:
+      view.colorimetry.matrix = ColorMatrix::kBT601;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+      view.colorimetry.matrix = ColorMatrix::kBT709;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT2020:
+      view.colorimetry.matrix = ColorMatrix::kBT2020;
+      break;
+    default:
+      view.colorimetry.matrix = colorimetry_for_height(view.height).matrix;
+  }
+  view.colorimetry.range =
+      GST_VIDEO_INFO_COLORIMETRY(&frame.info).range == GST_VIDEO_COLOR_RANGE_0_255
+          ? ColorRange::kFull
+          : ColorRange::kLimited;
+  for (int i = 0; i < 3; ++i) {
+    view.planes[i].data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, i));
+    view.planes[i].stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, i);
+    view.planes[i].size = view.min_plane_size(i);
+  }
+  // frame_to_rgb returns an inference tensor: out-of-place ops only.
+  const auto image = frame_to_rgb(view, c10::Device(c10::kCPU));
+  return (image.rgb.squeeze(0) * 255).round().clamp(0, 255).to(at::kByte);
+}
 
 // appsrc (I420) ! encoder [! parser] ! decoder ! videoconvert ! I420 ! appsink; a probe on the
 // decoder's input counts the coded bytes. I420 -> RGB is core's conversion (the element's), not
@@ -251,27 +285,9 @@ class CodecRoundTrip::Pipeline {
       gst_sample_unref(sample);
       throw Error(to_string(settings_.codec) + ": a decoded frame cannot be read");
     }
-    // The decoder's Y'CbCr, as the element reads it: matrix and range from the caps.
-    FrameView view;
-    view.format = PixelFormat::kI420;
-    view.width = GST_VIDEO_INFO_WIDTH(&info);
-    view.height = GST_VIDEO_INFO_HEIGHT(&info);
-    const GstVideoColorimetry& c = GST_VIDEO_INFO_COLORIMETRY(&info);
-    view.colorimetry.matrix = c.matrix == GST_VIDEO_COLOR_MATRIX_BT709    ? ColorMatrix::kBT709
-                              : c.matrix == GST_VIDEO_COLOR_MATRIX_BT2020 ? ColorMatrix::kBT2020
-                                                                          : ColorMatrix::kBT601;
-    view.colorimetry.range =
-        c.range == GST_VIDEO_COLOR_RANGE_0_255 ? ColorRange::kFull : ColorRange::kLimited;
-    for (int i = 0; i < 3; ++i) {
-      view.planes[i].data = static_cast<uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, i));
-      view.planes[i].stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, i);
-      view.planes[i].size = view.min_plane_size(i);
-    }
     at::Tensor rgb;
     try {
-      // frame_to_rgb returns an inference tensor: out-of-place ops only.
-      const auto image = frame_to_rgb(view, c10::Device(c10::kCPU));
-      rgb = (image.rgb.squeeze(0) * 255).round().clamp(0, 255).to(at::kByte);
+      rgb = rgb_bytes_of_i420(frame);
     } catch (...) {
       gst_video_frame_unmap(&frame);
       gst_sample_unref(sample);

@@ -13,6 +13,8 @@
 #include <gst/video/video.h>
 
 #include <ATen/ATen.h>
+
+#include "decoded_frame.h"
 #endif
 
 namespace srgan {
@@ -44,14 +46,15 @@ class FolderFrames : public VideoFrames::Source {
 };
 
 #ifdef SRGAN_TRAINING_HAVE_GSTREAMER
-// GStreamer decodes (decodebin) and converts (videoconvert) to RGB; frames come from an appsink.
+// GStreamer decodes (decodebin), videoconvert makes I420 of other formats (a pass-through for
+// most video), core converts to RGB as the element does; frames come from an appsink.
 class DecodedFrames : public VideoFrames::Source {
  public:
   explicit DecodedFrames(const std::string& file) : file_(file) {
     gst_init(nullptr, nullptr);
     GError* error = nullptr;
     pipeline_ = gst_parse_launch(
-        "filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=RGB ! "
+        "filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=I420 ! "
         "appsink name=sink sync=false max-buffers=8",
         &error);
     if (error) {
@@ -105,11 +108,14 @@ class DecodedFrames : public VideoFrames::Source {
     } else {
       timestamp = static_cast<double>(frames_) * frame_rate.second / frame_rate.first;
     }
-    const int64_t w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
-    const int64_t stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
-    auto rows =
-        at::from_blob(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), {h, w, 3}, {stride, 3, 1}, at::kByte);
-    at::Tensor image = rows.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div_(255);
+    at::Tensor image;
+    try {
+      image = rgb_bytes_of_i420(frame).unsqueeze(0).to(at::kFloat).div_(255);
+    } catch (...) {
+      gst_video_frame_unmap(&frame);
+      gst_sample_unref(sample);
+      throw;
+    }
     gst_video_frame_unmap(&frame);
     gst_sample_unref(sample);
     ++frames_;
@@ -158,8 +164,7 @@ VideoFrames::VideoFrames(const std::string& path) {
 #ifdef SRGAN_TRAINING_HAVE_GSTREAMER
     source_ = std::make_unique<DecodedFrames>(path);
 #else
-    throw Error(path +
-                ": this build has no GStreamer and reads clips only as folders of frames");
+    throw Error(path + ": this build has no GStreamer and reads clips only as folders of frames");
 #endif
   }
 }
