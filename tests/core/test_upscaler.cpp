@@ -164,7 +164,9 @@ TEST_F(UpscalerTest, FramesWrittenTileByTileEqualTheWholeFrameConversion) {
 // The second frame reuses the first one's activation memory: 32-channel maps of a 512x640 tile
 // (42 MB each, above glibc's largest mmap threshold) come from the heap instead of fresh pages
 // per layer. Measured on this frame: 77,000 minor page faults without (SRGAN_HEAP_REUSE=0),
-// 10,000 to 24,000 with it (oneDNN's own scratch buffers and the heap's growth remain).
+// 10,000 to 41,000 with it (oneDNN's own scratch buffers, the heap's growth and, when earlier
+// tests ran in the same process as meson runs them, other threads' arenas remain): the bound
+// sits between the two.
 TEST(UpscalerMemory, TheNextFrameReusesTheActivationMemory) {
   if (test_device().is_cuda()) GTEST_SKIP() << "CPU memory";
   test::TempDir dir;
@@ -186,7 +188,7 @@ TEST(UpscalerMemory, TheNextFrameReusesTheActivationMemory) {
   getrusage(RUSAGE_SELF, &after);
   const long faults = after.ru_minflt - before.ru_minflt;
   RecordProperty("minor_page_faults", std::to_string(faults));
-  EXPECT_LT(faults, 40000) << "activation maps were page-faulted in again";
+  EXPECT_LT(faults, 55000) << "activation maps were page-faulted in again";
 }
 #endif
 

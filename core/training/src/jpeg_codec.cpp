@@ -74,8 +74,8 @@ bool decompress(const unsigned char* data, unsigned long size, Allocate allocate
   jpeg_read_header(&info, TRUE);
   info.out_color_space = JCS_RGB;
   jpeg_start_decompress(&info);
-  unsigned char* rgb = allocate(static_cast<int>(info.output_width),
-                                static_cast<int>(info.output_height));
+  unsigned char* rgb =
+      allocate(static_cast<int>(info.output_width), static_cast<int>(info.output_height));
   while (info.output_scanline < info.output_height) {
     JSAMPROW row = rgb + info.output_scanline * info.output_width * 3;
     jpeg_read_scanlines(&info, &row, 1);
@@ -97,7 +97,8 @@ std::string encode_jpeg(const at::Tensor& rgb, int quality) {
   unsigned char* encoded = nullptr;
   unsigned long size = 0;
   char message[JMSG_LENGTH_MAX] = {};
-  const bool ok = compress(packed.data_ptr<uint8_t>(), width, height, quality, &encoded, &size, message);
+  const bool ok =
+      compress(packed.data_ptr<uint8_t>(), width, height, quality, &encoded, &size, message);
   std::string bytes = ok ? std::string(reinterpret_cast<const char*>(encoded), size) : "";
   std::free(encoded);
   if (!ok) throw Error(std::string("JPEG compression failed: ") + message);
