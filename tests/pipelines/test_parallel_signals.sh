@@ -65,14 +65,15 @@ stop_and_check "$dir/a.mkv" INT "-$run_pid" 130  # the group, as a terminal's Ct
 mkdir "$dir/bin"
 cat >"$dir/bin/gst-launch-1.0" <<SHIM
 #!/usr/bin/env bash
-[[ " \$* " == *" splitmuxsink "* ]] && exec sleep 300
+[[ " \$* " == *" splitmuxsink "* ]] && exec -a "stalled-cut-$dir" sleep 300
 exec $(command -v gst-launch-1.0) "\$@"
 SHIM
 chmod +x "$dir/bin/gst-launch-1.0"
 PATH=$dir/bin:$PATH parallel_run "$dir/b.mkv"
-wait_for 60 pgrep -f "sleep 300" >/dev/null || fail "the stalled cut did not start"
+# Named after this test's folder: another "sleep 300" on the machine is not this cut.
+wait_for 60 pgrep -f "stalled-cut-$dir" >/dev/null || fail "the stalled cut did not start"
 stop_and_check "$dir/b.mkv" INT "$run_pid" 130
-! pgrep -f "sleep 300" >/dev/null || fail "the stalled cut was left running"
+! pgrep -f "stalled-cut-$dir" >/dev/null || fail "the stalled cut was left running"
 
 # The same command finishes the stopped job; an existing OUT is then kept unless --force.
 parallel_run "$dir/a.mkv"
