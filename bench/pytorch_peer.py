@@ -4,6 +4,7 @@
     python3 bench/pytorch_peer.py --threads 2 --sizes 96x96 135x240 270x480 --repeats 3
     python3 bench/pytorch_peer.py --device cuda --precisions fp32 fp16 bf16 --sizes 270x480
     python3 bench/pytorch_peer.py --arch compact --blocks 12 --channels 32 --scale 2 --sizes 540x960
+    python3 bench/pytorch_peer.py --arch compact --body-activation leakyrelu --sizes 540x960
 
 Prints one JSON object per size and precision: milliseconds per frame (the minimum over
 repeats) for the model as a PyTorch user writes it (eval, inference_mode, NCHW, weights cast to
@@ -55,14 +56,18 @@ class Generator(nn.Module):
 
 class CompactGenerator(nn.Module):
     """The compact family, as core/runtime/src/compact_generator.cpp builds it: every convolution
-    at the input's resolution, PReLU after each but the last, pixel shuffle, plus the input's
-    bicubic upscale; clamped in eval mode."""
+    at the input's resolution, PReLU (or LeakyReLU 0.2) after each but the last, pixel shuffle,
+    plus the input's bicubic upscale; clamped in eval mode."""
 
-    def __init__(self, blocks=12, c=32, scale=2):
+    def __init__(self, blocks=12, c=32, scale=2, activation="prelu"):
         super().__init__()
-        layers = [nn.Conv2d(3, c, 3, padding=1), nn.PReLU(c)]
+
+        def act():
+            return nn.PReLU(c) if activation == "prelu" else nn.LeakyReLU(0.2, inplace=True)
+
+        layers = [nn.Conv2d(3, c, 3, padding=1), act()]
         for _ in range(blocks):
-            layers += [nn.Conv2d(c, c, 3, padding=1), nn.PReLU(c)]
+            layers += [nn.Conv2d(c, c, 3, padding=1), act()]
         layers += [nn.Conv2d(c, 3 * scale * scale, 3, padding=1)]
         self.body = nn.Sequential(*layers)
         self.scale = scale
@@ -105,11 +110,12 @@ def main():
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--channels", type=int, default=64)
     parser.add_argument("--scale", type=int, default=4)
+    parser.add_argument("--body-activation", default="prelu", choices=["prelu", "leakyrelu"])
     args = parser.parse_args()
 
     def network():
         if args.arch == "compact":
-            return CompactGenerator(args.blocks, args.channels, args.scale)
+            return CompactGenerator(args.blocks, args.channels, args.scale, args.body_activation)
         return Generator(args.blocks, args.channels, args.scale)
 
     torch.set_num_threads(args.threads)

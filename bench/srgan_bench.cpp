@@ -144,7 +144,8 @@ std::map<std::string, std::pair<double, double>> run_python_peer(
                         " --device " + device + " --arch " + to_string(network.architecture()) +
                         " --blocks " + std::to_string(network.blocks()) + " --channels " +
                         std::to_string(network.channels()) + " --scale " +
-                        std::to_string(network.scale()) + " --precisions";
+                        std::to_string(network.scale()) + " --body-activation " +
+                        to_string(network.body_activation()) + " --precisions";
   for (const auto& precision : precisions) command += " " + precision;
   command += " --sizes";
   for (const auto& size : sizes) command += " " + size;

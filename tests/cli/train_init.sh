@@ -3,7 +3,8 @@
 # weights and network options (fine-tuning): with a zero learning rate the new run's model
 # upscales byte for byte as MODEL does, where a run without --init does not; run.toml records the
 # model's network so --resume continues; a network option that differs from MODEL's, a
-# TorchScript module and a missing file are refused with one line each.
+# TorchScript module and a missing file are refused with one line each. A compact PReLU model may
+# be turned into a LeakyReLU one (--body-activation leakyrelu), not the other way.
 set -euo pipefail
 train=$1 fixtures=$2
 source "$(dirname "${BASH_SOURCE[0]}")/tiny_training.sh"
@@ -47,6 +48,15 @@ refused() {  # refused EXPECTED ARGS...: fails with one line holding EXPECTED, n
   grep -qF -- "$1" <<<"$out"
   [ ! -e "$dir/bad/run.toml" ] && [ ! -e "$dir/bad/checkpoints/last.pt" ]
 }
+# A PReLU model becomes a LeakyReLU one (its convolutions kept); the reverse is refused.
+"$train" train "${common[@]}" --init "$dir/base/model.pt" --body-activation leakyrelu --lr-g 0 \
+  --pretrain-steps 2 --out "$dir/leaky" 2>&1 | tee "$dir/leaky.log"
+grep -q "training compact x2, 2 blocks, 8 channels, bicubic skip, leakyrelu" "$dir/leaky.log"
+grep -qx 'body-activation="leakyrelu"' "$dir/leaky/run.toml"
+"$train" info "$dir/leaky/model.pt" | grep -q "leakyrelu"
+refused "--body-activation prelu differs from --init $dir/leaky/model.pt's leakyrelu" \
+  --init "$dir/leaky/model.pt" --body-activation prelu
+
 refused "--channels 16 differs from --init $dir/base/model.pt's 8" \
   --init "$dir/base/model.pt" --channels 16
 refused "a TorchScript module has no weights the trainer can start from" \

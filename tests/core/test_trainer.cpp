@@ -10,6 +10,7 @@
 #include <torch/serialize/input-archive.h>
 
 #include "sample_grid.h"
+#include "srgan/checkpoint.h"
 #include "srgan/discriminator.h"
 #include "srgan/error.h"
 #include "srgan/generator.h"
@@ -223,6 +224,54 @@ TEST_F(Trainer, InterruptedThenResumedEqualsUninterrupted) {
   const auto a = read_lines(fs::path(whole.output_dir()) / "metrics.csv");
   const auto b = read_lines(fs::path(parts.output_dir()) / "metrics.csv");
   EXPECT_EQ(a.size(), b.size());
+}
+
+TEST_F(Trainer, PeriodsOfZeroMeanAtTheEndOnly) {
+  // Once a division by zero (SIGFPE) for --val-every 0 with --val.
+  const auto o =
+      options("zero").pretrain_steps(4).log_every(0).val_every(0).checkpoint_every(0).sample_every(
+          0);
+  EXPECT_EQ(train(o, reporter()), 4);
+  const auto lines = read_lines(fs::path(o.output_dir()) / "metrics.csv");
+  ASSERT_EQ(lines.size(), 3u);  // the header, the last step's row, its validation
+  EXPECT_EQ(lines[1].rfind("4,pretrain,", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2].rfind("4,validation,", 0), 0u) << lines[2];
+  EXPECT_TRUE(fs::exists(fs::path(o.output_dir()) / "checkpoints" / "last.pt"));
+  EXPECT_FALSE(fs::exists(fs::path(o.output_dir()) / "samples" / "step-4.png"));
+}
+
+TEST_F(Trainer, InitTurnsAPReLUModelIntoALeakyReLUOneWithItsConvolutions) {
+  const auto compact =
+      GeneratorOptions().architecture(Architecture::kCompact).blocks(1).channels(8).scale(4);
+  Generator prelu(compact);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : prelu->parameters()) p.uniform_(-0.3, 0.3);
+    // Slopes equal to LeakyReLU's: the converted network computes the same function exactly
+    // when every convolution carried over.
+    for (auto& item : prelu->named_parameters()) {
+      if (item.value().dim() == 1 && item.key().find("weight") != std::string::npos) {
+        item.value().fill_(kCompactLeakySlope);
+      }
+    }
+  }
+  prelu->eval();
+  const std::string prelu_path = dir_.file("prelu.pt");
+  save_checkpoint(prelu_path, *prelu, {});
+
+  const auto leaky = GeneratorOptions(compact).body_activation(BodyActivation::kLeakyReLU);
+  auto o = options("leaky").generator(leaky).init_weights(prelu_path).generator_lr(0);
+  train(o.pretrain_steps(1).val_every(0).sample_every(0), reporter());
+  const Model converted = load_model((fs::path(o.output_dir()) / "model.pt").string());
+  ASSERT_EQ(converted.generator_options()->body_activation(), BodyActivation::kLeakyReLU);
+  const auto lr = at::rand({1, 3, 9, 11}) * 2 - 1;
+  torch::NoGradGuard no_grad;
+  EXPECT_LT((converted.forward(lr) - prelu->forward(lr)).abs().max().item<double>(), 1e-6);
+
+  // The other way, learned slopes would have to be invented: refused.
+  auto back = options("back").generator(compact).init_weights(
+      (fs::path(o.output_dir()) / "model.pt").string());
+  EXPECT_THROW(train(back, reporter()), Error);
 }
 
 TEST_F(Trainer, ADegradedRunResumesAsUninterruptedAndRecordsItsChain) {

@@ -16,6 +16,19 @@ torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 
+torch::nn::AnyModule activation(BodyActivation kind, int64_t channels) {
+  if (kind == BodyActivation::kLeakyReLU) {
+    return torch::nn::AnyModule(
+        torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(kCompactLeakySlope)));
+  }
+  return torch::nn::AnyModule(torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(channels)));
+}
+
+// The negative slope the weights' He initialisation assumes.
+double negative_slope(BodyActivation kind) {
+  return kind == BodyActivation::kLeakyReLU ? kCompactLeakySlope : kInitialSlope;
+}
+
 }  // namespace
 
 at::Tensor skip_upscale(const at::Tensor& lr, SkipUpscale skip, int64_t scale) {
@@ -36,10 +49,10 @@ CompactGeneratorImpl::CompactGeneratorImpl(const GeneratorOptions& options)
   const int64_t c = options.channels(), s = options.scale();
   body = register_module("body", torch::nn::Sequential());
   body->push_back(conv3x3(3, c));
-  body->push_back(torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(c)));
+  body->push_back(activation(options.body_activation(), c));
   for (int64_t i = 0; i < options.blocks(); ++i) {
     body->push_back(conv3x3(c, c));
-    body->push_back(torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(c)));
+    body->push_back(activation(options.body_activation(), c));
   }
   body->push_back(conv3x3(c, 3 * s * s));
   reset_parameters();
@@ -66,8 +79,8 @@ void CompactGeneratorImpl::reset_parameters() {
       if (i == last && options().skip() != SkipUpscale::kNone) {
         torch::nn::init::zeros_(conv->weight);
       } else {
-        torch::nn::init::kaiming_normal_(conv->weight, kInitialSlope, torch::kFanIn,
-                                         torch::kLeakyReLU);
+        torch::nn::init::kaiming_normal_(conv->weight, negative_slope(options().body_activation()),
+                                         torch::kFanIn, torch::kLeakyReLU);
       }
       torch::nn::init::zeros_(conv->bias);
     } else if (auto* prelu = body[i]->as<torch::nn::PReLU>()) {
@@ -83,9 +96,10 @@ std::unique_ptr<InferenceNetwork> CompactGeneratorImpl::inference_network(
 
 int64_t CompactGeneratorImpl::parameter_count(const GeneratorOptions& options) {
   const int64_t c = options.channels(), out = 3 * options.scale() * options.scale();
-  const int64_t first = 3 * c * 9 + c + c;  // conv + bias, PReLU slopes
-  const int64_t block = c * c * 9 + c + c;  // conv + bias, PReLU slopes
-  const int64_t last = c * out * 9 + out;   // conv + bias
+  const int64_t slopes = options.body_activation() == BodyActivation::kPReLU ? c : 0;
+  const int64_t first = 3 * c * 9 + c + slopes;  // conv + bias, PReLU slopes
+  const int64_t block = c * c * 9 + c + slopes;  // conv + bias, PReLU slopes
+  const int64_t last = c * out * 9 + out;        // conv + bias
   return first + options.blocks() * block + last;
 }
 

@@ -3,6 +3,7 @@
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
 
+#include "fused_convolution.h"
 #include "srgan/compact_generator.h"
 #include "srgan/error.h"
 #include "srgan/inference_network.h"
@@ -11,7 +12,9 @@ namespace srgan {
 
 CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
                                                  const InferenceRewrites& rewrites)
-    : InferenceNetwork(g.options().scale(), rewrites), skip_(g.options().skip()) {
+    : InferenceNetwork(g.options().scale(), rewrites),
+      skip_(g.options().skip()),
+      body_activation_(g.options().body_activation()) {
   if (g.is_training()) throw Error("InferenceNetwork needs a generator in eval mode");
   c10::InferenceMode guard;
   for (const auto& module : g.body->children()) {
@@ -32,14 +35,22 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
   return all;
 }
 
+at::Tensor CompactInferenceNetwork::activation(size_t layer, at::Tensor x) const {
+  return body_activation_ == BodyActivation::kPReLU ? at::prelu(x, slopes_[layer])
+                                                    : at::leaky_relu_(x, kCompactLeakySlope);
+}
+
 at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   c10::InferenceMode guard;
   const auto x = prepared_input(lr, weights_.front());
+  const size_t last = weights_.size() - 1;
+  const bool fuse = body_activation_ == BodyActivation::kLeakyReLU && rewrites_.fuse_activation();
   auto y = x;
-  for (size_t i = 0; i < weights_.size(); ++i) {
-    y = at::conv2d(y, weights_[i], biases_[i], 1, 1);
-    if (i < slopes_.size()) y = at::prelu(y, slopes_[i]);
+  for (size_t i = 0; i < last; ++i) {
+    y = fuse ? detail::conv3x3_leaky_relu(y, weights_[i], biases_[i], kCompactLeakySlope)
+             : activation(i, at::conv2d(y, weights_[i], biases_[i], 1, 1));
   }
+  y = at::conv2d(y, weights_[last], biases_[last], 1, 1);
   y = at::pixel_shuffle(y, scale());
   // The skip carries the whole image: in bf16 (8-bit mantissa) it alone would cost about as much
   // PSNR as the network adds, so it and the sum stay in float32 (the residual is small, its

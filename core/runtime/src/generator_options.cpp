@@ -18,6 +18,8 @@ const Names<UpsampleActivation> kActivations = {{UpsampleActivation::kReLU, "rel
 const Names<SkipUpscale> kSkips = {{SkipUpscale::kBicubic, "bicubic"},
                                    {SkipUpscale::kNearest, "nearest"},
                                    {SkipUpscale::kNone, "none"}};
+const Names<BodyActivation> kBodyActivations = {{BodyActivation::kPReLU, "prelu"},
+                                                {BodyActivation::kLeakyReLU, "leakyrelu"}};
 
 template <typename Enum>
 std::string name_of(const Names<Enum>& names, Enum value) {
@@ -41,6 +43,7 @@ Enum parse(const Names<Enum>& names, const std::string& text, const char* what) 
 std::string to_string(Architecture architecture) { return name_of(kArchitectures, architecture); }
 std::string to_string(UpsampleActivation activation) { return name_of(kActivations, activation); }
 std::string to_string(SkipUpscale skip) { return name_of(kSkips, skip); }
+std::string to_string(BodyActivation activation) { return name_of(kBodyActivations, activation); }
 
 Architecture architecture_from_string(const std::string& name) {
   return parse(kArchitectures, name, "architecture");
@@ -50,6 +53,9 @@ UpsampleActivation upsample_activation_from_string(const std::string& name) {
 }
 SkipUpscale skip_upscale_from_string(const std::string& name) {
   return parse(kSkips, name, "skip upscale");
+}
+BodyActivation body_activation_from_string(const std::string& name) {
+  return parse(kBodyActivations, name, "activation");
 }
 
 void GeneratorOptions::validate() const {
@@ -77,7 +83,10 @@ std::string GeneratorOptions::describe() const {
                      std::to_string(channels()) + " channels, ";
   return text + (architecture() == Architecture::kSrgan
                      ? to_string(upsample_activation()) + " upsampling"
-                     : to_string(skip()) + " skip");
+                     : to_string(skip()) + " skip" +
+                           (body_activation() == BodyActivation::kPReLU
+                                ? ""
+                                : ", " + to_string(body_activation())));
 }
 
 }  // namespace srgan

@@ -12,6 +12,10 @@ void write_generator_options(torch::serialize::OutputArchive& archive,
   if (options.architecture() != Architecture::kSrgan) {
     archive.write("architecture", c10::IValue(to_string(options.architecture())));
     archive.write("skip", c10::IValue(to_string(options.skip())));
+    // Absent from version 2 files, whose compact networks all use PReLU.
+    if (options.body_activation() != BodyActivation::kPReLU) {
+      archive.write("body_activation", c10::IValue(to_string(options.body_activation())));
+    }
   }
 }
 
@@ -27,6 +31,9 @@ GeneratorOptions read_generator_options(const std::function<int64_t(const std::s
   if (has("architecture")) {
     options.architecture(architecture_from_string(text("architecture")))
         .skip(skip_upscale_from_string(text("skip")));
+    if (has("body_activation")) {
+      options.body_activation(body_activation_from_string(text("body_activation")));
+    }
   }
   return options;
 }
@@ -34,11 +41,14 @@ GeneratorOptions read_generator_options(const std::function<int64_t(const std::s
 bool same_generator_options(const GeneratorOptions& a, const GeneratorOptions& b) {
   return a.architecture() == b.architecture() && a.blocks() == b.blocks() &&
          a.channels() == b.channels() && a.scale() == b.scale() &&
-         a.upsample_activation() == b.upsample_activation() && a.skip() == b.skip();
+         a.upsample_activation() == b.upsample_activation() && a.skip() == b.skip() &&
+         a.body_activation() == b.body_activation();
 }
 
 int64_t checkpoint_version_for(const GeneratorOptions& options) {
-  return options.architecture() == Architecture::kSrgan ? 1 : 2;
+  if (options.architecture() == Architecture::kSrgan) return 1;
+  // A version 2 reader would build PReLU in place of the LeakyReLU it does not know of.
+  return options.body_activation() == BodyActivation::kPReLU ? 2 : 3;
 }
 
 }  // namespace srgan::detail

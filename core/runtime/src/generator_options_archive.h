@@ -28,7 +28,7 @@ GeneratorOptions read_generator_options(const std::function<int64_t(const std::s
 bool same_generator_options(const GeneratorOptions& a, const GeneratorOptions& b);
 
 /// The checkpoint format version a generator needs: 1 for SRGAN (readable by every release),
-/// 2 for the compact family.
+/// 2 for the compact family with PReLU, 3 with LeakyReLU.
 int64_t checkpoint_version_for(const GeneratorOptions& options);
 
 }  // namespace srgan::detail

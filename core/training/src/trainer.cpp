@@ -203,11 +203,22 @@ void save_training_state(const std::string& path, const TrainingState& state, Ge
   write_file_atomically(path, bytes.str());
 }
 
-// --init: the weights of a saved model, on the network the run has built (same options).
+// --init: the weights of a saved model, on the network the run has built: the same options, or a
+// compact PReLU network to be fine-tuned with LeakyReLU (its convolutions carry over by name; its
+// slopes are dropped, and the fine-tuning learns around the fixed one).
+bool is_prelu_to_leaky_relu(const GeneratorOptions& from, const GeneratorOptions& to) {
+  return from.architecture() == Architecture::kCompact &&
+         from.body_activation() == BodyActivation::kPReLU &&
+         to.body_activation() == BodyActivation::kLeakyReLU &&
+         detail::same_generator_options(
+             GeneratorOptions(from).body_activation(to.body_activation()), to);
+}
+
 void start_from_weights(GeneratorImpl& g, const std::string& path) {
   const Model model = load_model(path);
   const auto& saved = model.generator_options();
-  if (!saved || !detail::same_generator_options(*saved, g.options())) {
+  if (!saved || !(detail::same_generator_options(*saved, g.options()) ||
+                  is_prelu_to_leaky_relu(*saved, g.options()))) {
     throw Error("cannot start from " + path + ": its network is not the run's (" +
                 (saved ? saved->describe() : std::string("TorchScript")) + " against " +
                 g.options().describe() + ")");
@@ -590,20 +601,22 @@ void Trainer::Run::after_step(const Batch& batch, MetricsRow& row) {
       static_cast<double>(state_.step - first_step_) / std::max(1e-9, seconds - seconds_before_);
   if (report_.progress) report_.progress(state_.step, total(), row.phase, row.total, rate);
   const bool last = state_.step == total();
-  if (state_.step % o_.log_every() == 0 || last) {
+  // A period of 0 (or less) means: at the last step only.
+  auto every = [&](int64_t period) { return last || (period > 0 && state_.step % period == 0); };
+  if (every(o_.log_every())) {
     row.step = state_.step;
     row.seconds = seconds;
     row.steps_per_second = rate;
     log_->write(row);
   }
   const bool can_validate = !validation_.hr.empty() || !validation_.clip.empty();
-  if (can_validate && (state_.step % o_.val_every() == 0 || last)) validate_and_report(seconds);
+  if (can_validate && every(o_.val_every())) validate_and_report(seconds);
   if (o_.sample_every() > 0 && state_.step % o_.sample_every() == 0) {
     const auto hr = validation_.hr.empty() ? batch.hr.slice(0, 0, 1) : validation_.hr[0];
     write_sample(*g_, hr, scale_, device_,
                  (out_ / "samples" / ("step-" + std::to_string(state_.step) + ".png")).string());
   }
-  if (state_.step % o_.checkpoint_every() == 0) checkpoint();
+  if (o_.checkpoint_every() > 0 && state_.step % o_.checkpoint_every() == 0) checkpoint();
 }
 
 int64_t Trainer::Run::run(const std::atomic<bool>* stop) {

@@ -10,9 +10,9 @@ class GeneratorImpl;
 
 /// The tag and version every checkpoint carries; loading refuses other tags and newer versions.
 /// Version 1: SRGAN generators (still written for them, so older releases read them); 2: the
-/// compact family.
+/// compact family with PReLU (still written for it); 3: the compact family with LeakyReLU.
 inline constexpr char kCheckpointFormat[] = "srganupscale-generator";
-inline constexpr int64_t kCheckpointVersion = 2;
+inline constexpr int64_t kCheckpointVersion = 3;
 
 /// The values a model takes in and gives out; frames are mapped to and from this range.
 struct ValueRange {

@@ -8,12 +8,12 @@
 
 namespace srgan {
 
-/// The compact family (Architecture::kCompact): conv 3x3 3->C + PReLU, `blocks` x [conv 3x3
-/// C->C + PReLU], conv 3x3 C->3*s*s, pixel shuffle x s, plus the input upscaled by the skip
-/// (bicubic, nearest or none). Every convolution runs at the input's resolution. With a skip,
-/// the last convolution starts at zero, so a new network is exactly the classic upscale and
-/// learns only the detail. Output clamped to [-1, 1] in eval mode (unclamped while training, so
-/// that the loss sees how far out of range it is).
+/// The compact family (Architecture::kCompact): conv 3x3 3->C + act, `blocks` x [conv 3x3
+/// C->C + act], conv 3x3 C->3*s*s, (act: PReLU or LeakyReLU, GeneratorOptions::body_activation)
+/// pixel shuffle x s, plus the input upscaled by the skip (bicubic, nearest or none). Every
+/// convolution runs at the input's resolution. With a skip, the last convolution starts at zero, so
+/// a new network is exactly the classic upscale and learns only the detail. Output clamped to [-1,
+/// 1] in eval mode (unclamped while training, so that the loss sees how far out of range it is).
 class CompactGeneratorImpl : public GeneratorImpl {
  public:
   explicit CompactGeneratorImpl(const GeneratorOptions& options);
@@ -21,8 +21,8 @@ class CompactGeneratorImpl : public GeneratorImpl {
   torch::Tensor forward(const torch::Tensor& lr) override;
   /// The convolutions' radii add up (blocks + 2); the bicubic skip reads 2 pixels around.
   int64_t receptive_field_radius() const override;
-  /// He-normal (fan-in, for PReLU's initial slope) weights, zero biases; the last convolution
-  /// zero when there is a skip.
+  /// He-normal (fan-in, for the activation's initial slope) weights, zero biases; the last
+  /// convolution zero when there is a skip.
   void reset_parameters() override;
   std::unique_ptr<InferenceNetwork> inference_network(
       const InferenceRewrites& rewrites = {}) const override;
@@ -30,7 +30,8 @@ class CompactGeneratorImpl : public GeneratorImpl {
   static int64_t parameter_count(const GeneratorOptions& options);
   static double flops(const GeneratorOptions& options, int64_t height, int64_t width);
 
-  /// conv, PReLU, (conv, PReLU) x blocks, conv: named body.0 ... as in SRVGGNetCompact.
+  /// conv, act, (conv, act) x blocks, conv: named body.0 ... as in SRVGGNetCompact (the
+  /// convolutions have the same names with either activation).
   torch::nn::Sequential body{nullptr};
 };
 

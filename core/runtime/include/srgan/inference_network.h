@@ -18,8 +18,8 @@ class CompactGeneratorImpl;
 
 /// Which exact load-time rewrites an InferenceNetwork applies. All on is the fast path; tests
 /// turn them off one by one to check each against the plain generator. The SRGAN family uses
-/// all three; the compact family has no BatchNorm and no convolution after its shuffle, so only
-/// channels_last applies to it.
+/// the first three; the compact family has no BatchNorm and no convolution after its shuffle, so
+/// channels_last and fuse_activation apply to it.
 struct InferenceRewrites {
   /// Fold every BatchNorm (eval statistics) into the convolution before it.
   TORCH_ARG(bool, fold_batch_norm) = true;
@@ -30,6 +30,9 @@ struct InferenceRewrites {
   TORCH_ARG(bool, reparametrize_tail) = true;
   /// Run in channels-last memory format (faster with oneDNN and cuDNN, measured).
   TORCH_ARG(bool, channels_last) = true;
+  /// Compact networks with LeakyReLU: run each convolution and its activation as one oneDNN
+  /// primitive on the CPU (fp32; bf16 where the CPU has bf16 instructions).
+  TORCH_ARG(bool, fuse_activation) = true;
 };
 
 /// A generator rewritten for inference: a flat list of weights and the ops between them, with
@@ -98,7 +101,8 @@ class SrganInferenceNetwork final : public InferenceNetwork {
   Conv tail_;
 };
 
-/// The compact family for inference: its convolutions and slopes as plain tensors.
+/// The compact family for inference: its convolutions and PReLU slopes as plain tensors; with
+/// LeakyReLU, each convolution and its activation fused where the device allows.
 class CompactInferenceNetwork final : public InferenceNetwork {
  public:
   CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
@@ -107,8 +111,11 @@ class CompactInferenceNetwork final : public InferenceNetwork {
  private:
   std::vector<at::Tensor*> tensors() override;
 
-  std::vector<at::Tensor> weights_, biases_, slopes_;  // slopes_: one per layer but the last
+  at::Tensor activation(size_t layer, at::Tensor x) const;
+
+  std::vector<at::Tensor> weights_, biases_, slopes_;  // PReLU slopes_: one per layer but the last
   SkipUpscale skip_;
+  BodyActivation body_activation_;
 };
 
 /// The 5x5 kernel on the pre-shuffle tensor that equals a (2r+1)x(2r+1) kernel, r <= 4, after a

@@ -79,6 +79,8 @@ struct TrainerOptions {
   /// on a CPU with AMX-BF16 or AVX512-BF16, fp32 elsewhere (srgan-train's default).
   /// Forward passes run under autocast; weights, optimiser state and losses stay float32.
   TORCH_ARG(Precision, precision) = Precision::kFp32;
+  /// Steps between metrics rows, validations, sample grids and checkpoints. 0: metrics and
+  /// validation at the last step only, no sample grids, a checkpoint when the run ends.
   TORCH_ARG(int64_t, log_every) = 10;
   TORCH_ARG(int64_t, val_every) = 250;
   TORCH_ARG(int64_t, sample_every) = 250;
