@@ -19,20 +19,26 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+LEAKY_SLOPE = 0.2  # kCompactLeakySlope in core/runtime/include/srgan/generator_options.h
+
 
 class CompactUpscaler(nn.Module):
-    """conv 3x3 + PReLU, N x (conv 3x3 + PReLU), conv 3x3 to 3*s*s, pixel shuffle, plus the
-    input's classic upscale: core/runtime/src/compact_generator.cpp, in PyTorch."""
+    """conv 3x3 + act, N x (conv 3x3 + act), conv 3x3 to 3*s*s, pixel shuffle, plus the input's
+    classic upscale, act PReLU or LeakyReLU(0.2): core/runtime/src/compact_generator.cpp, in
+    PyTorch."""
 
-    def __init__(self, blocks: int, channels: int, scale: int, skip: str):
+    def __init__(self, blocks: int, channels: int, scale: int, skip: str, activation: str):
         super().__init__()
         self.scale = scale
         self.input_min, self.input_max = -1.0, 1.0
         self.output_min, self.output_max = -1.0, 1.0
         self.skip = skip
-        layers = [nn.Conv2d(3, channels, 3, padding=1), nn.PReLU(channels)]
+        def act():
+            return nn.PReLU(channels) if activation == "prelu" else nn.LeakyReLU(LEAKY_SLOPE)
+
+        layers = [nn.Conv2d(3, channels, 3, padding=1), act()]
         for _ in range(blocks):
-            layers += [nn.Conv2d(channels, channels, 3, padding=1), nn.PReLU(channels)]
+            layers += [nn.Conv2d(channels, channels, 3, padding=1), act()]
         layers.append(nn.Conv2d(channels, 3 * scale * scale, 3, padding=1))
         self.body = nn.Sequential(*layers)
 
@@ -65,7 +71,10 @@ def main():
     if architecture != "compact":
         sys.exit(f"{args.checkpoint}: the {architecture} family is not exported by this "
                  "script, only the compact one")
-    model = CompactUpscaler(saved.residual_blocks, saved.channels, saved.scale, saved.skip)
+    # Version 2 files (PReLU) have no body_activation attribute.
+    activation = saved.body_activation if saved._c.hasattr("body_activation") else "prelu"
+    model = CompactUpscaler(saved.residual_blocks, saved.channels, saved.scale, saved.skip,
+                            activation)
     model.load_state_dict(dict(saved.weights), strict=True)
     model.eval()
     scripted = torch.jit.script(model)
@@ -79,8 +88,10 @@ def main():
         count = len([k for k in w if k.endswith(".weight") and w[k].dim() == 4])
         for i in range(count):
             x = F.conv2d(x, w[f"body.{2 * i}.weight"], w[f"body.{2 * i}.bias"], padding=1)
-            if i < count - 1:
+            if i < count - 1 and activation == "prelu":
                 x = F.prelu(x, w[f"body.{2 * i + 1}.weight"])
+            elif i < count - 1:
+                x = torch.where(x >= 0, x, x * LEAKY_SLOPE)
         expected = F.pixel_shuffle(x, saved.scale)
         if saved.skip != "none":
             expected = expected + F.interpolate(probe, scale_factor=float(saved.scale),
@@ -93,7 +104,7 @@ def main():
         sys.exit(f"export check failed: largest difference {difference:g}")
     scripted.save(args.output)
     print(f"wrote {args.output}: compact x{saved.scale}, {saved.residual_blocks} blocks, "
-          f"{saved.channels} channels, {saved.skip} skip; TorchScript, RGB in [-1, 1]")
+          f"{saved.channels} channels, {saved.skip} skip, {activation}; TorchScript, RGB in [-1, 1]")
 
 
 if __name__ == "__main__":

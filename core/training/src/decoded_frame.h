@@ -1,9 +1,10 @@
-// Decoded I420 frames to RGB as the element reads them, for the codec round trips and the clips
-// the trainer and `evaluate --video` decode (GStreamer 1.22's videoconvert returns 8-bit YUV to
-// RGB about 2 levels dark: a model trained or measured on it would learn to brighten).
+// Decoded frames to RGB as the element reads them, for the codec round trips and the clips the
+// trainer and `evaluate --video` decode (GStreamer 1.22's videoconvert returns 8-bit YUV to RGB
+// about 2 levels dark: a model trained or measured on it would learn to brighten).
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <gst/video/video.h>
 
@@ -13,12 +14,17 @@
 
 namespace srgan {
 
-/// The Y'CbCr frames are encoded with when nothing says: BT.601 below 720 lines, BT.709 from
-/// there (GStreamer's default for untagged video), limited range, as cameras and encoders write.
-Colorimetry colorimetry_for_height(int64_t height);
+/// What GStreamer assumes for untagged raw YUV of this size (BT.601 up to 576 lines, BT.709
+/// above, limited range), as core's Colorimetry and as the caps' colorimetry string: what the
+/// round trip encodes with, so that encoder, decoder and element agree.
+struct UntaggedColorimetry {
+  Colorimetry colorimetry;
+  std::string caps;
+};
+UntaggedColorimetry untagged_colorimetry(int64_t width, int64_t height);
 
-/// [3, H, W] uint8 R'G'B' of a mapped I420 frame: core's frame_to_rgb with the caps' matrix
-/// (BT.601, BT.709 or BT.2020; unknown: GStreamer's default for the height) and range, rounded.
-at::Tensor rgb_bytes_of_i420(const GstVideoFrame& frame);
+/// [3, H, W] uint8 R'G'B' of a mapped frame of a format core reads: core's frame_to_rgb with the
+/// frame's matrix and range, mapped as the element maps them (srgan::gst::frame_view_of), rounded.
+at::Tensor rgb_bytes_of(const GstVideoFrame& frame);
 
 }  // namespace srgan

@@ -159,13 +159,12 @@ class CodecRoundTrip::Pipeline {
     }
     src_ = GST_APP_SRC(gst_bin_get_by_name(GST_BIN(pipeline_), "src"));
     sink_ = GST_APP_SINK(gst_bin_get_by_name(GST_BIN(pipeline_), "sink"));
-    const Colorimetry colorimetry = colorimetry_for_height(s.height);
+    const UntaggedColorimetry untagged = untagged_colorimetry(s.width, s.height);
     GstCaps* caps = gst_caps_new_simple(
         "video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
         static_cast<int>(s.width), "height", G_TYPE_INT, static_cast<int>(s.height), "framerate",
         GST_TYPE_FRACTION, s.fps_numerator, s.fps_denominator, "pixel-aspect-ratio",
-        GST_TYPE_FRACTION, 1, 1, "colorimetry", G_TYPE_STRING,
-        colorimetry.matrix == ColorMatrix::kBT709 ? "bt709" : "bt601", nullptr);
+        GST_TYPE_FRACTION, 1, 1, "colorimetry", G_TYPE_STRING, untagged.caps.c_str(), nullptr);
     gst_app_src_set_caps(src_, caps);
     gst_caps_unref(caps);
     GstElement* decoder = gst_bin_get_by_name(GST_BIN(pipeline_), "decoder");
@@ -193,7 +192,8 @@ class CodecRoundTrip::Pipeline {
                   std::to_string(s.width) + "] uint8 RGB");
     }
     // FrameBuffer lays I420 out as GStreamer does (rows padded to 4 bytes).
-    FrameBuffer i420(PixelFormat::kI420, s.width, s.height, colorimetry_for_height(s.height));
+    FrameBuffer i420(PixelFormat::kI420, s.width, s.height,
+                     untagged_colorimetry(s.width, s.height).colorimetry);
     rgb_to_i420(frame, i420.view());
     GstBuffer* buffer = gst_buffer_new_allocate(nullptr, i420.bytes().size(), nullptr);
     gst_buffer_fill(buffer, 0, i420.bytes().data(), i420.bytes().size());
@@ -249,7 +249,7 @@ class CodecRoundTrip::Pipeline {
     }
     at::Tensor rgb;
     try {
-      rgb = rgb_bytes_of_i420(frame);
+      rgb = rgb_bytes_of(frame);
     } catch (...) {
       gst_video_frame_unmap(&frame);
       gst_sample_unref(sample);

@@ -110,7 +110,7 @@ class DecodedFrames : public VideoFrames::Source {
     }
     at::Tensor image;
     try {
-      image = rgb_bytes_of_i420(frame).unsqueeze(0).to(at::kFloat).div_(255);
+      image = rgb_bytes_of(frame).unsqueeze(0).to(at::kFloat).div_(255);
     } catch (...) {
       gst_video_frame_unmap(&frame);
       gst_sample_unref(sample);
