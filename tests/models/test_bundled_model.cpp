@@ -39,6 +39,17 @@ TEST(BundledModel, X4IsTheCompactFamilyWithProvenance) {
   EXPECT_FALSE(model.provenance().command.empty());
 }
 
+// x2, x4 and x4-clean ship with LeakyReLU, which the CPU path fuses into each convolution
+// (docs/PERFORMANCE.md): a PReLU file would run about 1.3-1.5x slower. (x2-clean keeps PReLU:
+// its LeakyReLU fine-tune lost 0.05 dB on clean photos, models/README.md.)
+TEST(BundledModel, CompactModelsUseTheActivationTheCpuFuses) {
+  for (const char* name : {"srgan-x2.pt", "srgan-x4.pt", "srgan-x4-clean.pt"}) {
+    const Model model = load_model(std::string(SRGAN_MODELS_DIR) + "/" + name);
+    ASSERT_TRUE(model.generator_options().has_value()) << name;
+    EXPECT_EQ(model.generator_options()->body_activation(), BodyActivation::kLeakyReLU) << name;
+  }
+}
+
 // A description names the data set, never the training machine's path (older files recorded
 // it: only its last two parts are shown).
 TEST(BundledModel, DescriptionsNameTheDataSetNotAMachinesPath) {
