@@ -323,7 +323,7 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
       ->group(group);
   cmd->add_option("--body-activation", a.body_activation,
                   "compact: prelu (a learned slope per channel) or leakyrelu (fixed slope 0.2, "
-                  "fused into the convolution on the CPU: faster); with --init, leakyrelu turns "
+                  "run inside the convolution on the CPU); with --init, leakyrelu turns "
                   "a prelu model into one")
       ->capture_default_str()
       ->check(CLI::IsMember({"prelu", "leakyrelu"}))

@@ -40,8 +40,8 @@ TEST(BundledModel, X4IsTheCompactFamilyWithProvenance) {
 }
 
 // x2, x4 and x4-clean ship with LeakyReLU, which the CPU path fuses into each convolution
-// (docs/PERFORMANCE.md): a PReLU file would run about 1.3-1.5x slower. (x2-clean keeps PReLU:
-// its LeakyReLU fine-tune lost 0.05 dB on clean photos, models/README.md.)
+// (docs/PERFORMANCE.md: up to 1.09x faster with the Upscaler's heap reuse, 1.23-1.38x without it).
+// x2-clean keeps PReLU: its LeakyReLU fine-tune lost 0.05 dB on clean photos (models/README.md).
 TEST(BundledModel, CompactModelsUseTheActivationTheCpuFuses) {
   for (const char* name : {"srgan-x2.pt", "srgan-x4.pt", "srgan-x4-clean.pt"}) {
     const Model model = load_model(std::string(SRGAN_MODELS_DIR) + "/" + name);

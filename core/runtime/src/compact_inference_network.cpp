@@ -55,9 +55,10 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   // The skip carries the whole image: in bf16 (8-bit mantissa) it alone would cost about as much
   // PSNR as the network adds, so it and the sum stay in float32 (the residual is small, its
   // rounding negligible).
+  // It is also computed from the NCHW input: ATen's bicubic runs about 1.7x faster there than on
+  // channels-last (x2 at 270x480: 7.7 against 13.4 ms), and the sum then comes out NCHW.
   const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
-  const auto full =
-      reduced ? lr.to(x.device(), at::kFloat).contiguous(x.suggest_memory_format()) : x;
+  const auto full = lr.to(x.device(), reduced ? at::kFloat : x.scalar_type()).contiguous();
   const auto base = skip_upscale(full, skip_, scale());
   if (base.defined()) y = base.add_(y);
   return y.clamp_(-1, 1).contiguous();
