@@ -17,6 +17,7 @@
 #include "srgan/bundled_models.h"
 #include "srgan/degradation.h"
 #include "srgan/error.h"
+#include "srgan/initial_weights.h"
 #include "srgan/model.h"
 #include "srgan/trainer.h"
 #include "srgan/video_frames.h"
@@ -337,7 +338,9 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
   cmd->add_option("--init", a.init,
                   "Start from this model's weights instead of random ones (fine-tuning): a "
                   "checkpoint file or a bundled model (" +
-                      bundled_model_names() + "); the network options come from it")
+                      bundled_model_names() +
+                      "); the network options come from it, except that a compact model "
+                      "may grow wider (more --channels) or take --body-activation leakyrelu")
       ->transform(
           [](std::string value) {
             return resolve_model_argument(value, bundled_model_folders_of_program());
@@ -346,11 +349,22 @@ void add_network_options(CLI::App* cmd, TrainArguments& a) {
       ->group(group);
 }
 
-// --init: the network options become the model's, so that run.toml records them; one given
-// on the command line that differs is an error (the weights would not fit). The model's
+// The network the command line describes (the scale is the data's).
+GeneratorOptions network_options_of(const TrainArguments& a) {
+  return GeneratorOptions(a.gen)
+      .scale(a.data.scale())
+      .architecture(architecture_from_string(a.architecture))
+      .upsample_activation(upsample_activation_from_string(a.activation))
+      .skip(skip_upscale_from_string(a.skip))
+      .body_activation(body_activation_from_string(a.body_activation));
+}
+
+// --init: the network options not given become the model's, so that run.toml records them;
+// those given must leave a network the weights carry over to (a compact one may grow wider or
+// take LeakyReLU in place of PReLU), checked before anything is written. The model's
 // degradation chain is kept unless --degrade is given (fine-tuning a robust model keeps it so).
-void take_network_options_from(CLI::App* cmd, const std::string& path,
-                               const TrainerReporter& report) {
+void take_network_options_from(CLI::App* cmd, TrainArguments& a, const TrainerReporter& report) {
+  const std::string& path = a.init;
   const Model model = load_model(path);
   if (!model.generator_options()) {
     throw Error("--init " + path +
@@ -368,16 +382,10 @@ void take_network_options_from(CLI::App* cmd, const std::string& path,
       {"body-activation", to_string(g.body_activation())}};
   for (const auto& [name, value] : network) {
     CLI::Option* opt = cmd->get_option("--" + name);
-    // The one change the weights survive: a compact PReLU network fine-tuned with LeakyReLU.
-    const bool to_leaky_relu = name == "body-activation" && value == "prelu" &&
-                               g.architecture() == Architecture::kCompact && opt->count() > 0 &&
-                               opt->as<std::string>() == "leakyrelu";
-    if (to_leaky_relu) continue;
-    if (opt->count() > 0 && opt->as<std::string>() != value) {
-      throw Error("--" + name + " " + opt->as<std::string>() + " differs from --init " + path +
-                  "'s " + value + " (" + g.describe() + "); leave it out");
-    }
-    set_option(opt, {value});
+    if (opt->count() == 0) set_option(opt, {value});
+  }
+  if (const auto why = why_weights_do_not_fit(g, network_options_of(a)); !why.empty()) {
+    throw Error("--init " + path + ": " + why + "; leave the network options out");
   }
   CLI::Option* degrade = cmd->get_option("--degrade");
   const std::string& chain = model.provenance().degradation;
@@ -504,7 +512,7 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
       throw Error(a.output + " already holds a training run: continue it with --resume " +
                   a.output + ", or start over with --out " + a.output + " --overwrite");
     }
-    if (!a.init.empty()) take_network_options_from(cmd, a.init, report);
+    if (!a.init.empty()) take_network_options_from(cmd, a, report);
   }
   // A bad chain is a one-line error before anything is written or decoded.
   a.data.degradation(DegradationSpec::parse(a.data.degradation()).str());
@@ -519,11 +527,7 @@ TrainerOptions prepare_run(CLI::App* cmd, TrainArguments& a, const TrainerReport
   TrainerOptions options = a.o;
   options.output_dir(a.resume_dir.empty() ? a.output : a.resume_dir).resume(!a.resume_dir.empty());
   options.data(TrainingDataOptions(a.data).seed(a.seed));
-  options.generator(GeneratorOptions(a.gen)
-                        .architecture(architecture_from_string(a.architecture))
-                        .upsample_activation(upsample_activation_from_string(a.activation))
-                        .skip(skip_upscale_from_string(a.skip))
-                        .body_activation(body_activation_from_string(a.body_activation)));
+  options.generator(network_options_of(a));
   // A resumed run's weights are in its last checkpoint, wherever it started from.
   if (a.resume_dir.empty()) options.init_weights(a.init);
   options.pixel_loss(pixel_loss_from_string(a.loss));

@@ -2,9 +2,10 @@
 # train_init.sh SRGAN_TRAIN FIXTURES: `srgan-train train --init MODEL` starts from MODEL's
 # weights and network options (fine-tuning): with a zero learning rate the new run's model
 # upscales byte for byte as MODEL does, where a run without --init does not; run.toml records the
-# model's network so --resume continues; a network option that differs from MODEL's, a
-# TorchScript module and a missing file are refused with one line each. A compact PReLU model may
-# be turned into a LeakyReLU one (--body-activation leakyrelu), not the other way.
+# model's network so --resume continues; a network the weights do not carry over to, a
+# TorchScript module and a missing file are refused with one line each. A compact model may be
+# turned from PReLU into LeakyReLU (--body-activation leakyrelu), not the other way, and grown
+# wider (more --channels), not narrower or deeper.
 set -euo pipefail
 train=$1 fixtures=$2
 source "$(dirname "${BASH_SOURCE[0]}")/tiny_training.sh"
@@ -54,11 +55,19 @@ refused() {  # refused EXPECTED ARGS...: fails with one line holding EXPECTED, n
 grep -q "training compact x2, 2 blocks, 8 channels, bicubic skip, leakyrelu" "$dir/leaky.log"
 grep -qx 'body-activation="leakyrelu"' "$dir/leaky/run.toml"
 "$train" info "$dir/leaky/model.pt" | grep -q "leakyrelu"
-refused "--body-activation prelu differs from --init $dir/leaky/model.pt's leakyrelu" \
+refused "--init $dir/leaky/model.pt: its network (compact x2, 2 blocks, 8 channels, bicubic skip, leakyrelu) is not the run's (compact x2, 2 blocks, 8 channels, bicubic skip)" \
   --init "$dir/leaky/model.pt" --body-activation prelu
 
-refused "--channels 16 differs from --init $dir/base/model.pt's 8" \
-  --init "$dir/base/model.pt" --channels 16
+# Wider: the run records the new width (the grown network computing the saved one's output is
+# test_trainer's); narrower or deeper is refused.
+"$train" train "${common[@]}" --init "$dir/base/model.pt" --channels 12 --lr-g 0 \
+  --pretrain-steps 2 --out "$dir/wide" 2>&1 | tee "$dir/wide.log"
+grep -q "training compact x2, 2 blocks, 12 channels, bicubic skip" "$dir/wide.log"
+grep -qx 'channels=12' "$dir/wide/run.toml"
+refused "--init $dir/base/model.pt: its network (compact x2, 2 blocks, 8 channels, bicubic skip) is not the run's (compact x2, 2 blocks, 4 channels, bicubic skip)" \
+  --init "$dir/base/model.pt" --channels 4
+refused "is not the run's (compact x2, 3 blocks, 8 channels, bicubic skip)" \
+  --init "$dir/base/model.pt" --blocks 3
 refused "a TorchScript module has no weights the trainer can start from" \
   --init "$fixtures/tiny_x4_traced.pt"
 refused "$dir/missing.pt" --init "$dir/missing.pt"

@@ -11,6 +11,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/utils.h>
 
+#include "generator_testing.h"
 #include "srgan/checkpoint.h"
 #include "srgan/compact_generator.h"
 #include "srgan/error.h"
@@ -23,28 +24,12 @@ namespace {
 
 using test::test_device;
 
+using test::max_abs_difference;
+using test::trained_looking;
+
 GeneratorOptions compact(int64_t blocks, int64_t channels, int64_t scale,
                          SkipUpscale skip = SkipUpscale::kBicubic) {
-  return GeneratorOptions()
-      .architecture(Architecture::kCompact)
-      .blocks(blocks)
-      .channels(channels)
-      .scale(scale)
-      .skip(skip);
-}
-
-// Every weight random (the last convolution too, which starts at zero), as after training.
-Generator trained_looking(const GeneratorOptions& options, uint64_t seed = 3) {
-  torch::manual_seed(seed);
-  Generator generator(options);
-  torch::NoGradGuard no_grad;
-  for (auto& p : generator->parameters()) p.uniform_(-0.3, 0.3);
-  generator->eval();
-  return generator;
-}
-
-double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
-  return (a.cpu().to(at::kDouble) - b.cpu().to(at::kDouble)).abs().max().item<double>();
+  return test::compact_options(blocks, channels, scale, skip);
 }
 
 // Plain loops over plain vectors: a 'same' 3x3 convolution, PReLU, the pixel shuffle and the
@@ -177,17 +162,9 @@ TEST(CompactGenerator, TrainingModeIsUnclampedEvalModeClamped) {
   EXPECT_EQ(max_abs_difference(clamped, raw.clamp(-1, 1)), 0.0);
 }
 
-class CompactModelFile : public ::testing::Test {
+class CompactModelFile : public test::SavedGeneratorTest {
  protected:
-  void SetUp() override {
-    at::globalContext().setAllowTF32CuDNN(false);
-    generator_ = trained_looking(compact(2, 8, 2));
-    path_ = dir_.file("compact.pt");
-    save_checkpoint(path_, *generator_, {});
-  }
-  test::TempDir dir_;
-  Generator generator_{nullptr};
-  std::string path_;
+  void SetUp() override { save(compact(2, 8, 2), "compact.pt"); }
 };
 
 TEST_F(CompactModelFile, RoundTripKeepsFamilyOptionsAndOutput) {

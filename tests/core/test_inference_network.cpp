@@ -6,6 +6,7 @@
 #include <ATen/Context.h>
 #include <torch/utils.h>
 
+#include "generator_testing.h"
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
 #include "srgan/srgan_generator.h"
@@ -32,9 +33,7 @@ Generator trained_looking(const GeneratorOptions& options) {
   return generator;
 }
 
-double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
-  return (a.cpu().to(at::kDouble) - b.cpu().to(at::kDouble)).abs().max().item<double>();
-}
+using test::max_abs_difference;
 
 struct Case {
   int64_t scale;

@@ -11,6 +11,7 @@
 #include <torch/utils.h>
 
 #include "fused_convolution.h"
+#include "generator_testing.h"
 #include "srgan/checkpoint.h"
 #include "srgan/compact_generator.h"
 #include "srgan/cpu_precision.h"
@@ -24,27 +25,17 @@ namespace {
 
 using test::test_device;
 
+using test::max_abs_difference;
+
+constexpr uint64_t kSeed = 5;
+
 GeneratorOptions leaky_compact(int64_t blocks, int64_t channels, int64_t scale) {
-  return GeneratorOptions()
-      .architecture(Architecture::kCompact)
-      .blocks(blocks)
-      .channels(channels)
-      .scale(scale)
-      .body_activation(BodyActivation::kLeakyReLU);
+  return test::compact_options(blocks, channels, scale, SkipUpscale::kBicubic,
+                               BodyActivation::kLeakyReLU);
 }
 
-// Every weight random (the last convolution too, which starts at zero), as after training.
-Generator trained_looking(const GeneratorOptions& options, uint64_t seed = 5) {
-  torch::manual_seed(seed);
-  Generator generator(options);
-  torch::NoGradGuard no_grad;
-  for (auto& p : generator->parameters()) p.uniform_(-0.3, 0.3);
-  generator->eval();
-  return generator;
-}
-
-double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
-  return (a.cpu().to(at::kDouble) - b.cpu().to(at::kDouble)).abs().max().item<double>();
+Generator trained_looking(const GeneratorOptions& options) {
+  return test::trained_looking(options, kSeed);
 }
 
 TEST(FusedConvolution, EqualsTheConvolutionThenLeakyReLUInDouble) {
@@ -128,17 +119,9 @@ TEST(LeakyReLUCompact, HasNoSlopesAndUsesTheFixedOne) {
               -0.5 * kCompactLeakySlope, 1e-7);
 }
 
-class LeakyReLUCompactFile : public ::testing::Test {
+class LeakyReLUCompactFile : public test::SavedGeneratorTest {
  protected:
-  void SetUp() override {
-    at::globalContext().setAllowTF32CuDNN(false);
-    generator_ = trained_looking(leaky_compact(2, 8, 2));
-    path_ = dir_.file("leaky.pt");
-    save_checkpoint(path_, *generator_, {});
-  }
-  test::TempDir dir_;
-  Generator generator_{nullptr};
-  std::string path_;
+  void SetUp() override { save(leaky_compact(2, 8, 2), "leaky.pt", kSeed); }
 };
 
 TEST_F(LeakyReLUCompactFile, RoundTripIsFormatVersionThreeAndKeepsTheActivation) {

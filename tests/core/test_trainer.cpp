@@ -15,6 +15,7 @@
 #include "srgan/error.h"
 #include "srgan/generator.h"
 #include "srgan/image_io.h"
+#include "srgan/initial_weights.h"
 #include "srgan/model.h"
 #include "srgan/resampling.h"
 #include "srgan/trainer.h"
@@ -272,6 +273,69 @@ TEST_F(Trainer, InitTurnsAPReLUModelIntoALeakyReLUOneWithItsConvolutions) {
   auto back = options("back").generator(compact).init_weights(
       (fs::path(o.output_dir()) / "model.pt").string());
   EXPECT_THROW(train(back, reporter()), Error);
+}
+
+TEST_F(Trainer, InitGrowsACompactModelWiderComputingWhatItDidUntilTrained) {
+  const auto narrow =
+      GeneratorOptions().architecture(Architecture::kCompact).blocks(2).channels(8).scale(4);
+  Generator saved(narrow);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : saved->parameters()) p.uniform_(-0.3, 0.3);
+  }
+  saved->eval();
+  const std::string saved_path = dir_.file("narrow.pt");
+  save_checkpoint(saved_path, *saved, {});
+  const auto lr = at::rand({1, 3, 9, 11}) * 2 - 1;
+  const auto expected = [&] {
+    torch::NoGradGuard no_grad;
+    return saved->forward(lr);
+  }();
+
+  // 8 -> 12 channels, PReLU kept and PReLU -> LeakyReLU at once: with learning rate 0 the grown
+  // network is the saved one (the LeakyReLU case exactly when the saved slopes were 0.2).
+  for (const auto activation : {BodyActivation::kPReLU, BodyActivation::kLeakyReLU}) {
+    if (activation == BodyActivation::kLeakyReLU) {
+      torch::NoGradGuard no_grad;
+      for (auto& item : saved->named_parameters()) {
+        if (item.value().dim() == 1 && item.key().find("weight") != std::string::npos) {
+          item.value().fill_(kCompactLeakySlope);
+        }
+      }
+      save_checkpoint(saved_path, *saved, {});
+    }
+    const auto wide = GeneratorOptions(narrow).channels(12).body_activation(activation);
+    const std::string out = "wide-" + to_string(activation);
+    auto o = options(out).generator(wide).init_weights(saved_path).generator_lr(0);
+    train(o.pretrain_steps(1).val_every(0).sample_every(0), reporter());
+    const Model grown = load_model((fs::path(o.output_dir()) / "model.pt").string());
+    ASSERT_EQ(grown.generator_options()->channels(), 12);
+    torch::NoGradGuard no_grad;
+    const auto reference = activation == BodyActivation::kPReLU ? expected : saved->forward(lr);
+    EXPECT_LT((grown.forward(lr) - reference).abs().max().item<double>(), 1e-6) << out;
+  }
+
+  // Trained, the new channels come into use: the last convolution's weights from them, zero at
+  // the start, move.
+  const auto wide =
+      GeneratorOptions(narrow).channels(12).body_activation(BodyActivation::kLeakyReLU);
+  auto o = options("trained").generator(wide).init_weights(saved_path).generator_lr(1e-3);
+  train(o.pretrain_steps(5).val_every(0).sample_every(0), reporter());
+  const Model trained = load_model((fs::path(o.output_dir()) / "model.pt").string());
+  const auto last = trained.generator()->named_parameters()["body.6.weight"];
+  ASSERT_EQ(last.sizes(), (std::vector<int64_t>{48, 12, 3, 3}));
+  EXPECT_GT(last.narrow(1, 8, 4).abs().max().item<double>(), 0.0);
+
+  // Narrower, deeper or from the other family: refused before training, in words.
+  for (const auto& other :
+       {GeneratorOptions(narrow).channels(4), GeneratorOptions(narrow).blocks(3),
+        GeneratorOptions(narrow).architecture(Architecture::kSrgan)}) {
+    EXPECT_NE(why_weights_do_not_fit(narrow, other).find("is not the run's"), std::string::npos)
+        << other.describe();
+    auto refused = options("refused").generator(other).init_weights(saved_path);
+    EXPECT_THROW(train(refused, reporter()), Error) << other.describe();
+  }
+  EXPECT_EQ(why_weights_do_not_fit(narrow, GeneratorOptions(narrow).channels(32)), "");
 }
 
 TEST_F(Trainer, ADegradedRunResumesAsUninterruptedAndRecordsItsChain) {

@@ -28,6 +28,7 @@
 #include "srgan/evaluation.h"
 #include "srgan/generator.h"
 #include "srgan/image_io.h"
+#include "srgan/initial_weights.h"
 #include "srgan/model.h"
 #include "srgan/quality_metrics.h"
 #include "srgan/resampling.h"
@@ -201,37 +202,6 @@ void save_training_state(const std::string& path, const TrainingState& state, Ge
   std::ostringstream bytes;
   archive.save_to(bytes);
   write_file_atomically(path, bytes.str());
-}
-
-// --init: the weights of a saved model, on the network the run has built: the same options, or a
-// compact PReLU network to be fine-tuned with LeakyReLU (its convolutions carry over by name; its
-// slopes are dropped, and the fine-tuning learns around the fixed one).
-bool is_prelu_to_leaky_relu(const GeneratorOptions& from, const GeneratorOptions& to) {
-  return from.architecture() == Architecture::kCompact &&
-         from.body_activation() == BodyActivation::kPReLU &&
-         to.body_activation() == BodyActivation::kLeakyReLU &&
-         detail::same_generator_options(
-             GeneratorOptions(from).body_activation(to.body_activation()), to);
-}
-
-void start_from_weights(GeneratorImpl& g, const std::string& path) {
-  const Model model = load_model(path);
-  const auto& saved = model.generator_options();
-  if (!saved || !(detail::same_generator_options(*saved, g.options()) ||
-                  is_prelu_to_leaky_relu(*saved, g.options()))) {
-    throw Error("cannot start from " + path + ": its network is not the run's (" +
-                (saved ? saved->describe() : std::string("TorchScript")) + " against " +
-                g.options().describe() + ")");
-  }
-  torch::NoGradGuard no_grad;
-  const auto source = model.generator()->named_parameters(/*recurse=*/true);
-  for (auto& item : g.named_parameters(/*recurse=*/true)) {
-    item.value().copy_(source[item.key()]);
-  }
-  const auto source_buffers = model.generator()->named_buffers(/*recurse=*/true);
-  for (auto& item : g.named_buffers(/*recurse=*/true)) {
-    item.value().copy_(source_buffers[item.key()]);
-  }
 }
 
 TrainingState load_training_state(const std::string& path, GeneratorImpl& g, DiscriminatorImpl& d,
