@@ -45,6 +45,7 @@
 #include "srgan/error.h"
 #include "srgan/frame.h"
 #include "srgan/generator.h"
+#include "srgan/heap_reuse.h"
 #include "srgan/inference_network.h"
 #include "srgan/model.h"
 #include "srgan/threads.h"
@@ -139,13 +140,15 @@ std::map<std::string, std::pair<double, double>> run_python_peer(
     const std::string& device, const std::vector<std::string>& precisions,
     const GeneratorOptions& network) {
   std::map<std::string, std::pair<double, double>> result;
-  std::string command = s.python + " " + SRGAN_BENCH_DIR + "/pytorch_peer.py --threads " +
-                        std::to_string(threads) + " --repeats " + std::to_string(s.repeats) +
-                        " --device " + device + " --arch " + to_string(network.architecture()) +
-                        " --blocks " + std::to_string(network.blocks()) + " --channels " +
-                        std::to_string(network.channels()) + " --scale " +
-                        std::to_string(network.scale()) + " --body-activation " +
-                        to_string(network.body_activation()) + " --precisions";
+  // The peer allocates as our side does: with the Upscaler's heap reuse on the CPU.
+  const std::string environment = device == "cpu" ? heap_reuse_environment() : std::string();
+  std::string command =
+      environment + s.python + " " + SRGAN_BENCH_DIR + "/pytorch_peer.py --threads " +
+      std::to_string(threads) + " --repeats " + std::to_string(s.repeats) + " --device " + device +
+      " --arch " + to_string(network.architecture()) + " --blocks " +
+      std::to_string(network.blocks()) + " --channels " + std::to_string(network.channels()) +
+      " --scale " + std::to_string(network.scale()) + " --body-activation " +
+      to_string(network.body_activation()) + " --precisions";
   for (const auto& precision : precisions) command += " " + precision;
   command += " --sizes";
   for (const auto& size : sizes) command += " " + size;
@@ -354,11 +357,18 @@ int run(const Settings& s, const std::string& self) {
     std::map<std::string, std::pair<double, double>> peer;
     if (!s.skip_python)
       peer = run_python_peer(s, size_names, threads, device.str(), precisions, net.options);
-    std::cout << "## Generator: " << describe(net)
-              << "\n\n| input | precision | plain ms | optimised ms | speed-up | GFLOP/s | % of "
+    std::cout << "## Generator: " << describe(net) << "\n\n";
+    if (device.is_cpu() && !heap_reuse_environment().empty()) {
+      std::cout << "Both sides keep freed activation maps in the heap, as the Upscaler does (the "
+                   "peer through glibc's MALLOC_* variables).\n\n";
+    }
+    std::cout << "| input | precision | plain ms | optimised ms | speed-up | GFLOP/s | % of "
                  "peak | PyTorch eager ms | PyTorch channels-last ms | ours / eager | ours / "
                  "channels-last |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
                  "---: | ---: |\n";
+    // As in the Upscaler, freed activation maps stay in the heap for the next layer (the peer
+    // gets the same through glibc's variables): page faults would otherwise be timed.
+    if (device.is_cpu()) begin_heap_reuse();
     for (const auto& precision : precisions) {
       const auto dtype = dtype_of(precision, device);
       Generator plain(net.options);
@@ -392,6 +402,7 @@ int run(const Settings& s, const std::string& self) {
         }
       }
     }
+    if (device.is_cpu()) release_heap_reuse();
     std::cout << "\n";
 
     // The whole Upscaler on frames: the cost of conversions and copies around the model, for

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 namespace srgan {
 
 /// CPU inference allocates and frees an activation map per layer (32 channels of a 960x540 tile
@@ -13,5 +15,10 @@ namespace srgan {
 /// that tunes its own, or a benchmark of the difference).
 void begin_heap_reuse();
 void release_heap_reuse();
+
+/// The same settings as glibc's environment variables ("MALLOC_MMAP_THRESHOLD_=... "), for a
+/// command line that starts another process (a benchmark's PyTorch peer) so that it allocates
+/// as the Upscaler does; empty where heap reuse is off or the C library is not glibc.
+std::string heap_reuse_environment();
 
 }  // namespace srgan
