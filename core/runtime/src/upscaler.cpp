@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
@@ -79,6 +80,8 @@ c10::Device resolve_device(const std::string& name) {
 }
 
 struct Upscaler::State {
+  State(UpscalerOptions upscaler_options, Model loaded, c10::Device on, at::ScalarType type)
+      : options(std::move(upscaler_options)), model(std::move(loaded)), device(on), dtype(type) {}
   ~State() {
     if (device.is_cpu()) release_heap_reuse();
   }
@@ -148,7 +151,7 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   if (options.memory_budget_mb() < 0) throw Error("memory budget must be >= 0 MiB");
   Model model = load_model(options.model_path());
   if (device.is_cpu()) begin_heap_reuse();  // the State's destructor releases it
-  state_ = std::unique_ptr<State>(new State{options, model, nullptr, device, dtype});
+  state_ = std::make_unique<State>(options, model, device, dtype);
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
     state_->model_overlap = generator->receptive_field_radius();
