@@ -270,9 +270,10 @@ TEST_F(UpscalerTest, InvalidOptionsSayWhatIsAvailable) {
     } else {
       unsetenv("CUDA_VISIBLE_DEVICES");
     }
-    if (at::hasCUDA())
+    if (at::hasCUDA()) {
       EXPECT_NE(hidden.find("CUDA_VISIBLE_DEVICES='' hides every GPU"), std::string::npos)
           << hidden;
+    }
   } else {
     EXPECT_NE(message_of(options().device("cuda:99")).find("does not exist"), std::string::npos);
   }
