@@ -2,11 +2,18 @@
 // field, tiles, checkpoints and reduced precision.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
+#include <c10/core/CPUAllocator.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/core/impl/alloc_cpu.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/utils.h>
@@ -146,6 +153,81 @@ TEST(CompactGenerator, ReceptiveFieldIsExact) {
     ASSERT_GT(where.size(0), 0);
     const int64_t reach = (at::floor_divide(where, scale) - size / 2).abs().max().item<int64_t>();
     EXPECT_EQ(reach, radius) << "scale " << scale;
+  }
+}
+
+// Counts the bytes LibTorch holds on the CPU (oneDNN's scratch memory comes through it too):
+// installed in place of the default allocator for one scope, the high-water mark of a forward.
+class PeakCpuBytes final : public c10::Allocator {
+ public:
+  PeakCpuBytes() : previous_(c10::GetCPUAllocator()) { c10::SetCPUAllocator(this, kPriority); }
+  ~PeakCpuBytes() override { c10::SetCPUAllocator(previous_, kPriority); }
+  c10::DataPtr allocate(size_t n) override {
+    void* data = c10::alloc_cpu(n);
+    std::lock_guard<std::mutex> lock(mutex_);
+    sizes_[data] = n;
+    held_ += n;
+    peak_ = std::max(peak_, held_);
+    return {data, data, &release, c10::Device(c10::kCPU)};
+  }
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
+  void copy_data(void* dest, const void* src, std::size_t count) const override {
+    default_copy_data(dest, src, count);
+  }
+  // From now on, above what is held now.
+  void reset() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    base_ = peak_ = held_;
+  }
+  size_t peak() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peak_ - base_;
+  }
+
+ private:
+  static constexpr uint8_t kPriority = 200;
+  static PeakCpuBytes* current() { return static_cast<PeakCpuBytes*>(c10::GetCPUAllocator()); }
+  static void release(void* data) {
+    // Blocks allocated before this allocator was installed are not in the map: not counted.
+    auto* self = current();
+    {
+      std::lock_guard<std::mutex> lock(self->mutex_);
+      const auto found = self->sizes_.find(data);
+      if (found != self->sizes_.end()) {
+        self->held_ -= found->second;
+        self->sizes_.erase(found);
+      }
+    }
+    c10::free_cpu(data);
+  }
+  c10::Allocator* previous_;
+  std::mutex mutex_;
+  std::unordered_map<void*, size_t> sizes_;
+  size_t held_ = 0, peak_ = 0, base_ = 0;
+};
+
+// The Upscaler sizes its tiles from activation_elements_per_pixel(): it must bound what a tile
+// really allocates (or tiles would overrun the memory budget) without wasting the budget (or
+// tiles would be needlessly small, and each tile's overlap is computed twice).
+TEST(CompactGenerator, ActivationEstimateBoundsWhatATileAllocatesOnTheCpu) {
+  if (!test_device().is_cpu()) GTEST_SKIP() << "measures LibTorch's CPU allocator";
+  for (const auto& [channels, scale] : {std::pair<int64_t, int64_t>{32, 2}, {48, 4}}) {
+    auto generator = trained_looking(compact(2, channels, scale));
+    const auto network = generator->inference_network();
+    const auto lr = at::rand({1, 3, 120, 160}) * 2 - 1;
+    c10::InferenceMode guard;
+    network->forward(lr);  // weights reordered and cached once, as in the Upscaler
+    size_t peak = 0;
+    {
+      PeakCpuBytes counting;
+      counting.reset();
+      const auto out = network->forward(lr);
+      peak = counting.peak();
+    }
+    const double estimate =
+        static_cast<double>(generator->activation_elements_per_pixel()) * sizeof(float) * 120 * 160;
+    EXPECT_LE(static_cast<double>(peak), estimate) << channels << " channels, x" << scale;
+    EXPECT_GE(static_cast<double>(peak), estimate / 4) << channels << " channels, x" << scale;
   }
 }
 

@@ -218,7 +218,9 @@ TEST_F(Decoders, H264At1080pWithAndWithoutVideoconvert) {
         run("filesrc location=" + clip + " ! decodebin ! " + between + element() + " ! " + kSink);
     EXPECT_EQ(o.error, "") << between;
     EXPECT_EQ(o.frames.size(), 3u) << between;
-    if (!o.frames.empty()) EXPECT_EQ(o.frames[0].size(), 3840u * 2160 * 3 / 2);
+    if (!o.frames.empty()) {
+      EXPECT_EQ(o.frames[0].size(), 3840u * 2160 * 3 / 2);
+    }
     // Not a black or flat picture: the ball moves over a coloured background.
     if (!o.frames.empty()) {
       const auto& f = o.frames[0];

@@ -92,6 +92,14 @@ torch::Tensor SrganGeneratorImpl::forward_for_training(const torch::Tensor& lr) 
   return torch::tanh(at::pixel_shuffle(y, 2));
 }
 
+int64_t SrganGeneratorImpl::activation_elements_per_pixel(int64_t channels, int64_t scale) {
+  return (scale * scale / 4) * 12 * channels;
+}
+
+int64_t SrganGeneratorImpl::activation_elements_per_pixel() const {
+  return activation_elements_per_pixel(options().channels(), options().scale());
+}
+
 int64_t SrganGeneratorImpl::receptive_field_radius() const {
   const auto& o = options();
   // Sum of kernel radii, each in input pixels: layers after the k-th pixel shuffle work at

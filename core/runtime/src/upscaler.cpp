@@ -25,6 +25,7 @@
 #include "srgan/heap_reuse.h"
 #include "srgan/inference_network.h"
 #include "srgan/model.h"
+#include "srgan/srgan_generator.h"
 #include "srgan/threads.h"
 
 namespace srgan {
@@ -40,14 +41,6 @@ void check_tile_size(int64_t tile_size) {
     throw Error("tile size must be 0 (automatic) or at least 8 pixels, got " +
                 std::to_string(tile_size));
   }
-}
-
-// Activation bytes per input pixel for one tile, from the largest tensors alive at once: the
-// last upsampling stage works at (scale/2)^2 times the input resolution with C and 4C channels
-// (plus LibTorch's convolution workspace). Calibrated with srgan-bench's peak-RSS measurement.
-int64_t activation_bytes_per_pixel(int64_t channels, int64_t scale, at::ScalarType dtype) {
-  const int64_t element = c10::elementSize(dtype);
-  return element * (scale * scale / 4) * 12 * channels;
 }
 
 }  // namespace
@@ -94,7 +87,12 @@ struct Upscaler::State {
   std::atomic<int64_t> tile_size{0};
   std::atomic<int64_t> overlap{0};
   int64_t model_overlap = 0;  // the generator's receptive field (or the TorchScript default)
-  int64_t channels = 64;
+  // The generator's estimate of a tile's activations; a TorchScript module's is the paper
+  // network's at 64 channels (its shape is unknown).
+  int64_t activation_elements_per_pixel = 0;
+  int64_t activation_bytes_per_pixel() const {
+    return activation_elements_per_pixel * static_cast<int64_t>(c10::elementSize(dtype));
+  }
   std::atomic<int64_t> tile_override{0};  // a smaller tile after running out of memory
   int64_t default_budget_mb = 1024;       // activation memory for tiles when the options set none
 
@@ -155,9 +153,11 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
     state_->model_overlap = generator->receptive_field_radius();
-    state_->channels = generator->options().channels();
+    state_->activation_elements_per_pixel = generator->activation_elements_per_pixel();
   } else {
     state_->model_overlap = kDefaultTorchScriptOverlap;
+    state_->activation_elements_per_pixel =
+        SrganGeneratorImpl::activation_elements_per_pixel(64, model.scale());
   }
   // TorchScript modules are not timed: converting one to bf16 and back would round its weights.
   if (options.precision() == Precision::kAuto && device.is_cpu() && model.generator()) {
@@ -205,7 +205,7 @@ int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
   int64_t budget_mb = state_->options.memory_budget_mb();
   if (budget_mb == 0) budget_mb = state_->default_budget_mb;
   const double pixels = static_cast<double>(budget_mb) * 1024 * 1024 /
-                        activation_bytes_per_pixel(state_->channels, scale(), state_->dtype);
+                        static_cast<double>(state_->activation_bytes_per_pixel());
   const int64_t edge = static_cast<int64_t>(std::sqrt(pixels)) - 2 * state_->overlap;
   return std::min(std::max(edge, kMinTileSize), std::max(width, height));
 }
@@ -263,8 +263,7 @@ int64_t Upscaler::working_memory_bytes(int64_t width, int64_t height, bool alpha
   const int64_t read = tile + 2 * state_->overlap;
   // The input as float RGB (and alpha), the tile's activations, its float result.
   const int64_t input = width * height * 4 * (alpha ? 4 : 3);
-  const int64_t activations =
-      read * read * activation_bytes_per_pixel(state_->channels, s, state_->dtype);
+  const int64_t activations = read * read * state_->activation_bytes_per_pixel();
   const int64_t tile_output = read * read * s * s * 4 * (alpha ? 4 : 3) * 2;
   return input + activations + tile_output;
 }

@@ -21,6 +21,10 @@ class CompactGeneratorImpl : public GeneratorImpl {
   torch::Tensor forward(const torch::Tensor& lr) override;
   /// The convolutions' radii add up (blocks + 2); the bicubic skip reads 2 pixels around.
   int64_t receptive_field_radius() const override;
+  /// Every map is at the input's resolution: about six of the wider of C and the 3 x scale^2
+  /// output channels (a convolution's input and output, oneDNN's reordered copies, the
+  /// pixel-shuffled result) and the bicubic skip and the result at the output's resolution.
+  int64_t activation_elements_per_pixel() const override;
   /// He-normal (fan-in, for the activation's initial slope) weights, zero biases; the last
   /// convolution zero when there is a skip.
   void reset_parameters() override;

@@ -28,6 +28,10 @@ class GeneratorImpl : public torch::nn::Module {
   /// overlap by at least this much stitch without seams.
   virtual int64_t receptive_field_radius() const = 0;
 
+  /// Activation elements alive at once per input pixel of a tile, at most: with the element size
+  /// of the dtype it runs in, what a tile costs (the Upscaler sizes tiles from it).
+  virtual int64_t activation_elements_per_pixel() const = 0;
+
   /// Re-draws every weight as a new network of this family starts.
   virtual void reset_parameters() = 0;
 

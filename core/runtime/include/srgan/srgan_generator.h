@@ -55,6 +55,7 @@ class SrganGeneratorImpl : public GeneratorImpl {
   torch::Tensor forward_for_training(const torch::Tensor& lr) override;
 
   int64_t receptive_field_radius() const override;
+  int64_t activation_elements_per_pixel() const override;
   /// He-normal (fan-in) weights, zero biases, BatchNorm to identity.
   void reset_parameters() override;
   std::unique_ptr<InferenceNetwork> inference_network(
@@ -62,6 +63,10 @@ class SrganGeneratorImpl : public GeneratorImpl {
 
   static int64_t parameter_count(const GeneratorOptions& options);
   static double flops(const GeneratorOptions& options, int64_t height, int64_t width);
+  /// The largest tensors alive at once: the last upsampling stage works at (scale/2)^2 times the
+  /// input resolution with C and 4C channels (plus LibTorch's convolution workspace). Calibrated
+  /// with srgan-bench's peak-RSS measurement; also the estimate for TorchScript modules.
+  static int64_t activation_elements_per_pixel(int64_t channels, int64_t scale);
 
   torch::nn::Conv2d head{nullptr};
   torch::nn::PReLU head_act{nullptr};
