@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/input-archive.h>
 
+#include "generator_testing.h"
 #include "sample_grid.h"
 #include "srgan/checkpoint.h"
 #include "srgan/discriminator.h"
@@ -242,21 +243,11 @@ TEST_F(Trainer, PeriodsOfZeroMeanAtTheEndOnly) {
 }
 
 TEST_F(Trainer, InitTurnsAPReLUModelIntoALeakyReLUOneWithItsConvolutions) {
-  const auto compact =
-      GeneratorOptions().architecture(Architecture::kCompact).blocks(1).channels(8).scale(4);
-  Generator prelu(compact);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : prelu->parameters()) p.uniform_(-0.3, 0.3);
-    // Slopes equal to LeakyReLU's: the converted network computes the same function exactly
-    // when every convolution carried over.
-    for (auto& item : prelu->named_parameters()) {
-      if (item.value().dim() == 1 && item.key().find("weight") != std::string::npos) {
-        item.value().fill_(kCompactLeakySlope);
-      }
-    }
-  }
-  prelu->eval();
+  const auto compact = test::compact_options(1, 8, 4);
+  Generator prelu = test::trained_looking(compact);
+  // Slopes equal to LeakyReLU's: the converted network computes the same function exactly when
+  // every convolution carried over.
+  test::set_prelu_slopes(*prelu, kCompactLeakySlope);
   const std::string prelu_path = dir_.file("prelu.pt");
   save_checkpoint(prelu_path, *prelu, {});
 
@@ -276,14 +267,8 @@ TEST_F(Trainer, InitTurnsAPReLUModelIntoALeakyReLUOneWithItsConvolutions) {
 }
 
 TEST_F(Trainer, InitGrowsACompactModelWiderComputingWhatItDidUntilTrained) {
-  const auto narrow =
-      GeneratorOptions().architecture(Architecture::kCompact).blocks(2).channels(8).scale(4);
-  Generator saved(narrow);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : saved->parameters()) p.uniform_(-0.3, 0.3);
-  }
-  saved->eval();
+  const auto narrow = test::compact_options(2, 8, 4);
+  Generator saved = test::trained_looking(narrow);
   const std::string saved_path = dir_.file("narrow.pt");
   save_checkpoint(saved_path, *saved, {});
   const auto lr = at::rand({1, 3, 9, 11}) * 2 - 1;
@@ -296,12 +281,7 @@ TEST_F(Trainer, InitGrowsACompactModelWiderComputingWhatItDidUntilTrained) {
   // network is the saved one (the LeakyReLU case exactly when the saved slopes were 0.2).
   for (const auto activation : {BodyActivation::kPReLU, BodyActivation::kLeakyReLU}) {
     if (activation == BodyActivation::kLeakyReLU) {
-      torch::NoGradGuard no_grad;
-      for (auto& item : saved->named_parameters()) {
-        if (item.value().dim() == 1 && item.key().find("weight") != std::string::npos) {
-          item.value().fill_(kCompactLeakySlope);
-        }
-      }
+      test::set_prelu_slopes(*saved, kCompactLeakySlope);
       save_checkpoint(saved_path, *saved, {});
     }
     const auto wide = GeneratorOptions(narrow).channels(12).body_activation(activation);

@@ -40,6 +40,17 @@ inline Generator trained_looking(const GeneratorOptions& options, uint64_t seed 
   return generator;
 }
 
+// Every PReLU slope of a compact network set to `slope` (LeakyReLU's 0.2: the network then
+// computes what its LeakyReLU twin with the same convolutions does).
+inline void set_prelu_slopes(GeneratorImpl& generator, double slope) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : generator.named_parameters()) {
+    if (item.value().dim() == 1 && item.key().find("weight") != std::string::npos) {
+      item.value().fill_(slope);
+    }
+  }
+}
+
 // In double, wherever the tensors live and whatever their precision.
 inline double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
   return (a.cpu().to(at::kDouble) - b.cpu().to(at::kDouble)).abs().max().item<double>();
