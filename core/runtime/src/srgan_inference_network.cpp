@@ -118,7 +118,8 @@ std::vector<at::Tensor*> SrganInferenceNetwork::tensors() {
 }
 
 at::Tensor SrganInferenceNetwork::conv(const at::Tensor& x, const Conv& c) const {
-  auto y = at::conv2d(x, c.weight, c.bias, 1, c.padding);
+  auto y =
+      c.padding == 1 ? conv3x3(x, c.weight, c.bias) : at::conv2d(x, c.weight, c.bias, 1, c.padding);
   if (c.bn_scale.defined()) y = y * c.bn_scale + c.bn_shift;
   return y;
 }

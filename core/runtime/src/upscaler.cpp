@@ -244,6 +244,7 @@ std::string Upscaler::describe() const {
   if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
   out << ", " << to_string(precision_of(state_->dtype));
   if (!state_->precision_reason.empty()) out << " (auto: " << state_->precision_reason << ")";
+  if (state_->network && state_->network->runs_winograd()) out << ", Winograd 3x3 (NNPACK)";
   out << ", tiles ";
   if (state_->tile_size > 0) {
     out << state_->tile_size << " px";

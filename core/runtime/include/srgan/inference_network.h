@@ -18,8 +18,8 @@ class CompactGeneratorImpl;
 
 /// Which exact load-time rewrites an InferenceNetwork applies. All on is the fast path; tests
 /// turn them off one by one to check each against the plain generator. The SRGAN family uses
-/// the first three; the compact family has no BatchNorm and no convolution after its shuffle, so
-/// channels_last and fuse_activation apply to it.
+/// the first three and winograd; the compact family has no BatchNorm and no convolution after its
+/// shuffle, so channels_last, fuse_activation and winograd apply to it.
 struct InferenceRewrites {
   /// Fold every BatchNorm (eval statistics) into the convolution before it.
   TORCH_ARG(bool, fold_batch_norm) = true;
@@ -33,6 +33,11 @@ struct InferenceRewrites {
   /// Compact networks with LeakyReLU: run each convolution and its activation as one oneDNN
   /// primitive on the CPU (fp32; bf16 where the CPU has bf16 instructions).
   TORCH_ARG(bool, fuse_activation) = true;
+  /// Run 3x3 layers of 48 channels or more by Winograd's algorithm (NNPACK) where it is faster
+  /// than oneDNN: float32 on one thread of a CPU without AVX-512. The network then runs NCHW
+  /// (NNPACK's layout) and its activations as passes of their own. Not exact: float32 rounding
+  /// of the transforms.
+  TORCH_ARG(bool, winograd) = true;
 };
 
 /// A generator rewritten for inference: a flat list of weights and the ops between them, with
@@ -46,19 +51,31 @@ class InferenceNetwork {
   /// (compact networks in bf16 or fp16 give float32: their skip is added at full precision).
   virtual at::Tensor forward(const at::Tensor& lr) const = 0;
 
-  /// Moves every weight (and to channels-last where the rewrites say so).
+  /// Moves every weight (and to channels-last where the rewrites say so), and decides whether
+  /// the wide layers run by Winograd on that device and dtype.
   void to(c10::Device device, c10::ScalarType dtype);
   int64_t scale() const { return scale_; }
+  /// Whether forward() runs the wide 3x3 layers by Winograd (InferenceRewrites::winograd).
+  bool runs_winograd() const { return winograd_; }
 
  protected:
   InferenceNetwork(int64_t scale, const InferenceRewrites& rewrites)
       : rewrites_(rewrites), scale_(scale) {}
   /// Every weight tensor, for to(); undefined ones are skipped.
   virtual std::vector<at::Tensor*> tensors() = 0;
+  /// The channels of the network's body, the width that decides Winograd.
+  virtual int64_t width() const = 0;
+  /// conv2d(x, weight, bias, stride 1, padding 1): by Winograd where runs_winograd() and the
+  /// layer is wide enough, by ATen's convolution otherwise.
+  at::Tensor conv3x3(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) const;
   /// Checks the shape and brings `lr` to the weights' device, dtype and memory format.
   at::Tensor prepared_input(const at::Tensor& lr, const at::Tensor& any_weight) const;
 
+  /// Channels-last unless Winograd, which reads NCHW, runs the wide layers.
+  bool channels_last() const { return rewrites_.channels_last() && !winograd_; }
+
   InferenceRewrites rewrites_;
+  bool winograd_ = false;
 
  private:
   int64_t scale_ = 0;
@@ -92,6 +109,7 @@ class SrganInferenceNetwork final : public InferenceNetwork {
 
   at::Tensor conv(const at::Tensor& x, const Conv& c) const;
   std::vector<at::Tensor*> tensors() override;
+  int64_t width() const override { return head_.weight.size(0); }
 
   Conv head_;
   at::Tensor head_act_;
@@ -110,6 +128,7 @@ class CompactInferenceNetwork final : public InferenceNetwork {
 
  private:
   std::vector<at::Tensor*> tensors() override;
+  int64_t width() const override { return weights_.front().size(0); }
 
   at::Tensor activation(size_t layer, at::Tensor x) const;
 

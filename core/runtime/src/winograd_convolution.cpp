@@ -1,0 +1,54 @@
+#include "winograd_convolution.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/cpu/Utils.h>
+
+#include "srgan/error.h"
+
+namespace srgan::detail {
+namespace {
+
+bool cpu_has_avx512() {
+  const auto capabilities = at::cpu::get_cpu_capabilities();
+  const auto found = capabilities.find("avx512_f");
+  return found != capabilities.end() && found->second.isBool() && found->second.toBool();
+}
+
+}  // namespace
+
+bool winograd_available() {
+  // at::_nnpack_available() also initialises NNPACK, which its convolution needs first.
+  static const bool available = at::_nnpack_available();
+  return available;
+}
+
+bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels) {
+  static const bool avx512 = cpu_has_avx512();
+  // SRGAN_WINOGRAD=0: oneDNN everywhere, for comparisons and for bit-identical output with a
+  // CPU that does not choose Winograd.
+  static const bool turned_off = [] {
+    const char* setting = std::getenv("SRGAN_WINOGRAD");
+    return setting != nullptr && std::strcmp(setting, "0") == 0;
+  }();
+  // One intra-op thread only: with two, NNPACK's own thread pool scaled worse than oneDNN and
+  // the ATen passes between its layers woke OpenMP's threads against it (x4 network 0.81-0.86x).
+  return device.is_cpu() && dtype == at::kFloat && channels >= kWinogradMinChannels && !avx512 &&
+         !turned_off && at::get_num_threads() == 1 && winograd_available();
+}
+
+bool winograd_fits(const at::Tensor& weight) {
+  return weight.dim() == 4 && weight.size(2) == 3 && weight.size(3) == 3 &&
+         weight.size(0) >= kWinogradMinChannels && weight.size(1) >= kWinogradMinChannels;
+}
+
+at::Tensor conv3x3_winograd(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  if (!winograd_available()) throw Error("Winograd convolution: NNPACK is not available here");
+  // ATen's wrapper makes both operands NCHW-contiguous (NNPACK reads plain buffers).
+  return at::_nnpack_spatial_convolution(x, weight, bias, {1, 1}, {1, 1});
+}
+
+}  // namespace srgan::detail

@@ -1,0 +1,190 @@
+// Winograd's 3x3 convolution (NNPACK) against direct convolutions, and where the inference
+// networks choose it.
+
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/cpu/Utils.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/utils.h>
+
+#include "generator_testing.h"
+#include "srgan/checkpoint.h"
+#include "srgan/generator.h"
+#include "srgan/inference_network.h"
+#include "srgan/upscaler.h"
+#include "winograd_convolution.h"
+
+namespace srgan {
+namespace {
+
+using test::compact_options;
+using test::max_abs_difference;
+using test::trained_looking;
+
+bool cpu_has_avx512() {
+  const auto capabilities = at::cpu::get_cpu_capabilities();
+  const auto found = capabilities.find("avx512_f");
+  return found != capabilities.end() && found->second.toBool();
+}
+
+#define SKIP_WITHOUT_NNPACK() \
+  if (!detail::winograd_available()) GTEST_SKIP() << "needs NNPACK, which needs AVX2 and FMA"
+
+TEST(WinogradConvolution, MatchesADirectConvolutionComputedInFloat64) {
+  SKIP_WITHOUT_NNPACK();
+  torch::manual_seed(4);
+  // Sizes that are not multiples of NNPACK's 6x6 output tiles, so partial tiles at the right
+  // and bottom edges are checked too; 48 in, 64 out, weights and activations of trained scale.
+  const auto x = at::rand({1, 48, 23, 29}) * 2 - 1;
+  const auto w = (at::rand({64, 48, 3, 3}) * 2 - 1) * 0.05;
+  const auto b = at::rand({64}) * 0.2 - 0.1;
+  c10::InferenceMode guard;
+  const auto reference = at::conv2d(x.to(at::kDouble), w.to(at::kDouble), b.to(at::kDouble), 1, 1);
+  const auto winograd = detail::conv3x3_winograd(x, w, b);
+  ASSERT_EQ(winograd.sizes(), reference.sizes());
+  ASSERT_EQ(winograd.scalar_type(), at::kFloat);
+  const double direct_error = max_abs_difference(at::conv2d(x, w, b, 1, 1), reference);
+  const double winograd_error = max_abs_difference(winograd, reference);
+  // F(6x6, 3x3) transforms multiply by constants up to 32 and sum 8x8 terms before the
+  // inverse transform divides them back: its float32 rounding is some ten to a hundred times
+  // a direct convolution's (measured 4.5e-5 at outputs of 6). The bound, 1e-4 of the largest
+  // output, is far below a grey level and far below any indexing mistake (a wrong tap or
+  // edge moves outputs by their own size, ~1).
+  const double scale = reference.abs().max().item<double>();
+  EXPECT_LT(winograd_error, 1e-4 * scale) << "direct float32 error " << direct_error;
+  EXPECT_GT(scale, 0.5);
+  // Channels-last input gives the same values (the wrapper makes it NCHW first).
+  EXPECT_LT(
+      max_abs_difference(
+          detail::conv3x3_winograd(x.contiguous(at::MemoryFormat::ChannelsLast), w, b), winograd),
+      1e-6);
+}
+
+TEST(WinogradConvolution, PaysOnlyForWideFloat32LayersOnCpusWithoutAvx512) {
+  const char* setting = std::getenv("SRGAN_WINOGRAD");
+  const bool turned_off = setting != nullptr && std::string(setting) == "0";
+  const bool expected_on_cpu = detail::winograd_available() && !cpu_has_avx512() && !turned_off;
+  const int threads = at::get_num_threads();
+  at::set_num_threads(2);  // measured slower than oneDNN with two threads
+  EXPECT_FALSE(detail::winograd_pays(c10::kCPU, at::kFloat, 64));
+  at::set_num_threads(1);
+  EXPECT_EQ(detail::winograd_pays(c10::kCPU, at::kFloat, 48), expected_on_cpu);
+  EXPECT_EQ(detail::winograd_pays(c10::kCPU, at::kFloat, 64), expected_on_cpu);
+  EXPECT_FALSE(detail::winograd_pays(c10::kCPU, at::kFloat, 32));  // measured: no faster
+  EXPECT_FALSE(detail::winograd_pays(c10::kCPU, at::kBFloat16, 64));
+  EXPECT_FALSE(detail::winograd_pays(c10::Device(c10::kCUDA, 0), at::kFloat, 64));
+  EXPECT_TRUE(detail::winograd_fits(at::empty({48, 48, 3, 3})));
+  EXPECT_TRUE(detail::winograd_fits(at::empty({256, 64, 3, 3})));
+  EXPECT_FALSE(detail::winograd_fits(at::empty({12, 48, 3, 3})));  // the x2's output layer
+  EXPECT_FALSE(detail::winograd_fits(at::empty({48, 3, 3, 3})));   // the first layer
+  EXPECT_FALSE(detail::winograd_fits(at::empty({64, 64, 5, 5})));
+  at::set_num_threads(threads);
+}
+
+// The networks as the Upscaler builds them: every rewrite on, against the plain generator in
+// float64, on one thread. Runs where Winograd is chosen (CPUs with NNPACK and without
+// AVX-512); elsewhere the same networks run oneDNN, which the other suites check.
+class WinogradNetwork : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    threads_ = at::get_num_threads();
+    at::set_num_threads(1);
+    if (!detail::winograd_pays(c10::kCPU, at::kFloat, detail::kWinogradMinChannels)) {
+      GTEST_SKIP() << "Winograd is chosen only on CPUs with NNPACK (AVX2, FMA) and without "
+                      "AVX-512 (this one: "
+                   << (cpu_has_avx512() ? "has AVX-512" : "no NNPACK") << ")";
+    }
+  }
+  // Largest difference from the float64 plain generator, with and without Winograd; checks
+  // that the default rewrites choose it and that winograd(false) does not. Weights are
+  // trained_looking's, times 0.2: in +-0.06, which keeps a 48- or 64-channel layer's output at
+  // its input's scale, so that the output is not clamped (or tanh-saturated) flat.
+  void TearDown() override { at::set_num_threads(threads_); }
+  int threads_ = 1;
+
+  static Generator make(const GeneratorOptions& options) {
+    auto generator = trained_looking(options);
+    torch::NoGradGuard no_grad;
+    for (auto& p : generator->parameters()) p.mul_(0.2);
+    return generator;
+  }
+  void compare(const GeneratorOptions& options, const at::Tensor& lr, double bound) {
+    auto generator = make(options);
+    auto reference_generator = make(options);
+    reference_generator->to(at::kDouble);
+    torch::NoGradGuard no_grad;
+    const auto reference = reference_generator->forward(lr.to(at::kDouble));
+    EXPECT_GT((reference.abs() < 0.95).to(at::kDouble).mean().item<double>(), 0.9);
+    const auto winograd = generator->inference_network();
+    const auto direct = generator->inference_network(InferenceRewrites().winograd(false));
+    ASSERT_TRUE(winograd->runs_winograd());
+    ASSERT_FALSE(direct->runs_winograd());
+    const auto out = winograd->forward(lr);
+    ASSERT_EQ(out.sizes(), reference.sizes());
+    const double direct_error = max_abs_difference(direct->forward(lr), reference);
+    EXPECT_LT(max_abs_difference(out, reference), bound) << "direct error " << direct_error;
+    // and Winograd really ran: its rounding differs from oneDNN's
+    EXPECT_GT(max_abs_difference(out, direct->forward(lr)), 0.0);
+  }
+};
+
+TEST_F(WinogradNetwork, CompactX4WithLeakyReLUMatchesThePlainGenerator) {
+  torch::manual_seed(5);
+  const auto lr = at::rand({1, 3, 19, 26}) * 2 - 1;
+  // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it,
+  // a wrong tap or tile edge far above.
+  compare(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU), lr, 4e-4);
+}
+
+TEST_F(WinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
+  torch::manual_seed(6);
+  const auto lr = at::rand({1, 3, 15, 13}) * 2 - 1;
+  compare(compact_options(3, 48, 2), lr, 4e-4);
+}
+
+TEST_F(WinogradNetwork, SrganMatchesThePlainGenerator) {
+  torch::manual_seed(7);
+  const auto lr = at::rand({1, 3, 14, 17}) * 2 - 1;
+  compare(GeneratorOptions().blocks(2).channels(64).scale(4), lr, 4e-4);
+}
+
+// Winograd's 6x6 tiles start at each Upscaler tile's corner, so tiles round differently from
+// the whole image, by float32 rounding only: the overlap still hides every seam.
+TEST_F(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {
+  test::TempDir dir;
+  const auto path = dir.file("wide-x4.pt");
+  save_checkpoint(
+      path, *make(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
+      {});
+  const auto options =
+      UpscalerOptions().model_path(path).device("cpu").precision(Precision::kFp32).threads(1);
+  torch::manual_seed(8);
+  const auto image = at::rand({1, 3, 37, 45});
+  Upscaler whole(UpscalerOptions(options).tile_size(64));
+  Upscaler tiled(UpscalerOptions(options).tile_size(12));
+  ASSERT_EQ(whole.plan(45, 37).size(), 1u);
+  ASSERT_GT(tiled.plan(45, 37).size(), 4u);
+  const auto a = whole.upscale_rgb(image);
+  const auto b = tiled.upscale_rgb(image);
+  EXPECT_EQ(b.sizes(), (at::IntArrayRef{1, 3, 148, 180}));
+  EXPECT_NE(tiled.describe().find("Winograd 3x3"), std::string::npos) << tiled.describe();
+  // [0, 1] output: a tenth of a grey level is 4e-4; a seam (too little context) is ~1e-2.
+  EXPECT_LT(max_abs_difference(a, b), 4e-4);
+}
+
+TEST_F(WinogradNetwork, NarrowNetworksKeepOneDnn) {
+  auto generator =
+      trained_looking(compact_options(2, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  EXPECT_FALSE(generator->inference_network()->runs_winograd());
+  auto wide = trained_looking(compact_options(2, 48, 2));
+  wide->to(at::kBFloat16);
+  EXPECT_FALSE(wide->inference_network()->runs_winograd());
+}
+
+}  // namespace
+}  // namespace srgan
