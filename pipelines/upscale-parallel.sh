@@ -60,7 +60,8 @@ done_before=$(find "$parts/upscaled" -name 'segment-*.mp4' | wc -l)
 echo "upscaling $total segments of ${seconds} s with $jobs jobs on $devices ($done_before already done)"
 
 # On the CPU, jobs share the cores: each gets its part of them (LibTorch's threads), so that N
-# jobs do not each start a thread per core.
+# jobs do not each start a thread per core. With one thread a job (--jobs $(nproc)) the x4 models
+# run their wide layers by Winograd on CPUs without AVX-512 (docs/PERFORMANCE.md).
 if [[ ,$devices, == *,cpu,* ]] && [ -z "${OMP_NUM_THREADS:-}" ]; then
   threads=$(( $(nproc) / jobs ))
   export OMP_NUM_THREADS=$(( threads > 0 ? threads : 1 ))
