@@ -11,6 +11,7 @@ namespace srgan {
 void InferenceNetwork::to(c10::Device device, c10::ScalarType dtype) {
   c10::InferenceMode guard;
   winograd_ = rewrites_.winograd() && detail::winograd_pays(device, dtype, width());
+  if (winograd_) detail::prepare_winograd();
   for (at::Tensor* t : tensors()) {
     if (!t->defined()) continue;
     *t = t->to(device, dtype);

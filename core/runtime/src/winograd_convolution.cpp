@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -43,6 +44,15 @@ bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels) 
 bool winograd_fits(const at::Tensor& weight) {
   return weight.dim() == 4 && weight.size(2) == 3 && weight.size(3) == 3 &&
          weight.size(0) >= kWinogradMinChannels && weight.size(1) >= kWinogradMinChannels;
+}
+
+void prepare_winograd() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const auto x = at::zeros({1, kWinogradMinChannels, 6, 6});
+    const auto w = at::zeros({kWinogradMinChannels, kWinogradMinChannels, 3, 3});
+    conv3x3_winograd(x, w, at::zeros({kWinogradMinChannels}));
+  });
 }
 
 at::Tensor conv3x3_winograd(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {

@@ -33,6 +33,11 @@ bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels);
 /// Whether a 3x3 weight [O, I, 3, 3] is wide enough on both sides for Winograd.
 bool winograd_fits(const at::Tensor& weight);
 
+/// Runs one small Winograd convolution, once per process: ATen creates NNPACK's thread pool on
+/// its first convolution without a lock, so that first one happens here, on the thread that
+/// builds the network, not on several frames in flight at once.
+void prepare_winograd();
+
 /// conv2d(x, weight, bias, stride 1, padding 1) by Winograd: float32 on the CPU, NCHW (other
 /// layouts are made contiguous first). Differs from a direct convolution by float32 rounding
 /// of its transforms (about 1e-6 of the output's scale). Needs winograd_available().
