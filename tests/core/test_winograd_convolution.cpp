@@ -8,12 +8,12 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <ATen/cpu/Utils.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/utils.h>
 
 #include "generator_testing.h"
 #include "srgan/checkpoint.h"
+#include "srgan/cpu_precision.h"
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
 #include "srgan/upscaler.h"
@@ -26,11 +26,7 @@ using test::compact_options;
 using test::max_abs_difference;
 using test::trained_looking;
 
-bool cpu_has_avx512() {
-  const auto capabilities = at::cpu::get_cpu_capabilities();
-  const auto found = capabilities.find("avx512_f");
-  return found != capabilities.end() && found->second.toBool();
-}
+bool cpu_has_avx512() { return cpu_has_capability("avx512_f"); }
 
 #define SKIP_WITHOUT_NNPACK() \
   if (!detail::winograd_available()) GTEST_SKIP() << "needs NNPACK, which needs AVX2 and FMA"

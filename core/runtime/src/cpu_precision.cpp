@@ -12,15 +12,16 @@ std::string CpuBf16Support::describe() const {
   return "no AMX-BF16 or AVX512-BF16";
 }
 
+bool cpu_has_capability(const char* name) {
+  const auto capabilities = at::cpu::get_cpu_capabilities();
+  const auto found = capabilities.find(name);
+  return found != capabilities.end() && found->second.isBool() && found->second.toBool();
+}
+
 CpuBf16Support cpu_bf16_support() {
   CpuBf16Support support;
-  const auto capabilities = at::cpu::get_cpu_capabilities();
-  auto flag = [&](const char* name) {
-    const auto found = capabilities.find(name);
-    return found != capabilities.end() && found->second.isBool() && found->second.toBool();
-  };
-  support.amx_bf16 = flag("amx_bf16");
-  support.avx512_bf16 = flag("avx512_bf16");
+  support.amx_bf16 = cpu_has_capability("amx_bf16");
+  support.avx512_bf16 = cpu_has_capability("avx512_bf16");
   return support;
 }
 

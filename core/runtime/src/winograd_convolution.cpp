@@ -6,20 +6,11 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <ATen/cpu/Utils.h>
 
+#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
 
 namespace srgan::detail {
-namespace {
-
-bool cpu_has_avx512() {
-  const auto capabilities = at::cpu::get_cpu_capabilities();
-  const auto found = capabilities.find("avx512_f");
-  return found != capabilities.end() && found->second.isBool() && found->second.toBool();
-}
-
-}  // namespace
 
 bool winograd_available() {
   // at::_nnpack_available() also initialises NNPACK, which its convolution needs first.
@@ -28,7 +19,7 @@ bool winograd_available() {
 }
 
 bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels) {
-  static const bool avx512 = cpu_has_avx512();
+  static const bool avx512 = cpu_has_capability("avx512_f");
   // SRGAN_WINOGRAD=0: oneDNN everywhere, for comparisons and for bit-identical output with a
   // CPU that does not choose Winograd.
   static const bool turned_off = [] {

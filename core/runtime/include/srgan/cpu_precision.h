@@ -17,6 +17,9 @@ struct CpuBf16Support {
   std::string describe() const;
 };
 
+/// Whether LibTorch's cpuinfo reports the capability `name` ("avx512_f", "amx_bf16", ...).
+bool cpu_has_capability(const char* name);
+
 /// This machine's, as LibTorch's cpuinfo sees it.
 CpuBf16Support cpu_bf16_support();
 
