@@ -93,22 +93,25 @@ class WinogradNetwork : public ::testing::Test {
     if (!detail::winograd_pays(c10::kCPU, at::kFloat, detail::kWinogradMinChannels)) {
       GTEST_SKIP() << "Winograd is chosen only on CPUs with NNPACK (AVX2, FMA) and without "
                       "AVX-512 (this one: "
-                   << (cpu_has_avx512() ? "has AVX-512" : "no NNPACK") << ")";
+                   << (cpu_has_avx512()                ? "has AVX-512"
+                       : !detail::winograd_available() ? "no NNPACK"
+                                                       : "SRGAN_WINOGRAD=0 is set")
+                   << ")";
     }
   }
-  // Largest difference from the float64 plain generator, with and without Winograd; checks
-  // that the default rewrites choose it and that winograd(false) does not. Weights are
-  // trained_looking's, times 0.2: in +-0.06, which keeps a 48- or 64-channel layer's output at
-  // its input's scale, so that the output is not clamped (or tanh-saturated) flat.
   void TearDown() override { at::set_num_threads(threads_); }
   int threads_ = 1;
 
+  // trained_looking's weights times 0.2: in +-0.06, which keeps a 48- or 64-channel layer's
+  // output at its input's scale, so that the output is not clamped (or tanh-saturated) flat.
   static Generator make(const GeneratorOptions& options) {
     auto generator = trained_looking(options);
     torch::NoGradGuard no_grad;
     for (auto& p : generator->parameters()) p.mul_(0.2);
     return generator;
   }
+  // The largest difference from the float64 plain generator, with and without
+  // Winograd; checks that the default rewrites choose it and that winograd(false) does not.
   void compare(const GeneratorOptions& options, const at::Tensor& lr, double bound) {
     auto generator = make(options);
     auto reference_generator = make(options);
