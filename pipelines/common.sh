@@ -43,14 +43,14 @@ srgan_count() {
 # The bundled models' names, as core/runtime/src/bundled_models.cpp lists them.
 srgan_bundled_models="x4 x2 x4-srgan x4-clean x2-clean"
 
-# The element options every script takes. srgan_element_arg consumes "--model M", "--device D"
-# or "--precision P" into srgan_element_args (and --model into srgan_model); it fails for
-# anything else, so the caller can handle its own options.
+# The element options every script takes. srgan_element_arg consumes "--model M", "--device D",
+# "--precision P" or "--frames-in-flight N" into srgan_element_args (and --model into
+# srgan_model); it fails for anything else, so the caller can handle its own options.
 srgan_element_args=()
 srgan_model=""
 srgan_element_arg() {
   case "$1" in
-    --model | --device | --precision) srgan_value "$@" ;;
+    --model | --device | --precision | --frames-in-flight) srgan_value "$@" ;;
     *) return 1 ;;
   esac
   case "$1" in
@@ -65,6 +65,9 @@ srgan_element_arg() {
       srgan_model=$2 ;;
     --device) srgan_element_args+=("device=$2") ;;
     --precision) srgan_element_args+=("precision=$2") ;;
+    --frames-in-flight) # on the CPU they share the cores out: more frames a second, more latency
+      srgan_count "$1" "$2"
+      srgan_element_args+=("frames-in-flight=$2") ;;
   esac
 }
 

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -80,6 +81,21 @@ TEST(Threads, OmpNumThreadsIsRespected) {
   EXPECT_EQ(configure_intra_op_threads(), 1);
   unsetenv("OMP_NUM_THREADS");
   EXPECT_EQ(configure_intra_op_threads(), available_cores());
+}
+
+// Frames in flight on the CPU share the cores out, at least one thread each, whatever divides.
+TEST(Threads, JobsRunningAtOnceShareTheCores) {
+  setenv("OMP_NUM_THREADS", "4", 1);
+  EXPECT_EQ(intra_op_threads_per_job(1), 4);
+  EXPECT_EQ(intra_op_threads_per_job(2), 2);
+  EXPECT_EQ(intra_op_threads_per_job(3), 1);
+  EXPECT_EQ(intra_op_threads_per_job(8), 1);
+  EXPECT_EQ(intra_op_threads_per_job(0), 4);  // no jobs counted: as one
+  unsetenv("OMP_NUM_THREADS");
+  const int cores = available_cores();
+  EXPECT_EQ(intra_op_threads_per_job(1), cores);
+  EXPECT_EQ(intra_op_threads_per_job(cores), 1);
+  EXPECT_EQ(intra_op_threads_per_job(2), std::max(1, cores / 2));
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ for script in upscale-file.sh compare.sh; do
   expect_failure 1 "no such file: absent.webm" "$repo/pipelines/$script" absent.webm $out
   expect_failure 2 "unknown argument '--size'" "$repo/pipelines/$script" "$clip" $out --size 2
   expect_failure 2 "--model needs a value" "$repo/pipelines/$script" "$clip" $out --model
+  expect_failure 2 "--frames-in-flight takes a whole number >= 1, not '0'" \
+    "$repo/pipelines/$script" "$clip" $out --frames-in-flight 0
   expect_failure 2 "--model x3: no such file, nor a bundled model \(bundled: x4, x2, x4-srgan, x4-clean, x2-clean\)" \
     "$repo/pipelines/$script" "$clip" $out --model x3
   expect_failure 2 "out.avi: unknown container '.avi'" "$repo/pipelines/$script" "$clip" out.avi \

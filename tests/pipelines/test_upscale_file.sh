@@ -18,6 +18,11 @@ awk -v v="$v0" -v a="$a0" 'BEGIN { d = v - a; if (d < 0) d = -d; exit !(d <= 1 /
   { echo "video starts at $v0 s, sound at $a0 s"; exit 1; }
 "$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36-silent.webm" "$dir/silent.mp4" --model "$model" --device cpu
 check_media "$dir/silent.mp4" 256 144 1.0 no
+# Two frames in flight (on the CPU, each on half the cores): every frame, in order and in time.
+"$repo/pipelines/upscale-file.sh" "$repo/tests/fixtures/clip-1s-64x36.webm" "$dir/two.mp4" --model "$model" --device cpu --frames-in-flight 2
+check_media "$dir/two.mp4" 256 144 1.0 yes
+[ "$(count_frames "$dir/two.mp4")" = "$(count_frames "$dir/sound.mp4")" ] ||
+  { echo "two frames in flight lost frames"; exit 1; }
 # --model x2: the bundled x2 model by name (here a tiny x2 through SRGAN_MODEL_PATH, the first
 # place bundled models are looked for).
 mkdir "$dir/models"

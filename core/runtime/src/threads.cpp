@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -20,15 +21,25 @@ int available_cores() {
   return hardware > 0 ? static_cast<int>(hardware) : 1;
 }
 
+namespace {
+
+// The user's OMP_NUM_THREADS when set, otherwise every core this process may use.
+int default_intra_op_threads() {
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const int from_env = omp ? std::atoi(omp) : 0;
+  return from_env > 0 ? from_env : available_cores();
+}
+
+}  // namespace
+
 int configure_intra_op_threads(int requested) {
-  int threads = requested;
-  if (threads <= 0) {
-    const char* omp = std::getenv("OMP_NUM_THREADS");
-    const int from_env = omp ? std::atoi(omp) : 0;
-    threads = from_env > 0 ? from_env : available_cores();
-  }
+  const int threads = requested > 0 ? requested : default_intra_op_threads();
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   return at::get_num_threads();
+}
+
+int intra_op_threads_per_job(int jobs) {
+  return std::max(1, default_intra_op_threads() / std::max(1, jobs));
 }
 
 }  // namespace srgan

@@ -241,7 +241,10 @@ std::string Upscaler::describe() const {
   std::ostringstream out;
   out << state_->options.model_path() << " (" << state_->model.describe() << ") on "
       << state_->device.str();
-  if (state_->device.is_cpu()) out << " (" << at::get_num_threads() << " threads)";
+  if (state_->device.is_cpu()) {
+    const int threads = at::get_num_threads();
+    out << " (" << threads << (threads == 1 ? " thread)" : " threads)");
+  }
   out << ", " << to_string(precision_of(state_->dtype));
   if (!state_->precision_reason.empty()) out << " (auto: " << state_->precision_reason << ")";
   if (state_->network && state_->network->runs_winograd()) out << ", Winograd 3x3 (NNPACK)";
