@@ -121,22 +121,34 @@ TEST_F(Streaming, FramesInFlightKeepOrderTimestampsAndBytesAndEosDrainsThem) {
 
 // On the CPU, frames in flight share the cores out: with OMP_NUM_THREADS=2, one frame in flight
 // runs on 2 intra-op threads, two or three on one thread each (LibTorch's count, which the
-// Upscaler sets for the process as the element starts).
+// Upscaler sets for the process as the element starts). The 48-channel model then runs by
+// Winograd where the CPU has NNPACK and no AVX-512, two frames at once: each frame's output
+// stays within a level of the one-frame-at-a-time output.
 TEST_F(Streaming, FramesInFlightOnTheCpuShareTheCores) {
   g_setenv("OMP_NUM_THREADS", "2", TRUE);
+  std::vector<std::vector<guint8>> first;
   for (const auto& [in_flight, threads] : {std::pair{1, 2}, {2, 1}, {3, 1}}) {
-    GstHarness* h = harness(in_flight);
+    GstHarness* h = srgan::test::upscale_harness(slow_model_,
+                                                 {{"frames-in-flight", std::to_string(in_flight)}});
+    gst_harness_set_src_caps_str(h, kCaps);
     EXPECT_EQ(at::get_num_threads(), threads) << in_flight << " frame(s) in flight";
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(gst_harness_push(h, frame(40 + i, i)), GST_FLOW_OK);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(gst_harness_push(h, frame(40 + i, i)), GST_FLOW_OK);
     EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
-    int outputs = 0;
+    std::vector<std::vector<guint8>> outputs;
     while (GstBuffer* buffer = gst_harness_try_pull(h)) {
-      EXPECT_EQ(gst_buffer_get_size(buffer), kFrameBytes * 16);
+      outputs.push_back(bytes_of(buffer));
       gst_buffer_unref(buffer);
-      ++outputs;
     }
-    EXPECT_EQ(outputs, 3) << in_flight << " frame(s) in flight";
     gst_harness_teardown(h);
+    ASSERT_EQ(outputs.size(), 4u) << in_flight << " frame(s) in flight";
+    if (first.empty()) {
+      first = outputs;
+      EXPECT_GT(max_level_difference(first[0], first[1]), 8) << "the outputs are flat";
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      EXPECT_LE(max_level_difference(outputs[i], first[i]), 1)
+          << "frame " << i << ", " << in_flight << " frame(s) in flight";
+    }
   }
   g_unsetenv("OMP_NUM_THREADS");
 }
