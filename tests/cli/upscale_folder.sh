@@ -2,8 +2,9 @@
 # upscale_folder.sh SRGAN_TRAIN MODEL FIXTURES: `srgan-train upscale --model M IN_DIR OUT_DIR`
 # upscales every image of a folder tree into the same tree (JPEG stays JPEG, PNG stays PNG, or
 # --format), with a line per image and a summary; images already done are skipped (--force
-# redoes them); a broken image is named and the others are still done (exit 1); an input tree
-# that holds the output tree does not read its own outputs.
+# redoes them); a broken image is named and the others are still done (exit 1), also with
+# --jobs 2 (two images at once); an input tree that holds the output tree does not read its own
+# outputs.
 set -euo pipefail
 train=$1 model=$2 fixtures=$3
 dir=$(mktemp -d)
@@ -39,6 +40,21 @@ grep -q "broken.png: failed: " "$dir/progress" || fail "the broken image is not 
 grep -q "4 images in $dir/in: 1 upscaled, 2 already done (--force redoes them), 1 failed (listed above)" "$dir/summary" ||
   fail "summary with a failure: $(cat "$dir/summary")"
 [ ! -e "$dir/out/broken.png" ] || fail "a file was written for the broken image"
+# --jobs 2: two images at once (the cores shared out), every image done, the failure still named.
+if "$train" upscale --model "$model" --device cpu --jobs 2 --force "$dir/in" "$dir/two" >"$dir/summary" 2>"$dir/progress"; then
+  fail "--jobs 2: a broken image did not fail the run"
+fi
+grep -q "4 images in $dir/in: 3 upscaled, 0 already done, 1 failed (listed above)" "$dir/summary" ||
+  fail "--jobs 2 summary: $(cat "$dir/summary")"
+grep -q "into $dir/two, 2 at once" "$dir/progress" || fail "--jobs 2 does not say so: $(cat "$dir/progress")"
+for i in 1 2 3 4; do grep -q "\[$i/4\]" "$dir/progress" || fail "--jobs 2: no progress line $i"; done
+[ "$(png_size "$dir/two/boats.png")" = 192x128 ] || fail "--jobs 2: boats.png"
+[ "$(png_size "$dir/two/trip/citrus.png")" = 128x96 ] || fail "--jobs 2: trip/citrus.png"
+[ ! -e "$dir/two/broken.png" ] || fail "--jobs 2: a file was written for the broken image"
+if "$train" upscale --model "$model" --device cpu --jobs 2 "$fixtures/photo-citrus-64x48.png" "$dir/one.png" 2>"$dir/err"; then
+  fail "--jobs on one image"
+fi
+grep -q "is for folders" "$dir/err" || fail "$(cat "$dir/err")"
 # The output inside the input: its own outputs are not inputs.
 rm "$dir/in/broken.png"
 "$train" upscale --model "$model" --device cpu "$dir/in" "$dir/in/upscaled" >"$dir/summary" 2>/dev/null
