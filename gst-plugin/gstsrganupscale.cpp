@@ -990,14 +990,16 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
    * frame's copies overlap another's compute; output keeps the input order. Adds
    * frames-in-flight - 1 frames of latency (the latency query says so). On the CPU the frames
    * share the cores out (OMP_NUM_THREADS, else every core, divided among them): for files,
-   * frames-in-flight=2 on 2 cores upscaled 1.24-1.30x more frames a second with model=x4
-   * (docs/PERFORMANCE.md), at twice the time per frame and each frame's working memory.
+   * frames-in-flight=2 on 2 cores upscaled 1.2-1.4x more frames a second with model=x4, 1.1x
+   * with model=x2 (docs/PERFORMANCE.md), at twice the time per frame and working memory.
    */
   g_object_class_install_property(
       gobject_class, PROP_FRAMES_IN_FLIGHT,
-      g_param_spec_uint("frames-in-flight", "Frames in flight",
-                        "Frames upscaled at once (0 = per device: 3 on CUDA, 1 on the CPU)", 0,
-                        MAX_FRAMES_IN_FLIGHT, DEFAULT_FRAMES_IN_FLIGHT, flags));
+      g_param_spec_uint(
+          "frames-in-flight", "Frames in flight",
+          "Frames upscaled at once, on the CPU sharing the cores (0 = per device: 3 on CUDA, 1 on "
+          "the CPU)",
+          0, MAX_FRAMES_IN_FLIGHT, DEFAULT_FRAMES_IN_FLIGHT, flags));
   /**
    * GstSrganUpscale:scale:
    *
