@@ -82,4 +82,13 @@ void FramesInFlight::work(const std::function<void()>& thread_setup) {
   }
 }
 
+int cpu_frames_in_flight(GstPad* sinkpad, int threads, const std::function<bool(int)>& fits) {
+  if (threads < 2) return 1;
+  GstQuery* query = gst_query_new_latency();
+  gboolean live = TRUE;
+  if (gst_pad_peer_query(sinkpad, query)) gst_query_parse_latency(query, &live, nullptr, nullptr);
+  gst_query_unref(query);
+  return !live && fits(2) ? 2 : 1;
+}
+
 }  // namespace srgan::gst

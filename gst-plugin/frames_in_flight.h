@@ -58,4 +58,11 @@ class FramesInFlight {
   std::vector<std::thread> workers_;
 };
 
+/// What frames-in-flight=0 means on the CPU, chosen at the first caps: 2 frames, each on half
+/// the cores, where the stream is not live (files: more frames a second for a frame of latency),
+/// `threads` (the intra-op threads one frame would get) can be shared and `fits(2)`; otherwise 1.
+/// Liveness is the answer of the latency query upstream of `sinkpad` (as gst-libav's decoders
+/// ask it before they choose frame threading); a query nobody answers counts as live.
+int cpu_frames_in_flight(GstPad* sinkpad, int threads, const std::function<bool(int)>& fits);
+
 }  // namespace srgan::gst

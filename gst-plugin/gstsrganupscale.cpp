@@ -81,6 +81,7 @@ enum {
   PROP_SCALE,
   PROP_ACTIVE_DEVICE,
   PROP_ACTIVE_PRECISION,
+  PROP_ACTIVE_FRAMES_IN_FLIGHT,
   PROP_FRAMES_UPSCALED,
   PROP_FRAMES_DROPPED,
   PROP_MEAN_FRAME_TIME,
@@ -152,7 +153,8 @@ struct GstSrganUpscaleState {
   std::unique_ptr<srgan::Upscaler> upscaler;
   /* From start() to stop() when more than one frame may be in flight; the streaming thread's. */
   std::unique_ptr<srgan::gst::FramesInFlight> in_flight;
-  guint frames_in_flight_used = 1;
+  guint frames_in_flight_used = 1;          /* the object lock guards it for the property */
+  bool choose_frames_in_flight = false;     /* frames-in-flight=0 on the CPU: set_caps chooses */
   bool interlace_reported = false;          /* the interlaced-input error, once per start */
   srgan::gst::ProcessingLatency processing; /* per-frame time, added to the latency */
   /* The size and format the network last ran at: set_caps warms it up for a new one. */
@@ -310,6 +312,9 @@ static void gst_srgan_upscale_get_property(GObject* object, guint prop_id, GValu
     case PROP_ACTIVE_PRECISION:
       g_value_set_string(value, s->active_precision.empty() ? NULL : s->active_precision.c_str());
       break;
+    case PROP_ACTIVE_FRAMES_IN_FLIGHT:
+      g_value_set_uint(value, s->frames_in_flight_used);
+      break;
     case PROP_FRAMES_UPSCALED:
       g_value_set_uint64(value, s->statistics.frames_upscaled());
       break;
@@ -375,13 +380,14 @@ static gboolean gst_srgan_upscale_start(GstBaseTransform* trans) {
                           ("%s: %s", path.c_str(), upscaler->model_warning().c_str()), (NULL));
     }
     const c10::Device active = upscaler->device();  // with its index
-    self->state->frames_in_flight_used = in_flight;
+    self->state->choose_frames_in_flight = frames_in_flight == 0 && active.is_cpu();
     self->state->warmed_format = GST_VIDEO_FORMAT_UNKNOWN;
     if (in_flight > 1) {
       self->state->in_flight = std::make_unique<srgan::gst::FramesInFlight>(
           static_cast<int>(in_flight), [active] { srgan::use_own_cuda_stream(active); });
     }
     GST_OBJECT_LOCK(self);
+    self->state->frames_in_flight_used = in_flight;
     self->state->scale = static_cast<gint>(upscaler->scale());
     self->state->active_device = active.str();
     self->state->active_precision = srgan::to_string(srgan::precision_of(upscaler->dtype()));
@@ -492,6 +498,27 @@ static void warm_up(GstSrganUpscale* self, const GstVideoInfo* info) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
 }
 
+/* frames-in-flight=0 on the CPU, at the first caps of a start (no frame is in flight yet): two
+ * frames sharing the cores where upstream is not live and both fit, one otherwise. */
+template <typename Shortfall>
+static void choose_cpu_frames_in_flight(GstSrganUpscale* self, const Shortfall& shortfall_for) {
+  self->state->choose_frames_in_flight = false;
+  const int chosen = srgan::gst::cpu_frames_in_flight(
+      GST_BASE_TRANSFORM_SINK_PAD(self), srgan::intra_op_threads_per_job(1),
+      [&](int frames) { return shortfall_for(frames).empty(); });
+  if (chosen < 2) return;
+  srgan::Upscaler& upscaler = *self->state->upscaler;
+  const int threads = upscaler.share_cores(chosen);
+  self->state->in_flight =
+      std::make_unique<srgan::gst::FramesInFlight>(chosen, [] { /* the CPU: nothing to set */ });
+  GST_OBJECT_LOCK(self);
+  self->state->frames_in_flight_used = static_cast<guint>(chosen);
+  GST_OBJECT_UNLOCK(self);
+  GST_INFO_OBJECT(self, "upstream is not live: %d frames in flight, %d thread(s) each: %s", chosen,
+                  threads, upscaler.describe().c_str());
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+}
+
 static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* incaps,
                                            GstCaps* outcaps) {
   GstSrganUpscale* self = GST_SRGAN_UPSCALE(trans);
@@ -531,10 +558,13 @@ static gboolean gst_srgan_upscale_set_caps(GstBaseTransform* trans, GstCaps* inc
   /* Refused here, before the output pool allocates a frame: an 8K or 16K output that cannot
    * fit would otherwise swap or be killed. Frames in flight, the pool's spare and the sink's
    * last frame each hold an output frame, and each frame in flight its own tiles. */
-  const int in_flight = static_cast<int>(self->state->frames_in_flight_used);
-  const std::string shortfall =
-      srgan::gst::memory_shortfall(*self->state->upscaler, in_info, out_info, in_flight + 2,
-                                   in_flight, srgan::gst::has_cuda_memory_feature(outcaps));
+  const auto shortfall_for = [&](int frames_in_flight) {
+    return srgan::gst::memory_shortfall(*self->state->upscaler, in_info, out_info,
+                                        frames_in_flight + 2, frames_in_flight,
+                                        srgan::gst::has_cuda_memory_feature(outcaps));
+  };
+  if (self->state->choose_frames_in_flight) choose_cpu_frames_in_flight(self, shortfall_for);
+  const std::string shortfall = shortfall_for(static_cast<int>(self->state->frames_in_flight_used));
   if (!shortfall.empty()) {
     GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("%s", shortfall.c_str()),
                       ("use a smaller input, model=x2, or free memory (SRGAN_MEMORY_LIMIT_MB "
@@ -989,16 +1019,19 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
    * Frames upscaled at once, each on a thread (and, on a GPU, a CUDA stream) of its own, so one
    * frame's copies overlap another's compute; output keeps the input order. Adds
    * frames-in-flight - 1 frames of latency (the latency query says so). On the CPU the frames
-   * share the cores out (OMP_NUM_THREADS, else every core, divided among them): for files,
-   * frames-in-flight=2 on 2 cores upscaled 1.2-1.4x more frames a second with model=x4, 1.1x
-   * with model=x2 (docs/PERFORMANCE.md), at twice the time per frame and working memory.
+   * share the cores out (OMP_NUM_THREADS, else every core, divided among them): on 2 cores two
+   * frames upscaled 1.2-1.4x more frames a second with model=x4, 1.1x with model=x2
+   * (docs/PERFORMANCE.md), at twice the time per frame and working memory. So 0 (auto) means
+   * 3 on CUDA and, on the CPU, 2 where upstream is not live (files) and they fit in memory, 1
+   * where it is (cameras, network streams: latency matters); active-frames-in-flight says
+   * which, once caps are set.
    */
   g_object_class_install_property(
       gobject_class, PROP_FRAMES_IN_FLIGHT,
       g_param_spec_uint(
           "frames-in-flight", "Frames in flight",
-          "Frames upscaled at once, on the CPU sharing the cores (0 = per device: 3 on CUDA, 1 on "
-          "the CPU)",
+          "Frames upscaled at once, on the CPU sharing the cores (0 = per device: 3 on CUDA; on "
+          "the CPU 2 where upstream is not live, else 1)",
           0, MAX_FRAMES_IN_FLIGHT, DEFAULT_FRAMES_IN_FLIGHT, flags));
   /**
    * GstSrganUpscale:scale:
@@ -1037,6 +1070,18 @@ static void gst_srgan_upscale_class_init(GstSrganUpscaleClass* klass) {
                           "The network's arithmetic once started (what precision=auto chose; "
                           "unset before)",
                           NULL, read_only));
+  /**
+   * GstSrganUpscale:active-frames-in-flight:
+   *
+   * Frames upscaled at once: frames-in-flight, or what 0 chose (3 on CUDA; on the CPU, from the
+   * first caps on, 2 sharing the cores where upstream is not live and they fit in memory, else 1).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_ACTIVE_FRAMES_IN_FLIGHT,
+      g_param_spec_uint(
+          "active-frames-in-flight", "Active frames in flight",
+          "Frames upscaled at once (what frames-in-flight=0 chose, once caps are set)", 1,
+          MAX_FRAMES_IN_FLIGHT, 1, read_only));
   /**
    * GstSrganUpscale:frames-upscaled:
    *

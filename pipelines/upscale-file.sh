@@ -11,8 +11,9 @@
 # show it. A still image (PNG, JPEG, ...) becomes a PNG or JPEG by OUT's extension. Progress
 # (frames per second, time left) is printed while it runs; OUT
 # appears only when it is done. An existing OUT is kept unless --force; OUT is never IN.
-# --frames-in-flight 2 upscales two frames at once, on the CPU each on half the cores: 1.2-1.4x
-# the frames a second with the x4 on 2 cores (1.1x with the x2), for twice each frame's memory.
+# On the CPU the element upscales two frames at once, each on half the cores (1.2-1.4x the
+# frames a second with the x4 on 2 cores, 1.1x with the x2); --frames-in-flight 1 needs half
+# the working memory.
 # Ctrl-C or SIGTERM stops soon and keeps what was upscaled as a playable OUT (exit 130 or 143);
 # a second signal stops at once, leaving no file.
 # With folders: every video under IN_DIR (recursively) goes to the same place under OUT_DIR, in

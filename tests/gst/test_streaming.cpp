@@ -153,6 +153,55 @@ TEST_F(Streaming, FramesInFlightOnTheCpuShareTheCores) {
   g_unsetenv("OMP_NUM_THREADS");
 }
 
+// frames-in-flight=0 on the CPU chooses at the first caps: two frames sharing the cores where
+// upstream is not live (a file, here videotestsrc), one where it is or where there is one core
+// to share, or where two frames' tiles do not fit in memory (SRGAN_MEMORY_LIMIT_MB between one
+// frame's need, 836 MiB here, and two frames', 1.6 GiB). Every frame comes out either way.
+TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive) {
+  const auto chosen = [&](const char* threads, bool live, const char* limit_mb = nullptr) {
+    g_setenv("OMP_NUM_THREADS", threads, TRUE);
+    if (limit_mb) g_setenv("SRGAN_MEMORY_LIMIT_MB", limit_mb, TRUE);
+    GstElement* pipeline = srgan::test::launch(
+        std::string("videotestsrc num-buffers=3 is-live=") + (live ? "true" : "false") +
+        " ! video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! srganupscale "
+        "name=up device=cpu precision=fp32 model-location=" +
+        model_ + " ! fakesink name=sink signal-handoffs=true");
+    EXPECT_NE(pipeline, nullptr);
+    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    std::atomic<int> frames{0};
+    g_signal_connect(sink, "handoff",
+                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer count) {
+                       ++*static_cast<std::atomic<int>*>(count);
+                     }),
+                     &frames);
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    GstBus* bus = gst_element_get_bus(pipeline);
+    GstMessage* end = gst_bus_timed_pop_filtered(
+        bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    EXPECT_NE(end, nullptr);
+    if (end) {
+      EXPECT_EQ(GST_MESSAGE_TYPE(end), GST_MESSAGE_EOS);
+      gst_message_unref(end);
+    }
+    guint in_flight = 0;
+    g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
+    EXPECT_EQ(frames.load(), 3);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(bus);
+    gst_object_unref(sink);
+    gst_object_unref(up);
+    gst_object_unref(pipeline);
+    g_unsetenv("OMP_NUM_THREADS");
+    g_unsetenv("SRGAN_MEMORY_LIMIT_MB");
+    return in_flight;
+  };
+  EXPECT_EQ(chosen("2", false), 2u) << "not live, two threads";
+  EXPECT_EQ(chosen("2", true), 1u) << "live";
+  EXPECT_EQ(chosen("1", false), 1u) << "one thread to share";
+  EXPECT_EQ(chosen("2", false, "1200"), 1u) << "two frames do not fit";
+}
+
 // Frames still in flight at a flush never come out after it. Large frames (320x240 -> 1280x960)
 // keep them in flight when the flush arrives.
 TEST_F(Streaming, AFlushDropsTheFramesInFlight) {

@@ -199,6 +199,13 @@ void Upscaler::set_tiling(int64_t tile_size, int64_t tile_overlap) {
   state_->tile_override = 0;
 }
 
+int Upscaler::share_cores(int jobs) {
+  if (!state_->device.is_cpu()) return at::get_num_threads();
+  const int threads = configure_intra_op_threads(intra_op_threads_per_job(jobs));
+  state_->move_to(state_->dtype);  // the network again, with the choices for this thread count
+  return threads;
+}
+
 int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
   if (state_->tile_override > 0) return state_->tile_override;
   if (state_->tile_size > 0) return state_->tile_size;
