@@ -176,6 +176,31 @@ TEST_F(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {
   EXPECT_LT(max_abs_difference(a, b), 4e-4);
 }
 
+// An Upscaler built for both of two threads runs oneDNN; told it is one of two upscales at once
+// (the element's frames in flight), it runs on one thread and chooses Winograd, and back.
+TEST_F(WinogradNetwork, SharingTheCoresChoosesWinogradAgain) {
+  test::TempDir dir;
+  const auto path = dir.file("wide-x4.pt");
+  save_checkpoint(
+      path, *make(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
+      {});
+  setenv("OMP_NUM_THREADS", "2", 1);
+  Upscaler upscaler(UpscalerOptions().model_path(path).device("cpu").precision(Precision::kFp32));
+  EXPECT_EQ(upscaler.describe().find("Winograd"), std::string::npos) << upscaler.describe();
+  torch::manual_seed(9);
+  const auto image = at::rand({1, 3, 29, 33});
+  const auto both_cores = upscaler.upscale_rgb(image);
+  EXPECT_EQ(upscaler.share_cores(2), 1);
+  EXPECT_EQ(at::get_num_threads(), 1);
+  EXPECT_NE(upscaler.describe().find("(1 thread), fp32, Winograd 3x3"), std::string::npos)
+      << upscaler.describe();
+  // [0, 1] output: Winograd's rounding against oneDNN's, far below a tenth of a grey level.
+  EXPECT_LT(max_abs_difference(upscaler.upscale_rgb(image), both_cores), 4e-4);
+  EXPECT_EQ(upscaler.share_cores(1), 2);
+  EXPECT_EQ(upscaler.describe().find("Winograd"), std::string::npos) << upscaler.describe();
+  unsetenv("OMP_NUM_THREADS");
+}
+
 TEST_F(WinogradNetwork, NarrowNetworksKeepOneDnn) {
   auto generator =
       trained_looking(compact_options(2, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
