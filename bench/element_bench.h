@@ -14,7 +14,8 @@ struct ElementBenchSettings {
   int width = 480;
   int height = 270;
   int frames = 60;
-  int frames_in_flight = 0;  // 0: the element's default (1 on the CPU, 3 on a GPU)
+  int frames_in_flight =
+      0;  // 0: the element's default (3 on a GPU; 2 on the CPU, appsrc is not live)
 };
 
 /// Prints a markdown table: the bare Upscaler's fps; for each path (system memory, and CUDA

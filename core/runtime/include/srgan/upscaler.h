@@ -48,7 +48,9 @@ struct Tile {
 /// Turns frames into frames `scale()` times larger with a super-resolution model, on the CPU
 /// or a GPU. Construction loads and prepares the model (BatchNorm folded, output convolution
 /// reparametrised, channels-last) and throws srgan::Error (ModelFileError for the file) with a
-/// message that says what is wrong and what is available. Not thread-safe: one frame at a time.
+/// message that says what is wrong and what is available. upscale() and upscale_rgb() may run
+/// on several threads at once (the element's frames in flight); share_cores() may not run
+/// while they do.
 class Upscaler {
  public:
   explicit Upscaler(const UpscalerOptions& options);
