@@ -87,6 +87,24 @@ class Streaming : public ::testing::Test {
     return largest;
   }
 
+  // Plays `pipeline` to its end (at most 120 s): "eos", the error's message, or "timeout".
+  static std::string play_to_end(GstElement* pipeline) {
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    GstBus* bus = gst_element_get_bus(pipeline);
+    GstMessage* end = gst_bus_timed_pop_filtered(
+        bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    gst_object_unref(bus);
+    std::string text = end ? "eos" : "timeout";
+    if (end && GST_MESSAGE_TYPE(end) == GST_MESSAGE_ERROR) {
+      GError* error = nullptr;
+      gst_message_parse_error(end, &error, nullptr);
+      text = error->message;
+      g_error_free(error);
+    }
+    if (end) gst_message_unref(end);
+    return text;
+  }
+
   // The pipeline's minimum latency, as a live sink computes it.
   static GstClockTime min_latency(GstElement* pipeline) {
     GstQuery* query = gst_query_new_latency();
@@ -175,20 +193,11 @@ TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive)
                        ++*static_cast<std::atomic<int>*>(count);
                      }),
                      &frames);
-    gst_element_set_state(pipeline, GST_STATE_PLAYING);
-    GstBus* bus = gst_element_get_bus(pipeline);
-    GstMessage* end = gst_bus_timed_pop_filtered(
-        bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-    EXPECT_NE(end, nullptr);
-    if (end) {
-      EXPECT_EQ(GST_MESSAGE_TYPE(end), GST_MESSAGE_EOS);
-      gst_message_unref(end);
-    }
+    EXPECT_EQ(play_to_end(pipeline), "eos");
     guint in_flight = 0;
     g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
     EXPECT_EQ(frames.load(), 3);
     gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(bus);
     gst_object_unref(sink);
     gst_object_unref(up);
     gst_object_unref(pipeline);
@@ -450,20 +459,8 @@ TEST_F(Streaming, AnOutputThatCannotFitIsRefusedBeforeAllocating) {
         "srganupscale device=cpu precision=fp32 " +
         settings + " model-location=" + model_ + " ! fakesink");
     EXPECT_NE(pipeline, nullptr);
-    gst_element_set_state(pipeline, GST_STATE_PLAYING);
-    GstBus* bus = gst_element_get_bus(pipeline);
-    GstMessage* end = gst_bus_timed_pop_filtered(
-        bus, 120 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-    std::string text = end ? "eos" : "timeout";
-    if (end && GST_MESSAGE_TYPE(end) == GST_MESSAGE_ERROR) {
-      GError* error = nullptr;
-      gst_message_parse_error(end, &error, nullptr);
-      text = error->message;
-      g_error_free(error);
-    }
-    if (end) gst_message_unref(end);
+    const std::string text = play_to_end(pipeline);
     gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(bus);
     gst_object_unref(pipeline);
     g_unsetenv("SRGAN_MEMORY_LIMIT_MB");
     return text;
