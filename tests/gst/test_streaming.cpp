@@ -87,6 +87,15 @@ class Streaming : public ::testing::Test {
     return largest;
   }
 
+  // Counts in `count` the buffers that `sink`, a fakesink with signal-handoffs=true, receives.
+  static void count_handoffs(GstElement* sink, std::atomic<int>* count) {
+    g_signal_connect(sink, "handoff",
+                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer data) {
+                       ++*static_cast<std::atomic<int>*>(data);
+                     }),
+                     count);
+  }
+
   // Plays `pipeline` to its end (at most 120 s): "eos", the error's message, or "timeout".
   static std::string play_to_end(GstElement* pipeline) {
     gst_element_set_state(pipeline, GST_STATE_PLAYING);
@@ -188,11 +197,7 @@ TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive)
     GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
     std::atomic<int> frames{0};
-    g_signal_connect(sink, "handoff",
-                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer count) {
-                       ++*static_cast<std::atomic<int>*>(count);
-                     }),
-                     &frames);
+    count_handoffs(sink, &frames);
     EXPECT_EQ(play_to_end(pipeline), "eos");
     guint in_flight = 0;
     g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
@@ -300,11 +305,7 @@ TEST_F(Streaming, LatencyIncludesTheProcessingTimeSoLiveSinksShowTheFrames) {
   ASSERT_NE(pipeline, nullptr);
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
   std::atomic<int> shown{0};
-  g_signal_connect(sink, "handoff",
-                   G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer data) {
-                     ++*static_cast<std::atomic<int>*>(data);
-                   }),
-                   &shown);
+  count_handoffs(sink, &shown);
   GstBus* bus = gst_element_get_bus(pipeline);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstMessage* message = gst_bus_timed_pop_filtered(
