@@ -6,48 +6,22 @@
 #include <c10/core/InferenceMode.h>
 
 #include "frame_conversion.h"
+#include "host_frame_writer.h"
 #include "pixel_format.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
+#include "ycbcr_coefficients.h"
 
 namespace srgan {
 namespace {
 
 using at::indexing::None;
 using at::indexing::Slice;
+using detail::integer_matrix;
 using detail::layout_of;
 using detail::PixelLayout;
-
-struct LumaWeights {
-  double kr, kb;
-  double kg() const { return 1.0 - kr - kb; }
-};
-
-LumaWeights weights_of(ColorMatrix matrix) {
-  switch (matrix) {
-    case ColorMatrix::kBT601:
-      return {0.299, 0.114};
-    case ColorMatrix::kBT709:
-      return {0.2126, 0.0722};
-    case ColorMatrix::kBT2020:
-      return {0.2627, 0.0593};
-  }
-  return {0.2126, 0.0722};
-}
-
-// Code values of black, of the luma and chroma excursions and of zero chroma, at a bit depth:
-// limited range scales 8-bit's 16/219/224/128 by 2^(bits-8) (BT.2100's 64/876/896/512 at 10
-// bits); full range spans every code, chroma centred at 2^(bits-1).
-struct Quantisation {
-  double luma_offset, luma_scale, chroma_scale, chroma_zero;
-};
-
-Quantisation quantisation_of(ColorRange range, int bits) {
-  const double step = std::ldexp(1.0, bits - 8), max = std::ldexp(1.0, bits) - 1;
-  const double zero = std::ldexp(1.0, bits - 1);
-  return range == ColorRange::kFull ? Quantisation{0.0, max, max, zero}
-                                    : Quantisation{16 * step, 219 * step, 224 * step, zero};
-}
+using detail::quantisation_of;
+using detail::weights_of;
 
 // A plane of the frame as a tensor [rows, cols, channels] over the caller's memory: uint8, or
 // int16 for 16-bit words (their bits; codes() reads them unsigned).
@@ -180,30 +154,6 @@ void rgb_to_packed(const RgbImage& image, const FrameView& frame, const PixelLay
   store(plane_tensor(frame, 0, layout.channels), at::stack(channels, 2));
 }
 
-// GStreamer's videoconvert computes R'G'B' -> Y'CbCr on 8-bit values with an integer matrix:
-// coefficients and offsets rounded to 1/256, the sum shifted right by 8. We do the same, so the
-// element's YUV output is bit-exact with `videoconvert` fed the same RGB.
-struct IntegerMatrix {
-  int64_t m[3][3];
-  int64_t offset[3];
-};
-
-IntegerMatrix integer_matrix(const Colorimetry& colorimetry) {
-  const auto w = weights_of(colorimetry.matrix);
-  const auto q = quantisation_of(colorimetry.range, 8);
-  const double rows[3][3] = {{w.kr, w.kg(), w.kb},
-                             {-w.kr / (2 * (1 - w.kb)), -w.kg() / (2 * (1 - w.kb)), 0.5},
-                             {0.5, -w.kg() / (2 * (1 - w.kr)), -w.kb / (2 * (1 - w.kr))}};
-  const double scale[3] = {q.luma_scale, q.chroma_scale, q.chroma_scale};
-  const double offset[3] = {q.luma_offset, 128.0, 128.0};
-  IntegerMatrix result{};
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) result.m[i][j] = std::lrint(rows[i][j] * scale[i] / 255.0 * 256.0);
-    result.offset[i] = std::lrint(offset[i] * 256.0);
-  }
-  return result;
-}
-
 // Chroma subsampled as `layout` has it: row pairs (4:2:0), then column pairs (4:2:0 and 4:2:2),
 // each pair combined by `mean`; an odd last row or column pairs with itself.
 template <typename Mean>
@@ -299,6 +249,15 @@ void convert_rgb_to_frame(const RgbImage& image, const FrameView& frame) {
   check_rgb_shape(image.rgb, frame.height, frame.width,
                   "an image written into a " + std::to_string(frame.width) + "x" +
                       std::to_string(frame.height) + " " + to_string(frame.format) + " frame");
+  c10::InferenceMode guard;
+  if (host_frame_writable(image, frame)) {
+    write_host_frame(image, frame);
+  } else {
+    convert_rgb_to_frame_by_tensor_ops(image, frame);
+  }
+}
+
+void convert_rgb_to_frame_by_tensor_ops(const RgbImage& image, const FrameView& frame) {
   c10::InferenceMode guard;
   const auto& layout = layout_of(frame.format);
   if (layout.yuv && layout.bits == 8) {

@@ -18,5 +18,8 @@ void check_rgb_shape(const at::Tensor& rgb, int64_t height, int64_t width, const
 /// frame_to_rgb and rgb_to_frame for frames already validated.
 RgbImage convert_frame_to_rgb(const FrameView& frame, c10::Device device, at::ScalarType dtype);
 void convert_rgb_to_frame(const RgbImage& image, const FrameView& frame);
+/// convert_rgb_to_frame by LibTorch ops on whole maps, on any device and dtype: what it does for
+/// frames or images that are not in host memory, and the reference for the host frame writer.
+void convert_rgb_to_frame_by_tensor_ops(const RgbImage& image, const FrameView& frame);
 
 }  // namespace srgan::detail
