@@ -133,7 +133,7 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   at::Tensor activation(size_t layer, at::Tensor x) const;
 
   std::vector<at::Tensor> weights_, biases_, slopes_;  // PReLU slopes_: one per layer but the last
-  SkipUpscale skip_;
+  at::Tensor skip_kernel_;  // the skip as a convolution before the shuffle, float64 (skip_phases.h)
   BodyActivation body_activation_;
 };
 
