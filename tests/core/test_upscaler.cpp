@@ -104,6 +104,19 @@ TEST_F(UpscalerTest, DefaultTilesFollowTheMemoryBudget) {
   EXPECT_EQ(large_budget.plan(64, 48).size(), 1u);  // small frames are one tile
 }
 
+TEST_F(UpscalerTest, CpuTilesKeepEveryTensorUnderGlibcsThreadHeap) {
+  if (!test_device().is_cpu()) GTEST_SKIP() << "glibc's arenas: the CPU's memory";
+  // The paper network's last stage: 4 x 8 channels at twice the input's resolution, 128
+  // floats (512 bytes) per input pixel: a 960x540 tile would be 253 MiB in one map.
+  Upscaler upscaler(options().memory_budget_mb(4096));
+  const auto tiles = upscaler.plan(960, 540);
+  EXPECT_GT(tiles.size(), 3u);
+  for (const Tile& t : tiles) EXPECT_LT(t.read_width * t.read_height * 512, int64_t{64} << 20);
+  // A tile size the user chose is kept.
+  Upscaler chosen(options().memory_budget_mb(4096).tile_size(960));
+  EXPECT_EQ(chosen.plan(960, 540).size(), 1u);
+}
+
 TEST_F(UpscalerTest, RgbFrameMatchesThePlainGeneratorQuantised) {
   // Reference computed another way: the plain (unrewritten) generator, mapped and rounded by
   // hand, against the optimised Upscaler with its tiles.

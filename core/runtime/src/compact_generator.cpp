@@ -72,6 +72,10 @@ int64_t CompactGeneratorImpl::receptive_field_radius() const {
   return std::max<int64_t>(convolutions, options().skip() == SkipUpscale::kBicubic ? 2 : 0);
 }
 
+int64_t CompactGeneratorImpl::largest_map_elements_per_pixel() const {
+  return std::max(options().channels(), 3 * options().scale() * options().scale());
+}
+
 int64_t CompactGeneratorImpl::activation_elements_per_pixel() const {
   // Measured on the CPU in fp32: LibTorch's allocator holds at most 588 bytes per input pixel
   // for the x4's shape (48 channels), 396 for the x2's (32; test_compact_generator), the

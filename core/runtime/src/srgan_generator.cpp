@@ -96,6 +96,14 @@ int64_t SrganGeneratorImpl::activation_elements_per_pixel(int64_t channels, int6
   return (scale * scale / 4) * 12 * channels;
 }
 
+int64_t SrganGeneratorImpl::largest_map_elements_per_pixel(int64_t channels, int64_t scale) {
+  return (scale * scale / 4) * 4 * channels;
+}
+
+int64_t SrganGeneratorImpl::largest_map_elements_per_pixel() const {
+  return largest_map_elements_per_pixel(options().channels(), options().scale());
+}
+
 int64_t SrganGeneratorImpl::activation_elements_per_pixel() const {
   return activation_elements_per_pixel(options().channels(), options().scale());
 }

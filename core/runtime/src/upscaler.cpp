@@ -93,6 +93,14 @@ struct Upscaler::State {
   int64_t activation_bytes_per_pixel() const {
     return activation_elements_per_pixel * static_cast<int64_t>(c10::elementSize(dtype));
   }
+  // The largest single tensor of a tile per input pixel: the network's widest map, or the
+  // tile's float result (3 x scale^2 floats), whichever is larger.
+  int64_t largest_map_elements_per_pixel = 0;
+  int64_t largest_tensor_bytes_per_pixel() const {
+    const int64_t s = model.scale();
+    return std::max(largest_map_elements_per_pixel * static_cast<int64_t>(c10::elementSize(dtype)),
+                    3 * s * s * static_cast<int64_t>(sizeof(float)));
+  }
   std::atomic<int64_t> tile_override{0};  // a smaller tile after running out of memory
   int64_t default_budget_mb = 1024;       // activation memory for tiles when the options set none
 
@@ -154,10 +162,13 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   if (auto generator = model.generator()) {
     state_->model_overlap = generator->receptive_field_radius();
     state_->activation_elements_per_pixel = generator->activation_elements_per_pixel();
+    state_->largest_map_elements_per_pixel = generator->largest_map_elements_per_pixel();
   } else {
     state_->model_overlap = kDefaultTorchScriptOverlap;
     state_->activation_elements_per_pixel =
         SrganGeneratorImpl::activation_elements_per_pixel(64, model.scale());
+    state_->largest_map_elements_per_pixel =
+        SrganGeneratorImpl::largest_map_elements_per_pixel(64, model.scale());
   }
   // TorchScript modules are not timed: converting one to bf16 and back would round its weights.
   if (options.precision() == Precision::kAuto && device.is_cpu() && model.generator()) {
@@ -217,10 +228,10 @@ int64_t Upscaler::tile_size_for(int64_t width, int64_t height) const {
   return std::min(std::max(edge, kMinTileSize), std::max(width, height));
 }
 
-std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
-  const int64_t tile = tile_size_for(width, height);
-  const int64_t overlap = state_->overlap;
-  // Split each side into equal parts no larger than the tile, so no sliver tile is left over.
+namespace {
+
+// Each side split into equal parts no larger than the tile, so no sliver tile is left over.
+std::vector<Tile> split_into_tiles(int64_t width, int64_t height, int64_t tile, int64_t overlap) {
   auto split = [tile](int64_t length) {
     const int64_t parts = (length + tile - 1) / tile;
     std::vector<std::pair<int64_t, int64_t>> spans;
@@ -237,6 +248,36 @@ std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
       const int64_t ry = std::max<int64_t>(0, y - overlap);
       tiles.push_back({x, y, w, h, rx, ry, std::min(width, x + w + overlap) - rx,
                        std::min(height, y + h + overlap) - ry});
+    }
+  }
+  return tiles;
+}
+
+int64_t largest_read_area(const std::vector<Tile>& tiles) {
+  int64_t largest = 0;
+  for (const Tile& t : tiles) largest = std::max(largest, t.read_width * t.read_height);
+  return largest;
+}
+
+// glibc serves a thread's requests of 64 MiB or more (the size of a thread arena's heap) by
+// mmap and unmaps them when freed, whatever M_MMAP_THRESHOLD says: in the element's streaming
+// and worker threads each such map of every frame was page-faulted in anew (x4 in bf16,
+// 960x540 -> 4K in one tile: 97 k faults a frame, the element at 76-85% of the bare Upscaler
+// on the main thread). Tiles sized from the budget keep every tensor under it on the CPU.
+constexpr int64_t kLargestCpuTensor = (int64_t{64} << 20) - (int64_t{64} << 10);
+
+}  // namespace
+
+std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
+  int64_t tile = tile_size_for(width, height);
+  const int64_t overlap = state_->overlap;
+  auto tiles = split_into_tiles(width, height, tile, overlap);
+  const bool from_budget = state_->tile_size <= 0 && state_->tile_override <= 0;
+  if (state_->device.is_cpu() && from_budget) {
+    const int64_t bytes = state_->largest_tensor_bytes_per_pixel();
+    while (largest_read_area(tiles) * bytes > kLargestCpuTensor && tile > kMinTileSize) {
+      tile = std::max(kMinTileSize, tile * 7 / 8);
+      tiles = split_into_tiles(width, height, tile, overlap);
     }
   }
   return tiles;

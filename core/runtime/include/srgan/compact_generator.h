@@ -25,6 +25,8 @@ class CompactGeneratorImpl : public GeneratorImpl {
   /// output channels (a convolution's input and output, oneDNN's reordered copies, the
   /// pixel-shuffled result) and the bicubic skip and the result at the output's resolution.
   int64_t activation_elements_per_pixel() const override;
+  /// The wider of C and the 3 x scale^2 channels before the shuffle.
+  int64_t largest_map_elements_per_pixel() const override;
   /// He-normal (fan-in, for the activation's initial slope) weights, zero biases; the last
   /// convolution zero when there is a skip.
   void reset_parameters() override;

@@ -32,6 +32,10 @@ class GeneratorImpl : public torch::nn::Module {
   /// of the dtype it runs in, what a tile costs (the Upscaler sizes tiles from it).
   virtual int64_t activation_elements_per_pixel() const = 0;
 
+  /// Elements per input pixel of a tile of the largest single map the network allocates (the
+  /// Upscaler keeps each under the size glibc would serve by mmap on the CPU).
+  virtual int64_t largest_map_elements_per_pixel() const = 0;
+
   /// Re-draws every weight as a new network of this family starts.
   virtual void reset_parameters() = 0;
 

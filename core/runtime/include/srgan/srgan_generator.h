@@ -56,6 +56,7 @@ class SrganGeneratorImpl : public GeneratorImpl {
 
   int64_t receptive_field_radius() const override;
   int64_t activation_elements_per_pixel() const override;
+  int64_t largest_map_elements_per_pixel() const override;
   /// He-normal (fan-in) weights, zero biases, BatchNorm to identity.
   void reset_parameters() override;
   std::unique_ptr<InferenceNetwork> inference_network(
@@ -67,6 +68,9 @@ class SrganGeneratorImpl : public GeneratorImpl {
   /// input resolution with C and 4C channels (plus LibTorch's convolution workspace). Calibrated
   /// with srgan-bench's peak-RSS measurement; also the estimate for TorchScript modules.
   static int64_t activation_elements_per_pixel(int64_t channels, int64_t scale);
+  /// The last upsampling stage's 4C channels before its shuffle, at (scale/2)^2 times the
+  /// input's resolution; also the estimate for TorchScript modules.
+  static int64_t largest_map_elements_per_pixel(int64_t channels, int64_t scale);
 
   torch::nn::Conv2d head{nullptr};
   torch::nn::PReLU head_act{nullptr};
