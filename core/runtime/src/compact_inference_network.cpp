@@ -36,6 +36,14 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
   return all;
 }
 
+void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
+  if (!skip_kernel_.defined()) return;
+  const bool reduced = dtype == at::kBFloat16 || dtype == at::kHalf;
+  skip_kernel_on_device_ = skip_kernel_.to(device, reduced ? at::kFloat : dtype)
+                               .contiguous(channels_last() ? at::MemoryFormat::ChannelsLast
+                                                           : at::MemoryFormat::Contiguous);
+}
+
 at::Tensor CompactInferenceNetwork::activation(size_t layer, at::Tensor x) const {
   return body_activation_ == BodyActivation::kPReLU ? at::prelu(x, slopes_[layer])
                                                     : at::leaky_relu_(x, kCompactLeakySlope);
@@ -59,10 +67,10 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   // PSNR as the network adds, so it and the sum stay in float32 (the residual is small, its
   // rounding negligible). Both are computed before the shuffle (skip_phases.h): bicubic there is
   // a convolution, the sum and the clamp run on the same tensor, and one copy shuffles it.
-  if (skip_kernel_.defined()) {
+  if (skip_kernel_on_device_.defined()) {
     const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
     const auto full = lr.to(x.device(), reduced ? at::kFloat : x.scalar_type());
-    y = detail::skip_phases(full, skip_kernel_, y.suggest_memory_format()).add_(y);
+    y = detail::skip_phases(full, skip_kernel_on_device_, y.suggest_memory_format()).add_(y);
   }
   return detail::shuffle_to_image(y.clamp_(-1, 1), scale());
 }

@@ -19,6 +19,7 @@ void InferenceNetwork::to(c10::Device device, c10::ScalarType dtype) {
       *t = t->contiguous(at::MemoryFormat::ChannelsLast);
     }
   }
+  moved_to(device, dtype);
 }
 
 at::Tensor InferenceNetwork::prepared_input(const at::Tensor& lr,

@@ -63,6 +63,8 @@ class InferenceNetwork {
       : rewrites_(rewrites), scale_(scale) {}
   /// Every weight tensor, for to(); undefined ones are skipped.
   virtual std::vector<at::Tensor*> tensors() = 0;
+  /// Called by to() after the weights moved, for what does not take the weights' dtype.
+  virtual void moved_to(c10::Device /*device*/, c10::ScalarType /*dtype*/) {}
   /// The channels of the network's body, the width that decides Winograd.
   virtual int64_t width() const = 0;
   /// conv2d(x, weight, bias, stride 1, padding 1): by Winograd where runs_winograd() and the
@@ -133,7 +135,12 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   at::Tensor activation(size_t layer, at::Tensor x) const;
 
   std::vector<at::Tensor> weights_, biases_, slopes_;  // PReLU slopes_: one per layer but the last
-  at::Tensor skip_kernel_;  // the skip as a convolution before the shuffle, float64 (skip_phases.h)
+  void moved_to(c10::Device device, c10::ScalarType dtype) override;
+
+  // The skip as a convolution before the shuffle (skip_phases.h): float64 on the CPU as built,
+  // and in the skip's dtype on the network's device (float32 under bf16 and fp16), so that no
+  // tile copies it there.
+  at::Tensor skip_kernel_, skip_kernel_on_device_;
   BodyActivation body_activation_;
 };
 
