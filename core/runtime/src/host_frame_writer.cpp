@@ -96,17 +96,43 @@ void store_chroma_row(const Value* top, const Value* bottom, bool pair_rows, int
   if (width % 2) out[width / 2 * step] = to_sample(mean(combined[width - 1], combined[width - 1]));
 }
 
-// Buffers of one band: a luma row's clamped R, G and B; U and V of a chroma row's luma rows
-// (full width); a row pair combined.
-template <typename Value>
-struct BandRows {
-  explicit BandRows(int64_t width) : combined(width) {
+// The loop both Y'CbCr writers share, over bands of chroma rows: each luma row of a chroma row
+// clamped, then `write_row(y, r, g, b, luma, u, v)` writes the row's luma and fills its U and V
+// at full width (`u` and `v` are null without chroma); then U and V are subsampled by `mean`
+// and stored in their planes as `to_sample` makes them.
+template <typename Value, typename Sample, typename RowWriter, typename Mean, typename ToSample>
+void write_yuv_rows(const Channel rgb[3], const FrameView& frame, const PixelLayout& layout,
+                    const RowWriter& write_row, const Mean& mean, const ToSample& to_sample) {
+  const int64_t width = frame.width;
+  const bool has_chroma = layout.u_plane >= 0;
+  const bool pair_rows = layout.chroma_y_shift > 0;
+  const int step = layout.semi_planar() ? 2 : 1;
+  for_each_band(frame, layout, [&](int64_t begin, int64_t end) {
+    // A luma row's clamped R, G and B; U and V of a chroma row's luma rows; a row pair combined.
+    std::vector<float> clamped[3];
+    std::vector<Value> u[2], v[2], combined(width);
     for (auto& row : clamped) row.resize(width);
     for (int k = 0; k < 2; ++k) u[k].resize(width), v[k].resize(width);
-  }
-  std::vector<float> clamped[3];
-  std::vector<Value> u[2], v[2], combined;
-};
+    for (int64_t c = begin; c < end; ++c) {
+      const auto [first, last] = luma_rows(layout, c, frame.height);
+      for (int64_t y = first; y <= last; ++y) {
+        for (int k = 0; k < 3; ++k) clamp_row(rgb[k].row(y), clamped[k].data(), width);
+        const int pair = static_cast<int>(y - first);
+        write_row(clamped[0].data(), clamped[1].data(), clamped[2].data(),
+                  plane_row<Sample>(frame, 0, y), has_chroma ? u[pair].data() : nullptr,
+                  has_chroma ? v[pair].data() : nullptr);
+      }
+      if (!has_chroma) continue;
+      const int bottom = static_cast<int>(last - first);
+      store_chroma_row(u[0].data(), u[bottom].data(), pair_rows, width, layout.chroma_x_shift,
+                       combined, mean, to_sample,
+                       plane_row<Sample>(frame, layout.u_plane, c) + layout.u_offset, step);
+      store_chroma_row(v[0].data(), v[bottom].data(), pair_rows, width, layout.chroma_x_shift,
+                       combined, mean, to_sample,
+                       plane_row<Sample>(frame, layout.v_plane, c) + layout.v_offset, step);
+    }
+  });
+}
 
 // 8 bits: videoconvert's integer matrix on round(255 * RGB), as rgb_to_yuv8's tensor ops. The
 // integer arithmetic runs in float, where it is exact (every partial sum is an integer below
@@ -124,46 +150,24 @@ void write_yuv8(const Channel rgb[3], const FrameView& frame, const PixelLayout&
     return clamp_code(static_cast<int32_t>(biased * (1.f / 256)) - 256, 255);
   };
   const int64_t width = frame.width;
-  const bool has_chroma = layout.u_plane >= 0;
-  const int step = layout.semi_planar() ? 2 : 1;
-  for_each_band(frame, layout, [&](int64_t begin, int64_t end) {
-    BandRows<int32_t> rows(width);
-    for (int64_t c = begin; c < end; ++c) {
-      const auto [first, last] = luma_rows(layout, c, frame.height);
-      for (int64_t y = first; y <= last; ++y) {
-        for (int k = 0; k < 3; ++k) clamp_row(rgb[k].row(y), rows.clamped[k].data(), width);
-        const float* r = rows.clamped[0].data();
-        const float* g = rows.clamped[1].data();
-        const float* b = rows.clamped[2].data();
-        uint8_t* luma = plane_row<uint8_t>(frame, 0, y);
-        for (int64_t x = 0; x < width; ++x) {
-          luma[x] = static_cast<uint8_t>(
-              component(0, rounded(r[x] * 255.f), rounded(g[x] * 255.f), rounded(b[x] * 255.f)));
-        }
-        if (!has_chroma) continue;
-        int32_t* u = rows.u[y - first].data();
-        int32_t* v = rows.v[y - first].data();
-        for (int64_t x = 0; x < width; ++x) {
-          const float qr = rounded(r[x] * 255.f), qg = rounded(g[x] * 255.f),
-                      qb = rounded(b[x] * 255.f);
-          u[x] = component(1, qr, qg, qb);
-          v[x] = component(2, qr, qg, qb);
-        }
-      }
-      if (!has_chroma) continue;
-      // Rounded up at .5, as videoconvert's integer downsampling.
-      const auto mean = [](int32_t a, int32_t b) { return (a + b + 1) >> 1; };
-      const auto to_sample = [](int32_t value) { return static_cast<uint8_t>(value); };
-      const bool pair_rows = layout.chroma_y_shift > 0;
-      const int bottom = static_cast<int>(last - first);
-      store_chroma_row(rows.u[0].data(), rows.u[bottom].data(), pair_rows, width,
-                       layout.chroma_x_shift, rows.combined, mean, to_sample,
-                       plane_row<uint8_t>(frame, layout.u_plane, c) + layout.u_offset, step);
-      store_chroma_row(rows.v[0].data(), rows.v[bottom].data(), pair_rows, width,
-                       layout.chroma_x_shift, rows.combined, mean, to_sample,
-                       plane_row<uint8_t>(frame, layout.v_plane, c) + layout.v_offset, step);
+  const auto write_row = [&](const float* r, const float* g, const float* b, uint8_t* luma,
+                             int32_t* u, int32_t* v) {
+    for (int64_t x = 0; x < width; ++x) {
+      luma[x] = static_cast<uint8_t>(
+          component(0, rounded(r[x] * 255.f), rounded(g[x] * 255.f), rounded(b[x] * 255.f)));
     }
-  });
+    if (u == nullptr) return;
+    for (int64_t x = 0; x < width; ++x) {
+      const float qr = rounded(r[x] * 255.f), qg = rounded(g[x] * 255.f),
+                  qb = rounded(b[x] * 255.f);
+      u[x] = component(1, qr, qg, qb);
+      v[x] = component(2, qr, qg, qb);
+    }
+  };
+  // Rounded up at .5, as videoconvert's integer downsampling.
+  const auto mean = [](int32_t a, int32_t b) { return (a + b + 1) >> 1; };
+  const auto to_sample = [](int32_t value) { return static_cast<uint8_t>(value); };
+  write_yuv_rows<int32_t, uint8_t>(rgb, frame, layout, write_row, mean, to_sample);
 }
 
 // 10 and 16 bits: the matrix in float from the network's RGB, as rgb_to_yuv_deep's tensor ops
@@ -182,44 +186,22 @@ void write_yuv_deep(const Channel rgb[3], const FrameView& frame, const PixelLay
   const int32_t max_code = layout.max_code();
   const int shift = layout.shift;
   const int64_t width = frame.width;
-  const bool has_chroma = layout.u_plane >= 0;
-  const int step = layout.semi_planar() ? 2 : 1;
-  for_each_band(frame, layout, [&](int64_t begin, int64_t end) {
-    BandRows<float> rows(width);
-    for (int64_t c = begin; c < end; ++c) {
-      const auto [first, last] = luma_rows(layout, c, frame.height);
-      for (int64_t y = first; y <= last; ++y) {
-        for (int k = 0; k < 3; ++k) clamp_row(rgb[k].row(y), rows.clamped[k].data(), width);
-        const float* r = rows.clamped[0].data();
-        const float* g = rows.clamped[1].data();
-        const float* b = rows.clamped[2].data();
-        uint16_t* luma = plane_row<uint16_t>(frame, 0, y);
-        float* u = rows.u[y - first].data();
-        float* v = rows.v[y - first].data();
-        for (int64_t x = 0; x < width; ++x) {
-          float luma_value = r[x] * kr;
-          luma_value = luma_value + g[x] * kg;
-          luma_value = luma_value + b[x] * kb;
-          luma[x] = word_of(luma_value * luma_scale + luma_offset, max_code, shift);
-          if (has_chroma) {
-            u[x] = (b[x] - luma_value) / cb_divisor * chroma_scale + chroma_zero;
-            v[x] = (r[x] - luma_value) / cr_divisor * chroma_scale + chroma_zero;
-          }
-        }
+  const auto write_row = [&](const float* r, const float* g, const float* b, uint16_t* luma,
+                             float* u, float* v) {
+    for (int64_t x = 0; x < width; ++x) {
+      float luma_value = r[x] * kr;
+      luma_value = luma_value + g[x] * kg;
+      luma_value = luma_value + b[x] * kb;
+      luma[x] = word_of(luma_value * luma_scale + luma_offset, max_code, shift);
+      if (u != nullptr) {
+        u[x] = (b[x] - luma_value) / cb_divisor * chroma_scale + chroma_zero;
+        v[x] = (r[x] - luma_value) / cr_divisor * chroma_scale + chroma_zero;
       }
-      if (!has_chroma) continue;
-      const auto mean = [](float a, float b) { return (a + b) / 2; };  // at full precision
-      const auto to_sample = [&](float value) { return word_of(value, max_code, shift); };
-      const bool pair_rows = layout.chroma_y_shift > 0;
-      const int bottom = static_cast<int>(last - first);
-      store_chroma_row(rows.u[0].data(), rows.u[bottom].data(), pair_rows, width,
-                       layout.chroma_x_shift, rows.combined, mean, to_sample,
-                       plane_row<uint16_t>(frame, layout.u_plane, c) + layout.u_offset, step);
-      store_chroma_row(rows.v[0].data(), rows.v[bottom].data(), pair_rows, width,
-                       layout.chroma_x_shift, rows.combined, mean, to_sample,
-                       plane_row<uint16_t>(frame, layout.v_plane, c) + layout.v_offset, step);
     }
-  });
+  };
+  const auto mean = [](float a, float b) { return (a + b) / 2; };  // at full precision
+  const auto to_sample = [&](float value) { return word_of(value, max_code, shift); };
+  write_yuv_rows<float, uint16_t>(rgb, frame, layout, write_row, mean, to_sample);
 }
 
 // Packed R'G'B' (8 or 16 bits, with alpha or an unused sample), as rgb_to_packed's tensor ops.
