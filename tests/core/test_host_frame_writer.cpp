@@ -14,6 +14,7 @@
 
 #include "frame_conversion.h"
 #include "host_frame_writer.h"
+#include "pixel_format.h"
 #include "srgan/color_conversion.h"
 #include "srgan/frame.h"
 
@@ -57,29 +58,6 @@ Difference compare(const FrameBuffer& a, const FrameBuffer& b, int sample_bytes)
   return d;
 }
 
-int sample_bytes_of(PixelFormat format) {
-  switch (format) {
-    case PixelFormat::kP010_10LE:
-    case PixelFormat::kP016_LE:
-    case PixelFormat::kI420_10LE:
-    case PixelFormat::kI422_10LE:
-    case PixelFormat::kY444_10LE:
-    case PixelFormat::kY444_16LE:
-    case PixelFormat::kGRAY16_LE:
-    case PixelFormat::kRGBA64_LE:
-    case PixelFormat::kABGR64_LE:
-      return 2;
-    default:
-      return 1;
-  }
-}
-
-bool has_alpha(PixelFormat format) {
-  return format == PixelFormat::kRGBA || format == PixelFormat::kBGRA ||
-         format == PixelFormat::kARGB || format == PixelFormat::kABGR ||
-         format == PixelFormat::kRGBA64_LE || format == PixelFormat::kABGR64_LE;
-}
-
 struct Case {
   PixelFormat format;
   Colorimetry colorimetry;
@@ -95,7 +73,8 @@ class HostFrameWriter : public ::testing::TestWithParam<Case> {};
 // region of a larger frame, as the Upscaler writes its tiles.
 TEST_P(HostFrameWriter, WritesWhatTheTensorOpsWrite) {
   const auto [format, colorimetry] = GetParam();
-  const int sample_bytes = sample_bytes_of(format);
+  const auto& layout = detail::layout_of(format);
+  const int sample_bytes = layout.sample_bytes;
   const bool eight_bit = sample_bytes == 1;
   struct Size {
     int64_t width, height;
@@ -113,7 +92,7 @@ TEST_P(HostFrameWriter, WritesWhatTheTensorOpsWrite) {
       return size.region ? frame.view().region(2, 2, size.width, size.height) : frame.view();
     };
     RgbImage image{test_values(size.height, size.width, 3), at::Tensor()};
-    if (has_alpha(format)) image.alpha = test_values(size.height, size.width, 4).narrow(1, 0, 1);
+    if (layout.alpha >= 0) image.alpha = test_values(size.height, size.width, 4).narrow(1, 0, 1);
     ASSERT_TRUE(detail::host_frame_writable(image, target(by_rows)));
     detail::convert_rgb_to_frame_by_tensor_ops(image, target(by_ops));
     detail::write_host_frame(image, target(by_rows));
