@@ -11,6 +11,11 @@
 #include "pixel_format.h"
 #include "ycbcr_coefficients.h"
 
+// LibTorch's at::parallel_for is inline OpenMP: without it this file's loops run on one thread.
+#if AT_PARALLEL_OPENMP && !defined(_OPENMP)
+#error "compile with OpenMP (core/CMakeLists.txt links OpenMP::OpenMP_CXX)"
+#endif
+
 namespace srgan::detail {
 namespace {
 
