@@ -4,6 +4,7 @@
 #include <torch/nn/modules/conv.h>
 
 #include "fused_convolution.h"
+#include "image_from_phases.h"
 #include "skip_phases.h"
 #include "srgan/compact_generator.h"
 #include "srgan/error.h"
@@ -14,6 +15,7 @@ namespace srgan {
 CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
                                                  const InferenceRewrites& rewrites)
     : InferenceNetwork(g.options().scale(), rewrites),
+      skip_taps_(detail::skip_phase_taps(g.options().skip(), g.options().scale())),
       skip_kernel_(detail::skip_phase_kernel(g.options().skip(), g.options().scale())),
       body_activation_(g.options().body_activation()) {
   if (g.is_training()) throw Error("InferenceNetwork needs a generator in eval mode");
@@ -37,7 +39,8 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
 }
 
 void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
-  if (!skip_kernel_.defined()) return;
+  skip_kernel_on_device_ = at::Tensor();
+  if (!skip_kernel_.defined() || device.is_cpu()) return;  // the CPU reads skip_taps_
   const bool reduced = dtype == at::kBFloat16 || dtype == at::kHalf;
   skip_kernel_on_device_ = skip_kernel_.to(device, reduced ? at::kFloat : dtype)
                                .contiguous(channels_last() ? at::MemoryFormat::ChannelsLast
@@ -63,6 +66,8 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
              : activation(i, conv3x3(y, weights_[i], biases_[i]));
   }
   y = conv3x3(y, weights_[last], biases_[last]);
+  // On the CPU the skip, the sum, the clamp and the shuffle are one pass over memory.
+  if (y.device().is_cpu()) return detail::image_from_phases(y, lr, skip_taps_, scale());
   // The skip carries the whole image: in bf16 (8-bit mantissa) it alone would cost about as much
   // PSNR as the network adds, so it and the sum stay in float32 (the residual is small, its
   // rounding negligible). Both are computed before the shuffle (skip_phases.h): bicubic there is

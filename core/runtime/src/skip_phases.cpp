@@ -17,11 +17,13 @@ constexpr int64_t kCentre = 2;
 double cubic_near(double x, double a) { return ((a + 2) * x - (a + 3)) * x * x + 1; }
 double cubic_far(double x, double a) { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a; }
 
-// [scale, kTaps]: the weights of output phase p along one axis. Bicubic without corner
-// alignment reads the input at i + (p + 0.5) / s - 0.5, four taps around it, as
-// upsample_bicubic2d does (past an edge it reads the edge sample: replicated padding); nearest
-// reads sample i.
-at::Tensor one_axis(SkipUpscale skip, int64_t scale) {
+}  // namespace
+
+// Bicubic without corner alignment reads the input at i + (p + 0.5) / s - 0.5, four taps around
+// it, as upsample_bicubic2d does (past an edge it reads the edge sample: replicated padding);
+// nearest reads sample i.
+at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale) {
+  if (skip == SkipUpscale::kNone) return {};
   auto weights = at::zeros({scale, kTaps}, at::kDouble);
   auto w = weights.accessor<double, 2>();
   for (int64_t p = 0; p < scale; ++p) {
@@ -39,11 +41,9 @@ at::Tensor one_axis(SkipUpscale skip, int64_t scale) {
   return weights;
 }
 
-}  // namespace
-
 at::Tensor skip_phase_kernel(SkipUpscale skip, int64_t scale) {
   if (skip == SkipUpscale::kNone) return {};
-  const auto axis = one_axis(skip, scale);
+  const auto axis = skip_phase_taps(skip, scale);
   // Phase (py, px): the outer product of the two axes' weights.
   const auto phases =
       at::einsum("ai,bj->abij", {axis, axis}).reshape({scale * scale, kTaps, kTaps});

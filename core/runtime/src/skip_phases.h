@@ -14,6 +14,12 @@
 
 namespace srgan::detail {
 
+/// The skip along one axis: [s, 5] in float64, row p the weights output phase p gives the
+/// input samples at offsets -2 ... 2 around its own. Both axes take the same: phase (py, px)
+/// weighs sample (y + i - 2, x + j - 2) by taps[py][i] taps[px][j]. Undefined for
+/// SkipUpscale::kNone.
+at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale);
+
 /// The convolution that gives `skip` at `scale` as phases: [3 s^2, 3, 5, 5] in float64, output
 /// channel c s^2 + py s + px holding what pixel (s y + py, s x + px) of colour c takes, as
 /// at::pixel_shuffle reads them. Undefined for SkipUpscale::kNone.
