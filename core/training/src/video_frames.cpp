@@ -1,5 +1,6 @@
 #include "srgan/video_frames.h"
 
+#include <atomic>
 #include <filesystem>
 #include <vector>
 
@@ -54,8 +55,8 @@ class DecodedFrames : public VideoFrames::Source {
     gst_init(nullptr, nullptr);
     GError* error = nullptr;
     pipeline_ = gst_parse_launch(
-        "filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=I420 ! "
-        "appsink name=sink sync=false max-buffers=8",
+        "filesrc name=src ! decodebin name=decoder ! videoconvert name=convert ! "
+        "video/x-raw,format=I420 ! appsink name=sink sync=false max-buffers=8",
         &error);
     if (error) {
       const std::string message = error->message;
@@ -69,17 +70,18 @@ class DecodedFrames : public VideoFrames::Source {
     g_object_set(src, "location", file.c_str(), nullptr);
     gst_object_unref(src);
     sink_ = GST_APP_SINK(gst_bin_get_by_name(GST_BIN(pipeline_), "sink"));
+    decoder_ = gst_bin_get_by_name(GST_BIN(pipeline_), "decoder");
+    no_more_pads_ = g_signal_connect(decoder_, "no-more-pads", G_CALLBACK(on_no_more_pads), this);
     if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-      throw_bus_error("cannot start decoding");
+      try {
+        throw_bus_error("cannot start decoding");
+      } catch (...) {
+        release();  // no destructor runs for an object whose constructor throws
+        throw;
+      }
     }
   }
-  ~DecodedFrames() override {
-    if (pipeline_) {
-      gst_element_set_state(pipeline_, GST_STATE_NULL);
-      if (sink_) gst_object_unref(sink_);
-      gst_object_unref(pipeline_);
-    }
-  }
+  ~DecodedFrames() override { release(); }
 
   at::Tensor next() override {
     GstSample* sample = nullptr;
@@ -91,6 +93,7 @@ class DecodedFrames : public VideoFrames::Source {
         return at::Tensor();
       }
       throw_bus_error(nullptr);  // an error ends the wait; otherwise keep waiting
+      if (frames_ == 0 && no_video_) throw Error(file_ + ": " + kNoVideo);
     }
     GstVideoInfo info;
     GstVideoFrame frame;
@@ -135,7 +138,7 @@ class DecodedFrames : public VideoFrames::Source {
       std::string text = error->message;
       // decodebin's pads that videoconvert refuses (audio, subtitles) end the stream unlinked.
       if (frames_ == 0 && debug && std::string(debug).find("not-linked") != std::string::npos)
-        text = "no video stream that GStreamer can decode in this file";
+        text = kNoVideo;
       g_error_free(error);
       g_free(debug);
       gst_message_unref(message);
@@ -144,8 +147,40 @@ class DecodedFrames : public VideoFrames::Source {
     if (otherwise) throw Error(file_ + ": " + otherwise);
   }
 
+  void release() {
+    if (decoder_) {
+      g_signal_handler_disconnect(decoder_, no_more_pads_);
+      gst_object_unref(decoder_);
+      decoder_ = nullptr;
+    }
+    if (pipeline_) {
+      gst_element_set_state(pipeline_, GST_STATE_NULL);
+      if (sink_) gst_object_unref(sink_);
+      gst_object_unref(pipeline_);
+      sink_ = nullptr;
+      pipeline_ = nullptr;
+    }
+  }
+
+  static constexpr const char* kNoVideo = "no video stream that GStreamer can decode in this file";
+
+  // decodebin has exposed every stream; without a video one videoconvert stays unlinked. The
+  // not-linked error does not always come: in a short file the demuxer can reach its end before
+  // decodebin exposes the pads, and then nothing posts an error or reaches the appsink.
+  static void on_no_more_pads(GstElement*, gpointer self) {
+    auto* frames = static_cast<DecodedFrames*>(self);
+    GstElement* convert = gst_bin_get_by_name(GST_BIN(frames->pipeline_), "convert");
+    GstPad* pad = gst_element_get_static_pad(convert, "sink");
+    frames->no_video_ = !gst_pad_is_linked(pad);
+    gst_object_unref(pad);
+    gst_object_unref(convert);
+  }
+
   std::string file_;
   GstElement* pipeline_ = nullptr;
+  GstElement* decoder_ = nullptr;
+  gulong no_more_pads_ = 0;
+  std::atomic<bool> no_video_{false};
   GstAppSink* sink_ = nullptr;
   int64_t frames_ = 0;
   GstClockTime first_pts_ = 0;
