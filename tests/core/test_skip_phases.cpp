@@ -24,7 +24,7 @@ using test::max_abs_difference;
 TEST(SkipPhases, EqualUpsamplingThenShuffle) {
   for (const SkipUpscale skip : {SkipUpscale::kBicubic, SkipUpscale::kNearest}) {
     for (const int64_t scale : {2, 4, 8}) {
-      const auto kernel = detail::skip_phase_kernel(skip, scale);
+      const auto kernel = detail::skip_phase_kernel(detail::skip_phase_taps(skip, scale));
       ASSERT_EQ(kernel.sizes(), (at::IntArrayRef{3 * scale * scale, 3, 5, 5}));
       for (const auto& [h, w] : {std::pair<int64_t, int64_t>{17, 23}, {1, 1}, {2, 3}, {6, 1}}) {
         for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
@@ -44,7 +44,7 @@ TEST(SkipPhases, EqualUpsamplingThenShuffle) {
       }
     }
   }
-  EXPECT_FALSE(detail::skip_phase_kernel(SkipUpscale::kNone, 2).defined());
+  EXPECT_FALSE(detail::skip_phase_kernel(detail::skip_phase_taps(SkipUpscale::kNone, 2)).defined());
 }
 
 TEST(SkipPhases, ShuffleToImageIsAtensPixelShuffle) {

@@ -16,7 +16,6 @@ CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
                                                  const InferenceRewrites& rewrites)
     : InferenceNetwork(g.options().scale(), rewrites),
       skip_taps_(detail::skip_phase_taps(g.options().skip(), g.options().scale())),
-      skip_kernel_(detail::skip_phase_kernel(g.options().skip(), g.options().scale())),
       body_activation_(g.options().body_activation()) {
   if (g.is_training()) throw Error("InferenceNetwork needs a generator in eval mode");
   c10::InferenceMode guard;
@@ -40,9 +39,10 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
 
 void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
   skip_kernel_on_device_ = at::Tensor();
-  if (!skip_kernel_.defined() || device.is_cpu()) return;  // the CPU reads skip_taps_
+  if (!skip_taps_.defined() || device.is_cpu()) return;  // the CPU reads skip_taps_
   const bool reduced = dtype == at::kBFloat16 || dtype == at::kHalf;
-  skip_kernel_on_device_ = skip_kernel_.to(device, reduced ? at::kFloat : dtype)
+  skip_kernel_on_device_ = detail::skip_phase_kernel(skip_taps_)
+                               .to(device, reduced ? at::kFloat : dtype)
                                .contiguous(channels_last() ? at::MemoryFormat::ChannelsLast
                                                            : at::MemoryFormat::Contiguous);
 }

@@ -41,9 +41,10 @@ at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale) {
   return weights;
 }
 
-at::Tensor skip_phase_kernel(SkipUpscale skip, int64_t scale) {
-  if (skip == SkipUpscale::kNone) return {};
-  const auto axis = skip_phase_taps(skip, scale);
+at::Tensor skip_phase_kernel(const at::Tensor& taps) {
+  if (!taps.defined()) return {};
+  const int64_t scale = taps.size(0);
+  const auto axis = taps.to(at::kDouble);
   // Phase (py, px): the outer product of the two axes' weights.
   const auto phases =
       at::einsum("ai,bj->abij", {axis, axis}).reshape({scale * scale, kTaps, kTaps});

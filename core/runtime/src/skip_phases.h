@@ -21,10 +21,10 @@ namespace srgan::detail {
 /// SkipUpscale::kNone.
 at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale);
 
-/// The convolution that gives `skip` at `scale` as phases: [3 s^2, 3, 5, 5] in float64, output
-/// channel c s^2 + py s + px holding what pixel (s y + py, s x + px) of colour c takes, as
-/// at::pixel_shuffle reads them. Undefined for SkipUpscale::kNone.
-at::Tensor skip_phase_kernel(SkipUpscale skip, int64_t scale);
+/// The convolution that gives the skip of `taps` (skip_phase_taps) as phases: [3 s^2, 3, 5, 5]
+/// in float64, output channel c s^2 + py s + px holding what pixel (s y + py, s x + px) of
+/// colour c takes, as at::pixel_shuffle reads them. Undefined where `taps` is (no skip).
+at::Tensor skip_phase_kernel(const at::Tensor& taps);
 
 /// The phases of `lr` ([N, 3, H, W]) under `kernel`: [N, 3 s^2, H, W] in lr's dtype, in
 /// `format`. Equals skip_upscale(lr) after a pixel shuffle, within rounding.

@@ -137,11 +137,11 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   std::vector<at::Tensor> weights_, biases_, slopes_;  // PReLU slopes_: one per layer but the last
   void moved_to(c10::Device device, c10::ScalarType dtype) override;
 
-  // The skip's taps along one axis, for the CPU's one pass after the last convolution
-  // (image_from_phases.h); elsewhere the skip as a convolution before the shuffle
-  // (skip_phases.h): float64 on the CPU as built, and in the skip's dtype on the network's device
-  // (float32 under bf16 and fp16), so that no tile copies it there.
-  at::Tensor skip_taps_, skip_kernel_, skip_kernel_on_device_;
+  // The skip's taps along one axis (float64, on the CPU), which the CPU's one pass after the
+  // last convolution reads (image_from_phases.h); on other devices the skip as a convolution
+  // before the shuffle (skip_phases.h), made from them in the skip's dtype on that device
+  // (float32 under bf16 and fp16) when the network moves there, so that no tile copies it.
+  at::Tensor skip_taps_, skip_kernel_on_device_;
   BodyActivation body_activation_;
 };
 
