@@ -102,7 +102,7 @@ void store_chroma_row(const Value* top, const Value* bottom, bool pair_rows, int
 }
 
 // The loop both Y'CbCr writers share, over bands of chroma rows: each luma row of a chroma row
-// clamped, then `write_row(y, r, g, b, luma, u, v)` writes the row's luma and fills its U and V
+// clamped, then `write_row(r, g, b, luma, u, v)` writes the row's luma and fills its U and V
 // at full width (`u` and `v` are null without chroma); then U and V are subsampled by `mean`
 // and stored in their planes as `to_sample` makes them.
 template <typename Value, typename Sample, typename RowWriter, typename Mean, typename ToSample>

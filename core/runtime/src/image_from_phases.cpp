@@ -8,6 +8,7 @@
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 
+#include "skip_phases.h"
 #include "srgan/error.h"
 
 // LibTorch's at::parallel_for is inline OpenMP: without it this file's loops run on one thread.
@@ -17,9 +18,6 @@
 
 namespace srgan::detail {
 namespace {
-
-constexpr int64_t kTaps = 5;    // skip_phase_taps: offsets -2 ... 2 around the input sample
-constexpr int64_t kCentre = 2;  // the input sample's tap
 
 // Output samples a thread computes at least per task: rows of a small tile are cheap.
 constexpr int64_t kGrainSamples = 1 << 15;
@@ -78,12 +76,12 @@ class PhaseRows {
   void skip_row(int64_t b, int64_t c, int64_t y, int64_t py, Acc* vertical, Acc* skip) const {
     const int64_t s = scale_, w = width_;
     const Acc* plane = lr_ + (b * 3 + c) * height_ * w;
-    const Acc* rows[kTaps];
-    for (int64_t i = 0; i < kTaps; ++i) {
-      rows[i] = plane + std::clamp<int64_t>(y + i - kCentre, 0, height_ - 1) * w;
+    const Acc* rows[kSkipTaps];
+    for (int64_t i = 0; i < kSkipTaps; ++i) {
+      rows[i] = plane + std::clamp<int64_t>(y + i - kSkipCentre, 0, height_ - 1) * w;
     }
-    const Acc* ty = taps_ + py * kTaps;
-    Acc* v = vertical + kCentre;
+    const Acc* ty = taps_ + py * kSkipTaps;
+    Acc* v = vertical + kSkipCentre;
     for (int64_t x = 0; x < w; ++x) {
       v[x] = ty[0] * rows[0][x] + ty[1] * rows[1][x] + ty[2] * rows[2][x] + ty[3] * rows[3][x] +
              ty[4] * rows[4][x];
@@ -91,7 +89,7 @@ class PhaseRows {
     vertical[0] = vertical[1] = v[0];
     v[w] = v[w + 1] = v[w - 1];
     for (int64_t px = 0; px < s; ++px) {
-      const Acc* tx = taps_ + px * kTaps;
+      const Acc* tx = taps_ + px * kSkipTaps;
       Acc* phase = skip + px * w;
       for (int64_t x = 0; x < w; ++x) {
         phase[x] = tx[0] * vertical[x] + tx[1] * vertical[x + 1] + tx[2] * vertical[x + 2] +
@@ -133,7 +131,7 @@ void compute(const at::Tensor& residual, const at::Tensor& lr, const at::Tensor&
   const int64_t samples_per_row = 3 * scale * scale * rows.width();
   const int64_t grain = std::max<int64_t>(1, kGrainSamples / samples_per_row);
   at::parallel_for(0, residual.size(0) * height, grain, [&](int64_t begin, int64_t end) {
-    std::vector<Acc> vertical(rows.width() + 2 * kCentre), skip(scale * rows.width());
+    std::vector<Acc> vertical(rows.width() + 2 * kSkipCentre), skip(scale * rows.width());
     for (int64_t i = begin; i < end; ++i) {
       rows.row(i / height, i % height, vertical.data(), skip.data());
     }
@@ -182,7 +180,7 @@ at::Tensor image_from_phases(const at::Tensor& residual, const at::Tensor& lr,
       throw Error("image_from_phases: the skip's input must be [" + std::to_string(n) + ", 3, " +
                   std::to_string(h) + ", " + std::to_string(w) + "]");
     }
-    if (taps.sizes() != at::IntArrayRef{scale, kTaps}) {
+    if (taps.sizes() != at::IntArrayRef{scale, kSkipTaps}) {
       throw Error("image_from_phases: expected [" + std::to_string(scale) + ", 5] skip taps");
     }
     source = lr.to(at::kCPU, acc).contiguous();

@@ -9,10 +9,6 @@
 namespace srgan::detail {
 namespace {
 
-// Taps of a 1-D kernel, at offsets -2 ... 2 around the input sample.
-constexpr int64_t kTaps = 5;
-constexpr int64_t kCentre = 2;
-
 // ATen's cubic convolution (Keys, A = -0.75) for distances in [0, 1] and [1, 2].
 double cubic_near(double x, double a) { return ((a + 2) * x - (a + 3)) * x * x + 1; }
 double cubic_far(double x, double a) { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a; }
@@ -24,11 +20,11 @@ double cubic_far(double x, double a) { return ((a * x - 5 * a) * x + 8 * a) * x 
 // nearest reads sample i.
 at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale) {
   if (skip == SkipUpscale::kNone) return {};
-  auto weights = at::zeros({scale, kTaps}, at::kDouble);
+  auto weights = at::zeros({scale, kSkipTaps}, at::kDouble);
   auto w = weights.accessor<double, 2>();
   for (int64_t p = 0; p < scale; ++p) {
     if (skip == SkipUpscale::kNearest) {
-      w[p][kCentre] = 1;
+      w[p][kSkipCentre] = 1;
       continue;
     }
     constexpr double kA = -0.75;
@@ -36,7 +32,7 @@ at::Tensor skip_phase_taps(SkipUpscale skip, int64_t scale) {
     const double floor = std::floor(source), t = source - floor;
     const double taps[4] = {cubic_far(t + 1, kA), cubic_near(t, kA), cubic_near(1 - t, kA),
                             cubic_far(2 - t, kA)};
-    for (int j = 0; j < 4; ++j) w[p][static_cast<int64_t>(floor) - 1 + j + kCentre] = taps[j];
+    for (int j = 0; j < 4; ++j) w[p][static_cast<int64_t>(floor) - 1 + j + kSkipCentre] = taps[j];
   }
   return weights;
 }
@@ -47,8 +43,8 @@ at::Tensor skip_phase_kernel(const at::Tensor& taps) {
   const auto axis = taps.to(at::kDouble);
   // Phase (py, px): the outer product of the two axes' weights.
   const auto phases =
-      at::einsum("ai,bj->abij", {axis, axis}).reshape({scale * scale, kTaps, kTaps});
-  auto kernel = at::zeros({3 * scale * scale, 3, kTaps, kTaps}, at::kDouble);
+      at::einsum("ai,bj->abij", {axis, axis}).reshape({scale * scale, kSkipTaps, kSkipTaps});
+  auto kernel = at::zeros({3 * scale * scale, 3, kSkipTaps, kSkipTaps}, at::kDouble);
   for (int64_t c = 0; c < 3; ++c) {
     kernel.narrow(0, c * scale * scale, scale * scale).select(1, c).copy_(phases);
   }
@@ -56,7 +52,8 @@ at::Tensor skip_phase_kernel(const at::Tensor& taps) {
 }
 
 at::Tensor skip_phases(const at::Tensor& lr, const at::Tensor& kernel, at::MemoryFormat format) {
-  const auto padded = at::replication_pad2d(lr, {kCentre, kCentre, kCentre, kCentre});
+  const auto padded =
+      at::replication_pad2d(lr, {kSkipCentre, kSkipCentre, kSkipCentre, kSkipCentre});
   return at::conv2d(padded.contiguous(format),
                     kernel.to(lr.device(), lr.scalar_type()).contiguous(format));
 }

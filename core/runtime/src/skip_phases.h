@@ -15,6 +15,11 @@
 
 namespace srgan::detail {
 
+/// A phase reads the input samples at offsets -2 ... 2 around its own: kSkipTaps of them, its
+/// own at index kSkipCentre.
+inline constexpr int64_t kSkipTaps = 5;
+inline constexpr int64_t kSkipCentre = 2;
+
 /// The skip along one axis: [s, 5] in float64, row p the weights output phase p gives the
 /// input samples at offsets -2 ... 2 around its own. Both axes take the same: phase (py, px)
 /// weighs sample (y + i - 2, x + j - 2) by taps[py][i] taps[px][j]. Undefined for
