@@ -11,6 +11,7 @@ srgan_apt_packages=(
   libjpeg62-turbo-dev  # JPEG degradations in process
   libjpeg-turbo-progs  # cjpeg/djpeg: the reference the JPEG stage is tested against
   mkvtoolnix  # upscale-file.sh copies Matroska subtitles (SRT, ASS, bitmaps) untouched
+  libdnnl-dev ocl-icd-opencl-dev  # oneDNN 2.x's AVX-512 Winograd (its CMake config wants OpenCL)
   python3-gi gir1.2-gstreamer-1.0  # tests/pipelines/decoded_times.py: Debian's python3 with GStreamer
   ${srgan_extra_apt_packages[@]+"${srgan_extra_apt_packages[@]}"}  # what the sourcing script adds (clang)
 )

@@ -9,6 +9,8 @@
 #include "srgan/compact_generator.h"
 #include "srgan/error.h"
 #include "srgan/inference_network.h"
+#include "winograd_body.h"
+#include "winograd_convolution.h"
 
 namespace srgan {
 
@@ -30,6 +32,12 @@ CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
   to(weights_.front().device(), weights_.front().scalar_type());
 }
 
+CompactInferenceNetwork::~CompactInferenceNetwork() = default;
+
+const char* CompactInferenceNetwork::winograd_library() const {
+  return winograd_body_ ? "oneDNN" : InferenceNetwork::winograd_library();
+}
+
 std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
   std::vector<at::Tensor*> all;
   for (auto* list : {&weights_, &biases_, &slopes_})
@@ -38,6 +46,17 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
 }
 
 void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
+  winograd_body_.reset();
+  if (device.is_cpu() && dtype == at::kFloat && body_activation_ == BodyActivation::kLeakyReLU &&
+      rewrites_.winograd() && !winograd_ && !detail::winograd_turned_off() &&
+      weights_.size() >= 3 && detail::WinogradBody::available()) {
+    const std::vector<at::Tensor> weights(weights_.begin() + 1, weights_.end() - 1);
+    const std::vector<at::Tensor> biases(biases_.begin() + 1, biases_.end() - 1);
+    if (detail::WinogradBody::fits(weights)) {
+      winograd_body_ =
+          std::make_shared<const detail::WinogradBody>(weights, biases, kCompactLeakySlope);
+    }
+  }
   skip_kernel_on_device_ = at::Tensor();
   if (!skip_taps_.defined() || device.is_cpu()) return;  // the CPU reads skip_taps_
   const bool reduced = dtype == at::kBFloat16 || dtype == at::kHalf;
@@ -56,15 +75,18 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   c10::InferenceMode guard;
   const auto x = prepared_input(lr, weights_.front());
   const size_t last = weights_.size() - 1;
-  // Winograd's layers run NCHW, where oneDNN's fused convolution is slower than the two passes
+  // NNPACK's layers run NCHW, where oneDNN's fused convolution is slower than the two passes
   // (the 3-channel first layer: 19 against 8 ms at 270x480).
-  const bool fuse = body_activation_ == BodyActivation::kLeakyReLU && rewrites_.fuse_activation() &&
-                    !runs_winograd();
+  const bool fuse =
+      body_activation_ == BodyActivation::kLeakyReLU && rewrites_.fuse_activation() && !winograd_;
+  // oneDNN's Winograd takes every layer between the first (3 channels in) and the last.
+  const size_t direct_layers = winograd_body_ ? 1 : last;
   auto y = x;
-  for (size_t i = 0; i < last; ++i) {
+  for (size_t i = 0; i < direct_layers; ++i) {
     y = fuse ? detail::conv3x3_leaky_relu(y, weights_[i], biases_[i], kCompactLeakySlope)
              : activation(i, conv3x3(y, weights_[i], biases_[i]));
   }
+  if (winograd_body_) y = winograd_body_->forward(std::move(y));
   y = conv3x3(y, weights_[last], biases_[last]);
   // On the CPU the skip, the sum, the clamp and the shuffle are one pass over memory.
   if (y.device().is_cpu()) return detail::image_from_phases(y, lr, skip_taps_, scale());

@@ -295,7 +295,9 @@ std::string Upscaler::describe() const {
   }
   out << ", " << to_string(precision_of(state_->dtype));
   if (!state_->precision_reason.empty()) out << " (auto: " << state_->precision_reason << ")";
-  if (state_->network && state_->network->runs_winograd()) out << ", Winograd 3x3 (NNPACK)";
+  if (state_->network && state_->network->runs_winograd()) {
+    out << ", Winograd 3x3 (" << state_->network->winograd_library() << ")";
+  }
   out << ", tiles ";
   if (state_->tile_size > 0) {
     out << state_->tile_size << " px";

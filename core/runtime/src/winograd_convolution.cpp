@@ -18,18 +18,20 @@ bool winograd_available() {
   return available;
 }
 
-bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels) {
-  static const bool avx512 = cpu_has_capability("avx512_f");
-  // SRGAN_WINOGRAD=0: oneDNN everywhere, for comparisons and for bit-identical output with a
-  // CPU that does not choose Winograd.
+bool winograd_turned_off() {
   static const bool turned_off = [] {
     const char* setting = std::getenv("SRGAN_WINOGRAD");
     return setting != nullptr && std::strcmp(setting, "0") == 0;
   }();
+  return turned_off;
+}
+
+bool winograd_pays(c10::Device device, c10::ScalarType dtype, int64_t channels) {
+  static const bool avx512 = cpu_has_capability("avx512_f");
   // One intra-op thread only: with two, NNPACK's own thread pool scaled worse than oneDNN and
   // the ATen passes between its layers woke OpenMP's threads against it (x4 network 0.81-0.86x).
   return device.is_cpu() && dtype == at::kFloat && channels >= kWinogradMinChannels && !avx512 &&
-         !turned_off && at::get_num_threads() == 1 && winograd_available();
+         !winograd_turned_off() && at::get_num_threads() == 1 && winograd_available();
 }
 
 bool winograd_fits(const at::Tensor& weight) {

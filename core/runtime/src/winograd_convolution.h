@@ -7,8 +7,8 @@
 // only on wide layers, and only against AVX2's 8-wide FMA: one 48-channel layer of 270x480 ran
 // 1.32x faster than oneDNN, a 64-channel one 1.64x, a 32-channel one no faster (1 thread, AVX2
 // EPYC, docs/PERFORMANCE.md); with two threads NNPACK's pool scales worse than oneDNN. NNPACK has
-// no AVX-512 kernels, so where the CPU has AVX-512 oneDNN's direct convolution (twice the width)
-// stays. Internal to the runtime library.
+// no AVX-512 kernels: where the CPU has AVX-512, oneDNN's own Winograd runs the compact networks'
+// body instead (winograd_body.h). Internal to the runtime library.
 
 #include <cstdint>
 
@@ -20,6 +20,10 @@ namespace srgan::detail {
 
 /// The narrowest layer (input and output channels) that Winograd runs.
 constexpr int64_t kWinogradMinChannels = 48;
+
+/// Whether the environment sets SRGAN_WINOGRAD=0: no Winograd of any library, for comparisons
+/// and for output that does not depend on whether a CPU chooses it.
+bool winograd_turned_off();
 
 /// Whether NNPACK initialised on this CPU (it needs AVX2 and FMA on x86).
 bool winograd_available();

@@ -13,6 +13,9 @@
 
 namespace srgan {
 
+namespace detail {
+class WinogradBody;
+}
 class SrganGeneratorImpl;
 class CompactGeneratorImpl;
 
@@ -33,10 +36,12 @@ struct InferenceRewrites {
   /// Compact networks with LeakyReLU: run each convolution and its activation as one oneDNN
   /// primitive on the CPU (fp32; bf16 where the CPU has bf16 instructions).
   TORCH_ARG(bool, fuse_activation) = true;
-  /// Run 3x3 layers of 48 channels or more by Winograd's algorithm (NNPACK) where it is faster
-  /// than oneDNN: float32 on one thread of a CPU without AVX-512. The network then runs NCHW
-  /// (NNPACK's layout) and its activations as passes of their own. Not exact: float32 rounding
-  /// of the transforms.
+  /// Run 3x3 layers by Winograd's algorithm where it is faster than oneDNN's direct convolution,
+  /// in float32 on the CPU: on a CPU with AVX-512, the compact LeakyReLU networks' body by
+  /// oneDNN's Winograd (where the build has the system's oneDNN; channels a multiple of 16);
+  /// without AVX-512, on one thread, layers of 48 channels or more by NNPACK's, the network then
+  /// NCHW (NNPACK's layout) with its activations as passes of their own. Not exact: float32
+  /// rounding of the transforms.
   TORCH_ARG(bool, winograd) = true;
 };
 
@@ -55,8 +60,10 @@ class InferenceNetwork {
   /// the wide layers run by Winograd on that device and dtype.
   void to(c10::Device device, c10::ScalarType dtype);
   int64_t scale() const { return scale_; }
-  /// Whether forward() runs the wide 3x3 layers by Winograd (InferenceRewrites::winograd).
-  bool runs_winograd() const { return winograd_; }
+  /// Whether forward() runs 3x3 layers by Winograd (InferenceRewrites::winograd).
+  bool runs_winograd() const { return winograd_library() != nullptr; }
+  /// Whose Winograd forward() runs ("NNPACK", "oneDNN"); nullptr where it runs none.
+  virtual const char* winograd_library() const { return winograd_ ? "NNPACK" : nullptr; }
 
  protected:
   InferenceNetwork(int64_t scale, const InferenceRewrites& rewrites)
@@ -73,11 +80,11 @@ class InferenceNetwork {
   /// Checks the shape and brings `lr` to the weights' device, dtype and memory format.
   at::Tensor prepared_input(const at::Tensor& lr, const at::Tensor& any_weight) const;
 
-  /// Channels-last unless Winograd, which reads NCHW, runs the wide layers.
+  /// Channels-last unless NNPACK's Winograd, which reads NCHW, runs the wide layers.
   bool channels_last() const { return rewrites_.channels_last() && !winograd_; }
 
   InferenceRewrites rewrites_;
-  bool winograd_ = false;
+  bool winograd_ = false;  // NNPACK's, chosen by to()
 
  private:
   int64_t scale_ = 0;
@@ -122,11 +129,14 @@ class SrganInferenceNetwork final : public InferenceNetwork {
 };
 
 /// The compact family for inference: its convolutions and PReLU slopes as plain tensors; with
-/// LeakyReLU, each convolution and its activation fused where the device allows.
+/// LeakyReLU, each convolution and its activation fused where the device allows, and the body
+/// by oneDNN's Winograd in float32 where the CPU has AVX-512.
 class CompactInferenceNetwork final : public InferenceNetwork {
  public:
   CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
+  ~CompactInferenceNetwork() override;
   at::Tensor forward(const at::Tensor& lr) const override;
+  const char* winograd_library() const override;
 
  private:
   std::vector<at::Tensor*> tensors() override;
@@ -143,6 +153,8 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   // (float32 under bf16 and fp16) when the network moves there, so that no tile copies it.
   at::Tensor skip_taps_, skip_kernel_on_device_;
   BodyActivation body_activation_;
+  // Every layer but the first and the last, by oneDNN's Winograd; null where it does not run.
+  std::shared_ptr<const detail::WinogradBody> winograd_body_;
 };
 
 /// The 5x5 kernel on the pre-shuffle tensor that equals a (2r+1)x(2r+1) kernel, r <= 4, after a

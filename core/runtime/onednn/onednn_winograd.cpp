@@ -1,0 +1,181 @@
+#include "onednn_winograd.h"
+
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#if DNNL_VERSION_MAJOR != 2
+#error "onednn_winograd.cpp is written for oneDNN 2.x (Debian 12's libdnnl-dev)"
+#endif
+
+namespace srgan::detail::onednn {
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+constexpr auto kF32 = memory::data_type::f32;
+
+const dnnl::engine& cpu_engine() {
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+/// Winograd's primitive for [n, channels, h, w]: blocked by 16 channels (nChw16c), weights in
+/// oneDNN's own Winograd layout, the scratchpad ours so that threads can run it at once. Throws
+/// dnnl::error where oneDNN has no Winograd for it.
+dnnl::convolution_forward::primitive_desc winograd_desc(int64_t n, int64_t channels, int64_t h,
+                                                        int64_t w) {
+  const memory::desc data({n, channels, h, w}, kF32, Tag::nChw16c);
+  const memory::desc weights({channels, channels, 3, 3}, kF32, Tag::any);
+  const memory::desc bias({channels}, kF32, Tag::x);
+  const dnnl::convolution_forward::desc conv(dnnl::prop_kind::forward_inference,
+                                             dnnl::algorithm::convolution_winograd, data, weights,
+                                             bias, data, {1, 1}, {1, 1}, {1, 1});
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return {conv, attr, cpu_engine()};
+}
+
+}  // namespace
+
+bool winograd_available() {
+  static const bool available = [] {
+    try {
+      winograd_desc(1, 16, 8, 8);
+      return true;
+    } catch (const dnnl::error&) {
+      return false;
+    }
+  }();
+  return available;
+}
+
+/// Everything run() needs for one input shape. oneDNN's primitives are immutable once made, so
+/// threads share them; each call brings its own buffers.
+struct Prepared {
+  memory::desc nhwc;
+  memory::desc blocked;
+  memory::desc scratchpad;
+  dnnl::reorder to_blocked;
+  dnnl::reorder from_blocked;
+  dnnl::convolution_forward conv;
+  // LeakyReLU in place: Winograd takes ReLU as a post-op but not a negative slope. A pass over
+  // the blocked map costs 5-8% of the layer (docs/PERFORMANCE.md), far less than Winograd saves.
+  dnnl::eltwise_forward leaky;
+  std::vector<memory> weights;  // each layer's, in the primitive's Winograd layout
+};
+
+struct WinogradLeakyLayers::Impl {
+  int64_t channels = 0;
+  float slope = 0;
+  std::vector<std::vector<float>> weights;  // OIHW
+  std::vector<std::vector<float>> biases;
+  // Bias memories wrap `biases` (oneDNN reads them only).
+  std::vector<memory> bias_memories;
+
+  std::mutex mutex;
+  // Shapes seen: the Upscaler's tiles come in a handful (interior, right, bottom, corner), a
+  // stream's frames in one. nullptr where oneDNN has no Winograd for the shape.
+  std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const Prepared>> cache;
+  static constexpr size_t kMaxShapes = 16;
+
+  std::shared_ptr<const Prepared> prepared(int64_t n, int64_t h, int64_t w);
+  std::shared_ptr<const Prepared> prepare(int64_t n, int64_t h, int64_t w) const;
+};
+
+std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepare(int64_t n, int64_t h,
+                                                                   int64_t w) const {
+  const auto& engine = cpu_engine();
+  dnnl::convolution_forward::primitive_desc conv;
+  try {
+    conv = winograd_desc(n, channels, h, w);
+  } catch (const dnnl::error&) {
+    return nullptr;
+  }
+  auto p = std::make_shared<Prepared>();
+  p->nhwc = memory::desc({n, channels, h, w}, kF32, Tag::nhwc);
+  p->blocked = conv.dst_desc();
+  p->scratchpad = conv.scratchpad_desc();
+  p->to_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->nhwc, engine, p->blocked));
+  p->from_blocked =
+      dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->blocked, engine, p->nhwc));
+  p->conv = dnnl::convolution_forward(conv);
+  const dnnl::eltwise_forward::desc leaky(dnnl::prop_kind::forward_inference,
+                                          dnnl::algorithm::eltwise_relu, p->blocked, slope);
+  p->leaky = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(leaky, engine));
+  dnnl::stream stream(engine);
+  const memory::desc oihw({channels, channels, 3, 3}, kF32, Tag::oihw);
+  for (const auto& layer : weights) {
+    memory plain(oihw, engine, const_cast<float*>(layer.data()));
+    memory winograd(conv.weights_desc(), engine);
+    dnnl::reorder(plain, winograd).execute(stream, plain, winograd);
+    p->weights.push_back(winograd);
+  }
+  stream.wait();
+  return p;
+}
+
+std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepared(int64_t n, int64_t h,
+                                                                    int64_t w) {
+  const auto key = std::make_tuple(n, h, w);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto found = cache.find(key);
+    if (found != cache.end()) return found->second;
+  }
+  // Made outside the lock (it reorders every layer's weights); two threads that meet the same
+  // new shape make it twice and keep one.
+  auto made = prepare(n, h, w);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cache.size() >= kMaxShapes) cache.clear();
+  return cache.emplace(key, std::move(made)).first->second;
+}
+
+WinogradLeakyLayers::WinogradLeakyLayers(int64_t channels, const std::vector<const float*>& weights,
+                                         const std::vector<const float*>& biases, float slope)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->channels = channels;
+  impl_->slope = slope;
+  const size_t taps = static_cast<size_t>(channels * channels * 9);
+  for (const float* layer : weights) impl_->weights.emplace_back(layer, layer + taps);
+  for (const float* layer : biases) impl_->biases.emplace_back(layer, layer + channels);
+  const memory::desc bias({channels}, kF32, Tag::x);
+  for (auto& layer : impl_->biases)
+    impl_->bias_memories.emplace_back(bias, cpu_engine(), layer.data());
+}
+
+WinogradLeakyLayers::~WinogradLeakyLayers() = default;
+
+int WinogradLeakyLayers::run(int64_t n, int64_t h, int64_t w, float* first, float* second) const {
+  const auto p = impl_->prepared(n, h, w);
+  if (!p) return -1;
+  const auto& engine = cpu_engine();
+  dnnl::stream stream(engine);
+  // nChw16c and NHWC of a multiple of 16 channels take the same bytes: each buffer holds
+  // either, in turn.
+  float* buffers[2] = {first, second};
+  memory input(p->nhwc, engine, first);
+  memory blocked[2] = {memory(p->blocked, engine, first), memory(p->blocked, engine, second)};
+  const memory scratchpad(p->scratchpad, engine);
+  int current = 1;
+  p->to_blocked.execute(stream, input, blocked[current]);
+  for (size_t i = 0; i < p->weights.size(); ++i) {
+    p->conv.execute(stream, {{DNNL_ARG_SRC, blocked[current]},
+                             {DNNL_ARG_WEIGHTS, p->weights[i]},
+                             {DNNL_ARG_BIAS, impl_->bias_memories[i]},
+                             {DNNL_ARG_DST, blocked[1 - current]},
+                             {DNNL_ARG_SCRATCHPAD, scratchpad}});
+    current = 1 - current;
+    p->leaky.execute(stream, {{DNNL_ARG_SRC, blocked[current]}, {DNNL_ARG_DST, blocked[current]}});
+  }
+  memory output(p->nhwc, engine, buffers[1 - current]);
+  p->from_blocked.execute(stream, blocked[current], output);
+  stream.wait();
+  return 1 - current;
+}
+
+}  // namespace srgan::detail::onednn

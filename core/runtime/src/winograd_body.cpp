@@ -1,0 +1,83 @@
+#include "winograd_body.h"
+
+#include <string>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include "fused_convolution.h"
+#include "onednn_winograd.h"
+#include "srgan/error.h"
+
+namespace srgan::detail {
+
+bool WinogradBody::available() {
+#if defined(SRGAN_WITH_ONEDNN)
+  return onednn::winograd_available();
+#else
+  return false;
+#endif
+}
+
+bool WinogradBody::fits(const std::vector<at::Tensor>& weights) {
+  if (weights.empty()) return false;
+  const int64_t channels = weights.front().size(0);
+  for (const auto& w : weights) {
+    if (w.dim() != 4 || w.size(0) != channels || w.size(1) != channels || w.size(2) != 3 ||
+        w.size(3) != 3 || w.scalar_type() != at::kFloat || !w.device().is_cpu()) {
+      return false;
+    }
+  }
+  return channels % 16 == 0;
+}
+
+WinogradBody::WinogradBody(const std::vector<at::Tensor>& weights,
+                           const std::vector<at::Tensor>& biases, double slope)
+    : slope_(slope) {
+  if (!available()) throw Error("Winograd body: oneDNN's Winograd is not available here");
+  if (!fits(weights) || biases.size() != weights.size()) {
+    throw Error("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a multiple of 16");
+  }
+  std::vector<at::Tensor> oihw;  // what oneDNN copies from
+  std::vector<const float*> w;
+  std::vector<const float*> b;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    // Kept for the shapes oneDNN declines, in the layout the direct convolution runs.
+    weights_.push_back(weights[i].contiguous(at::MemoryFormat::ChannelsLast));
+    biases_.push_back(biases[i].to(at::kFloat).contiguous());
+    oihw.push_back(weights[i].contiguous());
+    w.push_back(oihw.back().data_ptr<float>());
+    b.push_back(biases_.back().data_ptr<float>());
+  }
+#if defined(SRGAN_WITH_ONEDNN)
+  layers_ = std::make_unique<onednn::WinogradLeakyLayers>(weights.front().size(0), w, b,
+                                                          static_cast<float>(slope));
+#endif
+}
+
+WinogradBody::~WinogradBody() = default;
+
+at::Tensor WinogradBody::forward(at::Tensor&& x) const {
+  if (x.dim() != 4 || x.size(1) != weights_.front().size(1) || x.scalar_type() != at::kFloat ||
+      !x.device().is_cpu()) {
+    throw Error("Winograd body: input must be [N, " + std::to_string(weights_.front().size(1)) +
+                ", H, W] float32 on the CPU, got " + c10::str(x.sizes()));
+  }
+  auto first = std::move(x).contiguous(at::MemoryFormat::ChannelsLast);
+#if defined(SRGAN_WITH_ONEDNN)
+  // oneDNN runs on this thread's OpenMP team: the size ATen gives its own ops here (a frame in
+  // flight's share of the cores), set on a thread's first ATen op, perhaps not yet run.
+  at::internal::lazy_init_num_threads();
+  auto second = at::empty_like(first, at::MemoryFormat::ChannelsLast);
+  const int output = layers_->run(first.size(0), first.size(2), first.size(3),
+                                  first.data_ptr<float>(), second.data_ptr<float>());
+  if (output >= 0) return output == 0 ? first : second;
+#endif
+  auto y = std::move(first);
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    y = conv3x3_leaky_relu(y, weights_[i], biases_[i], slope_);
+  }
+  return y;
+}
+
+}  // namespace srgan::detail

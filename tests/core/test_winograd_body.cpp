@@ -1,0 +1,261 @@
+// The compact networks' body by oneDNN's AVX-512 Winograd (winograd_body.h) against direct
+// convolutions computed in float64, and where the inference networks and the Upscaler choose it.
+
+#include <cmath>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/utils.h>
+
+#include "generator_testing.h"
+#include "srgan/checkpoint.h"
+#include "srgan/error.h"
+#include "srgan/generator.h"
+#include "srgan/inference_network.h"
+#include "srgan/upscaler.h"
+#include "winograd_body.h"
+#include "winograd_convolution.h"
+
+namespace srgan {
+namespace {
+
+using test::compact_options;
+using test::max_abs_difference;
+using test::trained_looking;
+
+constexpr double kSlope = 0.2;
+
+#define SKIP_WITHOUT_ONEDNN_WINOGRAD()                                                         \
+  if (!detail::WinogradBody::available())                                                      \
+  GTEST_SKIP() << "needs oneDNN's Winograd: a CPU with AVX-512 and a build with the system's " \
+                  "oneDNN 2.x (libdnnl-dev)"
+
+// He-uniform weights (each layer's output at its input's scale through LeakyReLU, as trained
+// layers keep it), biases +-0.1.
+struct Layers {
+  std::vector<at::Tensor> weights, biases;
+  Layers(int64_t layers, int64_t channels) {
+    const double bound = std::sqrt(6.0 / (9.0 * static_cast<double>(channels)));
+    for (int64_t i = 0; i < layers; ++i) {
+      weights.push_back((at::rand({channels, channels, 3, 3}) * 2 - 1) * bound);
+      biases.push_back(at::rand({channels}) * 0.2 - 0.1);
+    }
+  }
+  at::Tensor reference(const at::Tensor& x) const {
+    auto y = x.to(at::kDouble);
+    for (size_t i = 0; i < weights.size(); ++i) {
+      y = at::leaky_relu(at::conv2d(y, weights[i].to(at::kDouble), biases[i].to(at::kDouble), 1, 1),
+                         kSlope);
+    }
+    return y;
+  }
+  at::Tensor direct(const at::Tensor& x) const {
+    auto y = x;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      y = at::leaky_relu(at::conv2d(y, weights[i], biases[i], 1, 1), kSlope);
+    }
+    return y;
+  }
+};
+
+TEST(WinogradBody, MatchesDirectLayersComputedInFloat64) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(11);
+  const Layers layers(3, 48);
+  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  c10::InferenceMode guard;
+  // Sizes that are not multiples of the 4x4 output tiles, a batch of two, and maps smaller
+  // than one tile (which oneDNN may decline: the direct convolutions run them, same bound).
+  for (const auto& size : std::vector<std::vector<int64_t>>{
+           {1, 48, 23, 29}, {2, 48, 9, 7}, {1, 48, 64, 70}, {1, 48, 3, 5}, {1, 48, 1, 1}}) {
+    const auto x = at::rand(size) * 2 - 1;
+    const auto reference = layers.reference(x);
+    const auto out = body.forward(x.clone());
+    ASSERT_EQ(out.sizes(), reference.sizes());
+    ASSERT_EQ(out.scalar_type(), at::kFloat);
+    EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
+    const double scale = reference.abs().max().item<double>();
+    // (A 1x1 map sees only the centre taps and fades; it checks the edges alone.)
+    if (size[2] >= 3) {
+      EXPECT_GT(scale, 0.5) << "the layers must not have faded the map out";
+    }
+    // F(4x4, 3x3)'s transforms round in float32 some ten times more than a direct
+    // convolution (measured 1.6e-5 at outputs of 8 for one layer). 1e-4 of the largest output
+    // is far below a grey level and far below any indexing mistake (a wrong tap, tile edge or
+    // channel block moves outputs by their own size).
+    const double direct_error = max_abs_difference(layers.direct(x), reference);
+    EXPECT_LT(max_abs_difference(out, reference), 1e-4 * scale)
+        << "size " << c10::str(size) << ", direct float32 error " << direct_error;
+  }
+}
+
+TEST(WinogradBody, RunsWinogradNotTheDirectConvolution) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(12);
+  const Layers layers(2, 32);
+  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto x = at::rand({1, 32, 40, 52}) * 2 - 1;
+  c10::InferenceMode guard;
+  // Winograd's rounding differs from the direct convolution's; a fallback would match it to the
+  // last bit or nearly (the same oneDNN direct kernels).
+  const auto direct = layers.direct(x.contiguous(at::MemoryFormat::ChannelsLast));
+  EXPECT_GT(max_abs_difference(body.forward(x.clone()), direct), 1e-7);
+}
+
+TEST(WinogradBody, LeavesAnInputItHadToConvertAlone) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(13);
+  const Layers layers(2, 16);
+  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto x = at::rand({1, 16, 20, 24});  // NCHW: forward converts it, into a new map
+  const auto kept = x.clone();
+  c10::InferenceMode guard;
+  auto input = x;
+  body.forward(std::move(input));
+  EXPECT_TRUE(at::equal(x, kept));
+}
+
+// Frames in flight: one body, several threads at once, new shapes met by both at the same time.
+TEST(WinogradBody, ThreadsRunItAtOnce) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(14);
+  const Layers layers(3, 32);
+  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  std::vector<at::Tensor> inputs;
+  for (int64_t i = 0; i < 6; ++i) inputs.push_back(at::rand({1, 32, 17 + 4 * (i % 3), 30}));
+  std::vector<at::Tensor> alone;
+  {
+    c10::InferenceMode guard;
+    for (const auto& x : inputs) alone.push_back(body.forward(x.clone()));
+  }
+  std::vector<at::Tensor> together(inputs.size());
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      c10::InferenceMode guard;
+      for (size_t i = t; i < inputs.size(); i += 2) together[i] = body.forward(inputs[i].clone());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    ASSERT_TRUE(together[i].defined());
+    // Another thread's team may split the work differently: float32 rounding only, where a
+    // buffer shared between threads would show whole wrong values (~1).
+    EXPECT_LT(max_abs_difference(together[i], alone[i]), 1e-5) << "input " << i;
+  }
+}
+
+TEST(WinogradBody, RefusesWhatItCannotRun) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  const Layers layers(2, 32);
+  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  c10::InferenceMode guard;
+  EXPECT_THROW(body.forward(at::rand({1, 16, 8, 8})), Error);
+  EXPECT_THROW(body.forward(at::rand({1, 32, 8, 8}, at::kDouble)), Error);
+  EXPECT_THROW(body.forward(at::rand({32, 8, 8})), Error);
+  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({24, 24, 3, 3})}));  // not a multiple of 16
+  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}), at::empty({48, 32, 3, 3})}));
+  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}, at::kBFloat16)}));
+  EXPECT_FALSE(detail::WinogradBody::fits({}));
+  EXPECT_TRUE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}), at::empty({32, 32, 3, 3})}));
+  EXPECT_THROW(detail::WinogradBody({at::empty({24, 24, 3, 3})}, {at::empty({24})}, kSlope), Error);
+}
+
+// The networks as the Upscaler builds them, every rewrite on, against the plain generator in
+// float64: the x4's and the x2's shapes (48 and 32 channels, LeakyReLU).
+class OneDnnWinogradNetwork : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SKIP_WITHOUT_ONEDNN_WINOGRAD();
+    if (detail::winograd_turned_off()) GTEST_SKIP() << "SRGAN_WINOGRAD=0 is set";
+  }
+  // trained_looking's weights times 0.2, which keeps each layer's output at its input's scale
+  // so that the output is not clamped flat.
+  static Generator make(const GeneratorOptions& options) {
+    auto generator = trained_looking(options);
+    torch::NoGradGuard no_grad;
+    for (auto& p : generator->parameters()) p.mul_(0.2);
+    return generator;
+  }
+  static void compare(const GeneratorOptions& options, const at::Tensor& lr) {
+    auto generator = make(options);
+    auto reference_generator = make(options);
+    reference_generator->to(at::kDouble);
+    torch::NoGradGuard no_grad;
+    const auto reference = reference_generator->forward(lr.to(at::kDouble));
+    EXPECT_GT((reference.abs() < 0.95).to(at::kDouble).mean().item<double>(), 0.9);
+    const auto winograd = generator->inference_network();
+    const auto direct = generator->inference_network(InferenceRewrites().winograd(false));
+    ASSERT_TRUE(winograd->runs_winograd());
+    EXPECT_STREQ(winograd->winograd_library(), "oneDNN");
+    ASSERT_FALSE(direct->runs_winograd());
+    const auto out = winograd->forward(lr);
+    ASSERT_EQ(out.sizes(), reference.sizes());
+    const double direct_error = max_abs_difference(direct->forward(lr), reference);
+    // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it,
+    // a wrong tap, tile edge or layer far above.
+    EXPECT_LT(max_abs_difference(out, reference), 4e-4) << "direct error " << direct_error;
+    EXPECT_GT(max_abs_difference(out, direct->forward(lr)), 0.0);  // Winograd really ran
+  }
+};
+
+TEST_F(OneDnnWinogradNetwork, CompactX4MatchesThePlainGenerator) {
+  torch::manual_seed(15);
+  compare(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU),
+          at::rand({1, 3, 19, 26}) * 2 - 1);
+}
+
+TEST_F(OneDnnWinogradNetwork, CompactX2MatchesThePlainGenerator) {
+  torch::manual_seed(16);
+  compare(compact_options(3, 32, 2, SkipUpscale::kNearest, BodyActivation::kLeakyReLU),
+          at::rand({2, 3, 21, 17}) * 2 - 1);
+}
+
+TEST_F(OneDnnWinogradNetwork, OnlyFloat32LeakyReLUBodiesOfSixteenChannelBlocks) {
+  auto prelu = make(compact_options(3, 48, 2));  // PReLU: oneDNN's Winograd has no such post-op
+  EXPECT_FALSE(prelu->inference_network()->runs_winograd());
+  auto narrow = make(compact_options(3, 24, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  EXPECT_FALSE(narrow->inference_network()->runs_winograd());
+  auto bf16 = make(compact_options(3, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  bf16->to(at::kBFloat16);
+  EXPECT_FALSE(bf16->inference_network()->runs_winograd());
+  auto float32 = make(compact_options(3, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  auto network = float32->inference_network();
+  EXPECT_TRUE(network->runs_winograd());
+  network->to(c10::kCPU, at::kBFloat16);  // moved: chosen again for the new dtype
+  EXPECT_FALSE(network->runs_winograd());
+  network->to(c10::kCPU, at::kFloat);
+  EXPECT_TRUE(network->runs_winograd());
+}
+
+// Winograd's tiles start at each Upscaler tile's corner, so tiles round differently from the
+// whole image, by float32 rounding only: the overlap still hides every seam.
+TEST_F(OneDnnWinogradNetwork, UpscalerTilesEqualTheWholeImage) {
+  test::TempDir dir;
+  const auto path = dir.file("x4.pt");
+  save_checkpoint(
+      path, *make(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
+      {});
+  const auto options = UpscalerOptions().model_path(path).device("cpu").precision(Precision::kFp32);
+  torch::manual_seed(17);
+  const auto image = at::rand({1, 3, 37, 45});
+  Upscaler whole(UpscalerOptions(options).tile_size(64));
+  Upscaler tiled(UpscalerOptions(options).tile_size(12));
+  ASSERT_EQ(whole.plan(45, 37).size(), 1u);
+  ASSERT_GT(tiled.plan(45, 37).size(), 4u);
+  EXPECT_NE(tiled.describe().find("fp32, Winograd 3x3 (oneDNN)"), std::string::npos)
+      << tiled.describe();
+  const auto a = whole.upscale_rgb(image);
+  const auto b = tiled.upscale_rgb(image);
+  EXPECT_EQ(b.sizes(), (at::IntArrayRef{1, 3, 148, 180}));
+  // [0, 1] output: a tenth of a grey level is 4e-4; a seam (too little context) is ~1e-2.
+  EXPECT_LT(max_abs_difference(a, b), 4e-4);
+}
+
+}  // namespace
+}  // namespace srgan
