@@ -35,39 +35,42 @@ constexpr double kSlope = 0.2;
   GTEST_SKIP() << "needs oneDNN's Winograd: a CPU with AVX-512 and a build with the system's " \
                   "oneDNN 2.x (libdnnl-dev)"
 
-// He-uniform weights (each layer's output at its input's scale through LeakyReLU, as trained
-// layers keep it), biases +-0.1.
+// He-uniform weights (each layer's output at its input's scale through its activation, as
+// trained layers keep it), biases +-0.1, and each layer's activation: LeakyReLU's slope in every
+// channel, PReLU's own slope per channel, or none.
 struct Layers {
-  std::vector<at::Tensor> weights, biases;
-  Layers(int64_t layers, int64_t channels) {
+  enum class Activation { kLeakyReLU, kPReLU, kNone };
+  std::vector<at::Tensor> weights, biases, slopes;
+  Layers(const std::vector<Activation>& activations, int64_t channels) {
     const double bound = std::sqrt(6.0 / (9.0 * static_cast<double>(channels)));
-    for (int64_t i = 0; i < layers; ++i) {
+    for (const auto activation : activations) {
       weights.push_back((at::rand({channels, channels, 3, 3}) * 2 - 1) * bound);
       biases.push_back(at::rand({channels}) * 0.2 - 0.1);
+      slopes.push_back(activation == Activation::kLeakyReLU ? at::full({channels}, kSlope)
+                       : activation == Activation::kPReLU   ? at::rand({channels}) * 0.5
+                                                            : at::Tensor());
     }
   }
-  at::Tensor reference(const at::Tensor& x) const {
-    auto y = x.to(at::kDouble);
+  Layers(int64_t layers, int64_t channels)
+      : Layers(std::vector<Activation>(layers, Activation::kLeakyReLU), channels) {}
+  detail::WinogradBody body() const { return detail::WinogradBody(weights, biases, slopes); }
+  at::Tensor run(const at::Tensor& x, at::ScalarType dtype) const {
+    auto y = x.to(dtype);
     for (size_t i = 0; i < weights.size(); ++i) {
-      y = at::leaky_relu(at::conv2d(y, weights[i].to(at::kDouble), biases[i].to(at::kDouble), 1, 1),
-                         kSlope);
+      y = at::conv2d(y, weights[i].to(dtype), biases[i].to(dtype), 1, 1);
+      if (slopes[i].defined()) y = at::prelu(y, slopes[i].to(dtype));
     }
     return y;
   }
-  at::Tensor direct(const at::Tensor& x) const {
-    auto y = x;
-    for (size_t i = 0; i < weights.size(); ++i) {
-      y = at::leaky_relu(at::conv2d(y, weights[i], biases[i], 1, 1), kSlope);
-    }
-    return y;
-  }
+  at::Tensor reference(const at::Tensor& x) const { return run(x, at::kDouble); }
+  at::Tensor direct(const at::Tensor& x) const { return run(x, at::kFloat); }
 };
 
 TEST(WinogradBody, MatchesDirectLayersComputedInFloat64) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   torch::manual_seed(11);
   const Layers layers(3, 48);
-  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto body = layers.body();
   c10::InferenceMode guard;
   // Sizes that are not multiples of the 4x4 output tiles, a batch of two, and maps smaller
   // than one tile (which oneDNN may decline: the direct convolutions run them, same bound).
@@ -94,15 +97,31 @@ TEST(WinogradBody, MatchesDirectLayersComputedInFloat64) {
   }
 }
 
+// The compact PReLU networks' activations, and the x4's last layer (no activation).
+TEST(WinogradBody, PReLUAndNoActivationMatchFloat64) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(18);
+  using A = Layers::Activation;
+  const Layers layers({A::kPReLU, A::kPReLU, A::kNone}, 32);
+  const auto body = layers.body();
+  c10::InferenceMode guard;
+  const auto x = at::rand({1, 32, 30, 41}) * 2 - 1;
+  const auto reference = layers.reference(x);
+  const double scale = reference.abs().max().item<double>();
+  EXPECT_GT(scale, 0.5);
+  EXPECT_GT((reference < 0).to(at::kDouble).mean().item<double>(), 0.2);  // no ReLU after the last
+  EXPECT_LT(max_abs_difference(body.forward(x.clone()), reference), 1e-4 * scale);
+}
+
 TEST(WinogradBody, RunsWinogradNotTheDirectConvolution) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   torch::manual_seed(12);
   const Layers layers(2, 32);
-  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto body = layers.body();
   const auto x = at::rand({1, 32, 40, 52}) * 2 - 1;
   c10::InferenceMode guard;
-  // Winograd's rounding differs from the direct convolution's; a fallback would match it to the
-  // last bit or nearly (the same oneDNN direct kernels).
+  // Winograd's rounding differs from the direct convolution's; the fallback would match it to
+  // float32 rounding of the same kernels (a few 1e-8 here).
   const auto direct = layers.direct(x.contiguous(at::MemoryFormat::ChannelsLast));
   EXPECT_GT(max_abs_difference(body.forward(x.clone()), direct), 1e-7);
 }
@@ -111,7 +130,7 @@ TEST(WinogradBody, LeavesAnInputItHadToConvertAlone) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   torch::manual_seed(13);
   const Layers layers(2, 16);
-  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto body = layers.body();
   const auto x = at::rand({1, 16, 20, 24});  // NCHW: forward converts it, into a new map
   const auto kept = x.clone();
   c10::InferenceMode guard;
@@ -125,7 +144,7 @@ TEST(WinogradBody, ThreadsRunItAtOnce) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   torch::manual_seed(14);
   const Layers layers(3, 32);
-  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto body = layers.body();
   std::vector<at::Tensor> inputs;
   for (int64_t i = 0; i < 6; ++i) inputs.push_back(at::rand({1, 32, 17 + 4 * (i % 3), 30}));
   std::vector<at::Tensor> alone;
@@ -153,7 +172,7 @@ TEST(WinogradBody, ThreadsRunItAtOnce) {
 TEST(WinogradBody, RefusesWhatItCannotRun) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   const Layers layers(2, 32);
-  const detail::WinogradBody body(layers.weights, layers.biases, kSlope);
+  const auto body = layers.body();
   c10::InferenceMode guard;
   EXPECT_THROW(body.forward(at::rand({1, 16, 8, 8})), Error);
   EXPECT_THROW(body.forward(at::rand({1, 32, 8, 8}, at::kDouble)), Error);
@@ -163,7 +182,10 @@ TEST(WinogradBody, RefusesWhatItCannotRun) {
   EXPECT_FALSE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}, at::kBFloat16)}));
   EXPECT_FALSE(detail::WinogradBody::fits({}));
   EXPECT_TRUE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}), at::empty({32, 32, 3, 3})}));
-  EXPECT_THROW(detail::WinogradBody({at::empty({24, 24, 3, 3})}, {at::empty({24})}, kSlope), Error);
+  EXPECT_THROW(detail::WinogradBody({at::empty({24, 24, 3, 3})}, {at::empty({24})}, {at::Tensor()}),
+               Error);
+  EXPECT_THROW(  // a slope per layer
+      detail::WinogradBody({at::empty({32, 32, 3, 3})}, {at::empty({32})}, {}), Error);
 }
 
 // The networks as the Upscaler builds them, every rewrite on, against the plain generator in
@@ -216,9 +238,12 @@ TEST_F(OneDnnWinogradNetwork, CompactX2MatchesThePlainGenerator) {
           at::rand({2, 3, 21, 17}) * 2 - 1);
 }
 
-TEST_F(OneDnnWinogradNetwork, OnlyFloat32LeakyReLUBodiesOfSixteenChannelBlocks) {
-  auto prelu = make(compact_options(3, 48, 2));  // PReLU: oneDNN's Winograd has no such post-op
-  EXPECT_FALSE(prelu->inference_network()->runs_winograd());
+TEST_F(OneDnnWinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
+  torch::manual_seed(19);
+  compare(compact_options(3, 48, 2), at::rand({1, 3, 15, 13}) * 2 - 1);
+}
+
+TEST_F(OneDnnWinogradNetwork, OnlyFloat32BodiesOfSixteenChannelBlocks) {
   auto narrow = make(compact_options(3, 24, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
   EXPECT_FALSE(narrow->inference_network()->runs_winograd());
   auto bf16 = make(compact_options(3, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));

@@ -1,5 +1,6 @@
 #include "onednn_winograd.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -63,19 +64,21 @@ struct Prepared {
   dnnl::reorder to_blocked;
   dnnl::reorder from_blocked;
   dnnl::convolution_forward conv;
-  // LeakyReLU in place: Winograd takes ReLU as a post-op but not a negative slope. A pass over
-  // the blocked map costs 5-8% of the layer (docs/PERFORMANCE.md), far less than Winograd saves.
-  dnnl::eltwise_forward leaky;
   std::vector<memory> weights;  // each layer's, in the primitive's Winograd layout
+  // Each layer's activation, in place on the blocked map (a null primitive: none). Winograd's
+  // post-ops take ReLU but no negative slope; the pass costs 5-8% of the layer
+  // (docs/PERFORMANCE.md), far less than Winograd saves.
+  std::vector<dnnl::primitive> activations;
 };
 
-struct WinogradLeakyLayers::Impl {
+struct WinogradLayers::Impl {
   int64_t channels = 0;
-  float slope = 0;
   std::vector<std::vector<float>> weights;  // OIHW
   std::vector<std::vector<float>> biases;
-  // Bias memories wrap `biases` (oneDNN reads them only).
+  std::vector<std::vector<float>> slopes;  // empty: no activation
+  // Wrapping `biases` and `slopes` (oneDNN reads them only).
   std::vector<memory> bias_memories;
+  std::vector<memory> slope_memories;
 
   std::mutex mutex;
   // Shapes seen: the Upscaler's tiles come in a handful (interior, right, bottom, corner), a
@@ -85,10 +88,26 @@ struct WinogradLeakyLayers::Impl {
 
   std::shared_ptr<const Prepared> prepared(int64_t n, int64_t h, int64_t w);
   std::shared_ptr<const Prepared> prepare(int64_t n, int64_t h, int64_t w) const;
+  dnnl::primitive activation(size_t layer, const memory::desc& blocked) const;
 };
 
-std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepare(int64_t n, int64_t h,
-                                                                   int64_t w) const {
+dnnl::primitive WinogradLayers::Impl::activation(size_t layer, const memory::desc& blocked) const {
+  const auto& s = slopes[layer];
+  if (s.empty()) return {};
+  const auto& engine = cpu_engine();
+  // One slope (LeakyReLU, or a PReLU whose slopes are all equal): the eltwise primitive.
+  if (std::all_of(s.begin(), s.end(), [&](float v) { return v == s.front(); })) {
+    const dnnl::eltwise_forward::desc leaky(dnnl::prop_kind::forward_inference,
+                                            dnnl::algorithm::eltwise_relu, blocked, s.front());
+    return dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(leaky, engine));
+  }
+  const dnnl::prelu_forward::desc prelu(dnnl::prop_kind::forward_inference, blocked,
+                                        slope_memories[layer].get_desc());
+  return dnnl::prelu_forward(dnnl::prelu_forward::primitive_desc(prelu, engine));
+}
+
+std::shared_ptr<const Prepared> WinogradLayers::Impl::prepare(int64_t n, int64_t h,
+                                                              int64_t w) const {
   const auto& engine = cpu_engine();
   dnnl::convolution_forward::primitive_desc conv;
   try {
@@ -104,9 +123,7 @@ std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepare(int64_t n, in
   p->from_blocked =
       dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->blocked, engine, p->nhwc));
   p->conv = dnnl::convolution_forward(conv);
-  const dnnl::eltwise_forward::desc leaky(dnnl::prop_kind::forward_inference,
-                                          dnnl::algorithm::eltwise_relu, p->blocked, slope);
-  p->leaky = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(leaky, engine));
+  for (size_t i = 0; i < weights.size(); ++i) p->activations.push_back(activation(i, p->blocked));
   dnnl::stream stream(engine);
   const memory::desc oihw({channels, channels, 3, 3}, kF32, Tag::oihw);
   for (const auto& layer : weights) {
@@ -119,8 +136,7 @@ std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepare(int64_t n, in
   return p;
 }
 
-std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepared(int64_t n, int64_t h,
-                                                                    int64_t w) {
+std::shared_ptr<const Prepared> WinogradLayers::Impl::prepared(int64_t n, int64_t h, int64_t w) {
   const auto key = std::make_tuple(n, h, w);
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -135,22 +151,30 @@ std::shared_ptr<const Prepared> WinogradLeakyLayers::Impl::prepared(int64_t n, i
   return cache.emplace(key, std::move(made)).first->second;
 }
 
-WinogradLeakyLayers::WinogradLeakyLayers(int64_t channels, const std::vector<const float*>& weights,
-                                         const std::vector<const float*>& biases, float slope)
+WinogradLayers::WinogradLayers(int64_t channels, const std::vector<WinogradLayer>& layers)
     : impl_(std::make_unique<Impl>()) {
   impl_->channels = channels;
-  impl_->slope = slope;
-  const size_t taps = static_cast<size_t>(channels * channels * 9);
-  for (const float* layer : weights) impl_->weights.emplace_back(layer, layer + taps);
-  for (const float* layer : biases) impl_->biases.emplace_back(layer, layer + channels);
+  const size_t c = static_cast<size_t>(channels);
+  const size_t taps = c * c * 9;
+  for (const auto& layer : layers) {
+    impl_->weights.emplace_back(layer.weights, layer.weights + taps);
+    impl_->biases.emplace_back(layer.bias, layer.bias + c);
+    impl_->slopes.push_back(layer.slopes ? std::vector<float>(layer.slopes, layer.slopes + c)
+                                         : std::vector<float>());
+  }
   const memory::desc bias({channels}, kF32, Tag::x);
-  for (auto& layer : impl_->biases)
-    impl_->bias_memories.emplace_back(bias, cpu_engine(), layer.data());
+  const memory::desc slopes({1, channels, 1, 1}, kF32, Tag::nchw);  // broadcast per channel
+  for (size_t i = 0; i < layers.size(); ++i) {
+    impl_->bias_memories.emplace_back(bias, cpu_engine(), impl_->biases[i].data());
+    impl_->slope_memories.push_back(impl_->slopes[i].empty()
+                                        ? memory()
+                                        : memory(slopes, cpu_engine(), impl_->slopes[i].data()));
+  }
 }
 
-WinogradLeakyLayers::~WinogradLeakyLayers() = default;
+WinogradLayers::~WinogradLayers() = default;
 
-int WinogradLeakyLayers::run(int64_t n, int64_t h, int64_t w, float* first, float* second) const {
+int WinogradLayers::run(int64_t n, int64_t h, int64_t w, float* first, float* second) const {
   const auto p = impl_->prepared(n, h, w);
   if (!p) return -1;
   const auto& engine = cpu_engine();
@@ -170,7 +194,14 @@ int WinogradLeakyLayers::run(int64_t n, int64_t h, int64_t w, float* first, floa
                              {DNNL_ARG_DST, blocked[1 - current]},
                              {DNNL_ARG_SCRATCHPAD, scratchpad}});
     current = 1 - current;
-    p->leaky.execute(stream, {{DNNL_ARG_SRC, blocked[current]}, {DNNL_ARG_DST, blocked[current]}});
+    const auto& activation = p->activations[i];
+    if (!activation) continue;
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, blocked[current]},
+                                         {DNNL_ARG_DST, blocked[current]}};
+    if (activation.get_kind() == dnnl::primitive::kind::prelu) {
+      args.emplace(DNNL_ARG_WEIGHTS, impl_->slope_memories[i]);
+    }
+    activation.execute(stream, args);
   }
   memory output(p->nhwc, engine, buffers[1 - current]);
   p->from_blocked.execute(stream, blocked[current], output);

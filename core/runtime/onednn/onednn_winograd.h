@@ -1,14 +1,14 @@
 #pragma once
 
-// A stack of equal 3x3 convolutions, each followed by LeakyReLU, by oneDNN's AVX-512 Winograd
-// F(4x4, 3x3) (F(2x2, 3x3) on small maps): the compact networks' body in float32 on CPUs with
-// AVX-512. It does 2.25 multiplications per output where a direct convolution does 9, and its
-// transforms stay in cache: one 32-channel layer of 540x960 ran 1.5x, a 48-channel one 1.6x
-// faster than oneDNN's direct convolution that ATen runs (docs/PERFORMANCE.md). oneDNN 2.x, as
-// Debian 12 ships it (libdnnl-dev): LibTorch bundles a oneDNN too but exports none of it, and
-// its headers are a 3.x whose API differs, so this file sees only the system's oneDNN (its own
-// library target, without LibTorch's include paths) and its interface only plain C++.
-// Internal to the runtime library.
+// A stack of equal 3x3 convolutions, each followed by its own activation (LeakyReLU, PReLU or
+// none), by oneDNN's AVX-512 Winograd F(4x4, 3x3) (F(2x2, 3x3) on small maps): the compact
+// networks' body in float32 on CPUs with AVX-512. It does 2.25 multiplications per output where
+// a direct convolution does 9, and its transforms stay in cache: one 32-channel layer of
+// 540x960 ran 1.5x, a 48-channel one 1.6x faster than oneDNN's direct convolution that ATen
+// runs (docs/PERFORMANCE.md). oneDNN 2.x, as Debian 12 ships it (libdnnl-dev): LibTorch bundles
+// a oneDNN too but exports none of it, and its headers are a 3.x whose API differs, so this file
+// sees only the system's oneDNN (its own library target, without LibTorch's include paths) and
+// its interface only plain C++. Internal to the runtime library.
 
 #include <cstdint>
 #include <memory>
@@ -19,18 +19,25 @@ namespace srgan::detail::onednn {
 /// Whether oneDNN has its Winograd convolution on this CPU (AVX-512; asked of oneDNN itself).
 bool winograd_available();
 
-/// leaky_relu(conv_k(... leaky_relu(conv_1(x)) ...)), every convolution `channels` in and out,
-/// stride 1, padding 1. Builds oneDNN's primitives once per input shape (a few, bounded) and can
-/// run from several threads at once.
-class WinogradLeakyLayers {
+/// One layer: weights [channels, channels, 3, 3] row-major (OIHW), bias [channels], and the
+/// negative slopes of the activation after it: one per channel (PReLU; LeakyReLU where all are
+/// equal), or null for none. All copied.
+struct WinogradLayer {
+  const float* weights = nullptr;
+  const float* bias = nullptr;
+  const float* slopes = nullptr;
+};
+
+/// layer_k(... layer_1(x) ...), every convolution `channels` in and out, stride 1, padding 1.
+/// Builds oneDNN's primitives once per input shape (a few, bounded) and can run from several
+/// threads at once.
+class WinogradLayers {
  public:
-  /// `weights[i]`: [channels, channels, 3, 3] row-major (OIHW), `biases[i]`: [channels]; both
-  /// copied. `channels` must be a multiple of 16 (oneDNN's AVX-512 blocking).
-  WinogradLeakyLayers(int64_t channels, const std::vector<const float*>& weights,
-                      const std::vector<const float*>& biases, float slope);
-  ~WinogradLeakyLayers();
-  WinogradLeakyLayers(const WinogradLeakyLayers&) = delete;
-  WinogradLeakyLayers& operator=(const WinogradLeakyLayers&) = delete;
+  /// `channels` must be a multiple of 16 (oneDNN's AVX-512 blocking).
+  WinogradLayers(int64_t channels, const std::vector<WinogradLayer>& layers);
+  ~WinogradLayers();
+  WinogradLayers(const WinogradLayers&) = delete;
+  WinogradLayers& operator=(const WinogradLayers&) = delete;
 
   /// `first`: the input, [n, h, w, channels] (NHWC); `second`: a buffer of the same size. The
   /// layers ping-pong between the two (no third map), so both are overwritten; returns which

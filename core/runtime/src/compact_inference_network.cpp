@@ -47,14 +47,29 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
 
 void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
   winograd_body_.reset();
-  if (device.is_cpu() && dtype == at::kFloat && body_activation_ == BodyActivation::kLeakyReLU &&
-      rewrites_.winograd() && !winograd_ && !detail::winograd_turned_off() &&
-      weights_.size() >= 3 && detail::WinogradBody::available()) {
-    const std::vector<at::Tensor> weights(weights_.begin() + 1, weights_.end() - 1);
-    const std::vector<at::Tensor> biases(biases_.begin() + 1, biases_.end() - 1);
+  winograd_takes_last_ = false;
+  if (device.is_cpu() && dtype == at::kFloat && rewrites_.winograd() && !winograd_ &&
+      !detail::winograd_turned_off() && weights_.size() >= 3 && detail::WinogradBody::available()) {
+    // Every layer between the first (3 channels in) and the last, with its activation; the last
+    // too where it is as wide (the x4's 48 -> 3 x 4^2), without one.
+    std::vector<at::Tensor> weights(weights_.begin() + 1, weights_.end() - 1);
+    std::vector<at::Tensor> biases(biases_.begin() + 1, biases_.end() - 1);
+    std::vector<at::Tensor> slopes;
+    for (size_t i = 1; i + 1 < weights_.size(); ++i) {
+      slopes.push_back(body_activation_ == BodyActivation::kPReLU
+                           ? slopes_[i]
+                           : at::full({weights_[i].size(0)}, kCompactLeakySlope));
+    }
+    weights.push_back(weights_.back());
+    winograd_takes_last_ = detail::WinogradBody::fits(weights);
+    if (winograd_takes_last_) {
+      biases.push_back(biases_.back());
+      slopes.emplace_back();
+    } else {
+      weights.pop_back();
+    }
     if (detail::WinogradBody::fits(weights)) {
-      winograd_body_ =
-          std::make_shared<const detail::WinogradBody>(weights, biases, kCompactLeakySlope);
+      winograd_body_ = std::make_shared<const detail::WinogradBody>(weights, biases, slopes);
     }
   }
   skip_kernel_on_device_ = at::Tensor();
@@ -79,7 +94,7 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   // (the 3-channel first layer: 19 against 8 ms at 270x480).
   const bool fuse =
       body_activation_ == BodyActivation::kLeakyReLU && rewrites_.fuse_activation() && !winograd_;
-  // oneDNN's Winograd takes every layer between the first (3 channels in) and the last.
+  // oneDNN's Winograd takes every layer after the first (3 channels in), or all but the last.
   const size_t direct_layers = winograd_body_ ? 1 : last;
   auto y = x;
   for (size_t i = 0; i < direct_layers; ++i) {
@@ -87,7 +102,7 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
              : activation(i, conv3x3(y, weights_[i], biases_[i]));
   }
   if (winograd_body_) y = winograd_body_->forward(std::move(y));
-  y = conv3x3(y, weights_[last], biases_[last]);
+  if (!winograd_takes_last_) y = conv3x3(y, weights_[last], biases_[last]);
   // On the CPU the skip, the sum, the clamp and the shuffle are one pass over memory.
   if (y.device().is_cpu()) return detail::image_from_phases(y, lr, skip_taps_, scale());
   // The skip carries the whole image: in bf16 (8-bit mantissa) it alone would cost about as much

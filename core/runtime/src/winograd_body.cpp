@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include "fused_convolution.h"
 #include "onednn_winograd.h"
 #include "srgan/error.h"
 
@@ -32,26 +31,27 @@ bool WinogradBody::fits(const std::vector<at::Tensor>& weights) {
 }
 
 WinogradBody::WinogradBody(const std::vector<at::Tensor>& weights,
-                           const std::vector<at::Tensor>& biases, double slope)
-    : slope_(slope) {
+                           const std::vector<at::Tensor>& biases,
+                           const std::vector<at::Tensor>& slopes) {
   if (!available()) throw Error("Winograd body: oneDNN's Winograd is not available here");
-  if (!fits(weights) || biases.size() != weights.size()) {
+  if (!fits(weights) || biases.size() != weights.size() || slopes.size() != weights.size()) {
     throw Error("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a multiple of 16");
   }
+  const int64_t channels = weights.front().size(0);
   std::vector<at::Tensor> oihw;  // what oneDNN copies from
-  std::vector<const float*> w;
-  std::vector<const float*> b;
+  std::vector<onednn::WinogradLayer> layers;
   for (size_t i = 0; i < weights.size(); ++i) {
-    // Kept for the shapes oneDNN declines, in the layout the direct convolution runs.
     weights_.push_back(weights[i].contiguous(at::MemoryFormat::ChannelsLast));
     biases_.push_back(biases[i].to(at::kFloat).contiguous());
+    slopes_.push_back(slopes[i].defined()
+                          ? slopes[i].to(at::kCPU, at::kFloat).expand({channels}).contiguous()
+                          : at::Tensor());
     oihw.push_back(weights[i].contiguous());
-    w.push_back(oihw.back().data_ptr<float>());
-    b.push_back(biases_.back().data_ptr<float>());
+    layers.push_back({oihw.back().data_ptr<float>(), biases_.back().data_ptr<float>(),
+                      slopes_.back().defined() ? slopes_.back().data_ptr<float>() : nullptr});
   }
 #if defined(SRGAN_WITH_ONEDNN)
-  layers_ = std::make_unique<onednn::WinogradLeakyLayers>(weights.front().size(0), w, b,
-                                                          static_cast<float>(slope));
+  layers_ = std::make_unique<onednn::WinogradLayers>(channels, layers);
 #endif
 }
 
@@ -75,7 +75,8 @@ at::Tensor WinogradBody::forward(at::Tensor&& x) const {
 #endif
   auto y = std::move(first);
   for (size_t i = 0; i < weights_.size(); ++i) {
-    y = conv3x3_leaky_relu(y, weights_[i], biases_[i], slope_);
+    y = at::conv2d(y, weights_[i], biases_[i], 1, 1);
+    if (slopes_[i].defined()) y = at::prelu(y, slopes_[i]);
   }
   return y;
 }

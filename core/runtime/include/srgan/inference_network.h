@@ -37,8 +37,8 @@ struct InferenceRewrites {
   /// primitive on the CPU (fp32; bf16 where the CPU has bf16 instructions).
   TORCH_ARG(bool, fuse_activation) = true;
   /// Run 3x3 layers by Winograd's algorithm where it is faster than oneDNN's direct convolution,
-  /// in float32 on the CPU: on a CPU with AVX-512, the compact LeakyReLU networks' body by
-  /// oneDNN's Winograd (where the build has the system's oneDNN; channels a multiple of 16);
+  /// in float32 on the CPU: on a CPU with AVX-512, the compact networks' body by oneDNN's
+  /// Winograd (where the build has the system's oneDNN; channels a multiple of 16);
   /// without AVX-512, on one thread, layers of 48 channels or more by NNPACK's, the network then
   /// NCHW (NNPACK's layout) with its activations as passes of their own. Not exact: float32
   /// rounding of the transforms.
@@ -129,8 +129,8 @@ class SrganInferenceNetwork final : public InferenceNetwork {
 };
 
 /// The compact family for inference: its convolutions and PReLU slopes as plain tensors; with
-/// LeakyReLU, each convolution and its activation fused where the device allows, and the body
-/// by oneDNN's Winograd in float32 where the CPU has AVX-512.
+/// LeakyReLU, each convolution and its activation fused where the device allows; in float32 on
+/// a CPU with AVX-512, the body by oneDNN's Winograd.
 class CompactInferenceNetwork final : public InferenceNetwork {
  public:
   CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
@@ -153,8 +153,10 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   // (float32 under bf16 and fp16) when the network moves there, so that no tile copies it.
   at::Tensor skip_taps_, skip_kernel_on_device_;
   BodyActivation body_activation_;
-  // Every layer but the first and the last, by oneDNN's Winograd; null where it does not run.
+  // Every layer but the first (and the last, unless winograd_takes_last_), by oneDNN's
+  // Winograd; null where it does not run.
   std::shared_ptr<const detail::WinogradBody> winograd_body_;
+  bool winograd_takes_last_ = false;
 };
 
 /// The 5x5 kernel on the pre-shuffle tensor that equals a (2r+1)x(2r+1) kernel, r <= 4, after a
