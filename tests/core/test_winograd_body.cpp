@@ -20,6 +20,7 @@
 #include "srgan/upscaler.h"
 #include "winograd_body.h"
 #include "winograd_convolution.h"
+#include "winograd_testing.h"
 
 namespace srgan {
 namespace {
@@ -196,33 +197,11 @@ class OneDnnWinogradNetwork : public ::testing::Test {
     SKIP_WITHOUT_ONEDNN_WINOGRAD();
     if (detail::winograd_turned_off()) GTEST_SKIP() << "SRGAN_WINOGRAD=0 is set";
   }
-  // trained_looking's weights times 0.2, which keeps each layer's output at its input's scale
-  // so that the output is not clamped flat.
-  static Generator make(const GeneratorOptions& options) {
-    auto generator = trained_looking(options);
-    torch::NoGradGuard no_grad;
-    for (auto& p : generator->parameters()) p.mul_(0.2);
-    return generator;
-  }
+  static Generator make(const GeneratorOptions& options) { return test::scale_keeping(options); }
+  // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it, a
+  // wrong tap, tile edge or layer far above.
   static void compare(const GeneratorOptions& options, const at::Tensor& lr) {
-    auto generator = make(options);
-    auto reference_generator = make(options);
-    reference_generator->to(at::kDouble);
-    torch::NoGradGuard no_grad;
-    const auto reference = reference_generator->forward(lr.to(at::kDouble));
-    EXPECT_GT((reference.abs() < 0.95).to(at::kDouble).mean().item<double>(), 0.9);
-    const auto winograd = generator->inference_network();
-    const auto direct = generator->inference_network(InferenceRewrites().winograd(false));
-    ASSERT_TRUE(winograd->runs_winograd());
-    EXPECT_STREQ(winograd->winograd_library(), "oneDNN");
-    ASSERT_FALSE(direct->runs_winograd());
-    const auto out = winograd->forward(lr);
-    ASSERT_EQ(out.sizes(), reference.sizes());
-    const double direct_error = max_abs_difference(direct->forward(lr), reference);
-    // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it,
-    // a wrong tap, tile edge or layer far above.
-    EXPECT_LT(max_abs_difference(out, reference), 4e-4) << "direct error " << direct_error;
-    EXPECT_GT(max_abs_difference(out, direct->forward(lr)), 0.0);  // Winograd really ran
+    test::expect_winograd_matches_the_plain_generator(options, lr, 4e-4, "oneDNN");
   }
 };
 

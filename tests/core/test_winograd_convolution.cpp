@@ -18,6 +18,7 @@
 #include "srgan/inference_network.h"
 #include "srgan/upscaler.h"
 #include "winograd_convolution.h"
+#include "winograd_testing.h"
 
 namespace srgan {
 namespace {
@@ -102,33 +103,9 @@ class WinogradNetwork : public ::testing::Test {
   void TearDown() override { at::set_num_threads(threads_); }
   int threads_ = 1;
 
-  // trained_looking's weights times 0.2: in +-0.06, which keeps a 48- or 64-channel layer's
-  // output at its input's scale, so that the output is not clamped (or tanh-saturated) flat.
-  static Generator make(const GeneratorOptions& options) {
-    auto generator = trained_looking(options);
-    torch::NoGradGuard no_grad;
-    for (auto& p : generator->parameters()) p.mul_(0.2);
-    return generator;
-  }
-  // The largest difference from the float64 plain generator, with and without
-  // Winograd; checks that the default rewrites choose it and that winograd(false) does not.
-  void compare(const GeneratorOptions& options, const at::Tensor& lr, double bound) {
-    auto generator = make(options);
-    auto reference_generator = make(options);
-    reference_generator->to(at::kDouble);
-    torch::NoGradGuard no_grad;
-    const auto reference = reference_generator->forward(lr.to(at::kDouble));
-    EXPECT_GT((reference.abs() < 0.95).to(at::kDouble).mean().item<double>(), 0.9);
-    const auto winograd = generator->inference_network();
-    const auto direct = generator->inference_network(InferenceRewrites().winograd(false));
-    ASSERT_TRUE(winograd->runs_winograd());
-    ASSERT_FALSE(direct->runs_winograd());
-    const auto out = winograd->forward(lr);
-    ASSERT_EQ(out.sizes(), reference.sizes());
-    const double direct_error = max_abs_difference(direct->forward(lr), reference);
-    EXPECT_LT(max_abs_difference(out, reference), bound) << "direct error " << direct_error;
-    // and Winograd really ran: its rounding differs from oneDNN's
-    EXPECT_GT(max_abs_difference(out, direct->forward(lr)), 0.0);
+  static Generator make(const GeneratorOptions& options) { return test::scale_keeping(options); }
+  static void compare(const GeneratorOptions& options, const at::Tensor& lr, double bound) {
+    test::expect_winograd_matches_the_plain_generator(options, lr, bound, "NNPACK");
   }
 };
 
