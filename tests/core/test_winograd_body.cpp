@@ -237,28 +237,9 @@ TEST_F(OneDnnWinogradNetwork, OnlyFloat32BodiesOfSixteenChannelBlocks) {
   EXPECT_TRUE(network->runs_winograd());
 }
 
-// Winograd's tiles start at each Upscaler tile's corner, so tiles round differently from the
-// whole image, by float32 rounding only: the overlap still hides every seam.
 TEST_F(OneDnnWinogradNetwork, UpscalerTilesEqualTheWholeImage) {
-  test::TempDir dir;
-  const auto path = dir.file("x4.pt");
-  save_checkpoint(
-      path, *make(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
-      {});
-  const auto options = UpscalerOptions().model_path(path).device("cpu").precision(Precision::kFp32);
   torch::manual_seed(17);
-  const auto image = at::rand({1, 3, 37, 45});
-  Upscaler whole(UpscalerOptions(options).tile_size(64));
-  Upscaler tiled(UpscalerOptions(options).tile_size(12));
-  ASSERT_EQ(whole.plan(45, 37).size(), 1u);
-  ASSERT_GT(tiled.plan(45, 37).size(), 4u);
-  EXPECT_NE(tiled.describe().find("fp32, Winograd 3x3 (oneDNN)"), std::string::npos)
-      << tiled.describe();
-  const auto a = whole.upscale_rgb(image);
-  const auto b = tiled.upscale_rgb(image);
-  EXPECT_EQ(b.sizes(), (at::IntArrayRef{1, 3, 148, 180}));
-  // [0, 1] output: a tenth of a grey level is 4e-4; a seam (too little context) is ~1e-2.
-  EXPECT_LT(max_abs_difference(a, b), 4e-4);
+  test::expect_tiles_equal_the_whole_image(UpscalerOptions(), "fp32, Winograd 3x3 (oneDNN)");
 }
 
 }  // namespace
