@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <functional>
@@ -296,6 +297,56 @@ std::string describe(const Network& n) {
          std::to_string(generator_parameter_count(n.options)) + " parameters)";
 }
 
+// The Upscaler with CUDA graphs (UpscalerOptions::cuda_graphs) beside the same Upscaler launching
+// every operation, alternated in one run: the model alone (upscale_rgb, a frame in one tile) and
+// whole I420 frames, and how far the two outputs differ.
+void print_cuda_graphs_table(const Network& net, const std::vector<std::string>& precisions,
+                             const std::vector<std::pair<int64_t, int64_t>>& sizes, int threads,
+                             int repeats, const c10::Device& device) {
+  std::cout << "## CUDA graphs: " << net.name
+            << "\n\nEach Upscaler is made once per precision; a tile shape is captured at its "
+               "second use, so both warm up twice before the timed runs"
+            << (std::getenv("SRGAN_CUDA_GRAPHS") ? " (SRGAN_CUDA_GRAPHS is set: it overrides "
+                                                   "both columns' choice)"
+                                                 : "")
+            << ".\n\n| input | precision | model eager ms | model graphs ms | eager / graphs | "
+               "I420 frame eager ms | graphs ms | eager / graphs | max difference |\n| --- | --- "
+               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  const int64_t scale = net.options.scale();
+  for (const auto& precision : precisions) {
+    auto options = [&](bool graphs) {
+      return UpscalerOptions()
+          .model_path(net.path)
+          .device(device.str())
+          .precision(precision_from_string(precision))
+          .threads(threads)
+          .cuda_graphs(graphs);
+    };
+    Upscaler eager(options(false)), graphed(options(true));
+    for (const auto& [h, w] : sizes) {
+      const auto rgb = at::rand({1, 3, h, w});
+      FrameBuffer in(PixelFormat::kI420, w, h), out(PixelFormat::kI420, w * scale, h * scale);
+      rgb_to_frame({rgb, at::Tensor()}, in.view());
+      double model_ms[2], frame_ms[2];
+      for (int graphs = 0; graphs < 2; ++graphs) {
+        Upscaler& upscaler = graphs ? graphed : eager;
+        upscaler.upscale_rgb(rgb);  // time_ms warms up once more: the capture
+        model_ms[graphs] = time_ms([&] { upscaler.upscale_rgb(rgb); }, repeats, device);
+        upscaler.upscale(in.view(), out.view());
+        frame_ms[graphs] =
+            time_ms([&] { upscaler.upscale(in.view(), out.view()); }, repeats, device);
+      }
+      const double difference =
+          (eager.upscale_rgb(rgb) - graphed.upscale_rgb(rgb)).abs().max().item<double>();
+      std::cout << "| " << w << "x" << h << " | " << precision << " | " << fixed(model_ms[0], 2)
+                << " | " << fixed(model_ms[1], 2) << " | " << fixed(model_ms[0] / model_ms[1], 2)
+                << "x | " << fixed(frame_ms[0], 2) << " | " << fixed(frame_ms[1], 2) << " | "
+                << fixed(frame_ms[0] / frame_ms[1], 2) << "x | " << difference << " |\n";
+    }
+    std::cout << "\nGraphs: " << graphed.describe() << "\n\n";
+  }
+}
+
 int run(const Settings& s, const std::string& self) {
   const c10::Device device = resolve_device(s.device);
   const int threads = configure_intra_op_threads(s.threads);
@@ -464,6 +515,8 @@ int run(const Settings& s, const std::string& self) {
       }
     }
     std::cout << "\n";
+    if (device.is_cuda())
+      print_cuda_graphs_table(net, precisions, sizes, threads, s.repeats, device);
   }
 
   // Peak memory of a 4K output frame with default tiles, in a fresh process.

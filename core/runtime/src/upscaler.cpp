@@ -16,6 +16,7 @@
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
 
+#include "cuda_graph_forward.h"
 #include "frame_conversion.h"
 #include "srgan/color_conversion.h"
 #include "srgan/cpu_precision.h"
@@ -81,6 +82,9 @@ struct Upscaler::State {
   UpscalerOptions options;
   Model model;
   std::shared_ptr<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
+  // The network's forward as CUDA graphs, where they are on; declared after the network, so
+  // that it goes first (its graphs read the network's weights).
+  std::shared_ptr<detail::CudaGraphForward> graphs;
   c10::Device device = c10::kCPU;
   at::ScalarType dtype = at::kFloat;
   // Tiling may change between frames (set_tiling) while frames run on other threads.
@@ -109,13 +113,33 @@ struct Upscaler::State {
   // A checkpoint's network is rebuilt from the generator's float32 weights, so that trying one
   // dtype never rounds the weights another runs with.
   void move_to(at::ScalarType new_dtype) {
+    graphs.reset();  // they replay the weights about to be replaced
     if (auto generator = model.generator()) {
       network = generator->inference_network();
       network->to(device, new_dtype);
+      if (cuda_graphs_wanted()) {
+        graphs =
+            std::make_shared<detail::CudaGraphForward>([network = network](const at::Tensor& x) {
+              return network->forward(x).to(at::kFloat);
+            });
+      }
     } else {
       model.to(device, new_dtype);
     }
     dtype = new_dtype;
+  }
+
+  bool cuda_graphs_wanted() const {
+    if (!device.is_cuda() || !detail::CudaGraphForward::supported()) return false;
+    switch (detail::cuda_graphs_setting()) {
+      case detail::CudaGraphsSetting::kOn:
+        return true;
+      case detail::CudaGraphsSetting::kOff:
+        return false;
+      case detail::CudaGraphsSetting::kOptions:
+        break;
+    }
+    return options.cuda_graphs();
   }
 
   // The fastest probe inference in `candidate`, after a warm-up (oneDNN builds its kernels on
@@ -145,6 +169,7 @@ struct Upscaler::State {
   // The networks convert to their dtype themselves: a compact one keeps its skip in float32.
   at::Tensor run(const at::Tensor& x) const {
     const auto input = x.to(device);
+    if (graphs) return (*graphs)(input);
     return (network ? network->forward(input) : model.forward(input)).to(at::kFloat);
   }
 };
@@ -297,6 +322,9 @@ std::string Upscaler::describe() const {
   if (!state_->precision_reason.empty()) out << " (auto: " << state_->precision_reason << ")";
   if (state_->network && state_->network->runs_winograd()) {
     out << ", Winograd 3x3 (" << state_->network->winograd_library() << ")";
+  }
+  if (state_->graphs) {
+    out << (state_->graphs->capturing() ? ", CUDA graphs" : ", CUDA graphs off (a capture failed)");
   }
   out << ", tiles ";
   if (state_->tile_size > 0) {

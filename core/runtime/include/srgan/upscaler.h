@@ -36,6 +36,11 @@ struct UpscalerOptions {
   TORCH_ARG(int64_t, memory_budget_mb) = 0;
   /// Intra-op CPU threads; 0 = every available core (see configure_intra_op_threads).
   TORCH_ARG(int, threads) = 0;
+  /// On CUDA, run the network as CUDA graphs: one launch a tile instead of one per operation,
+  /// each tile shape captured at its second use on a thread and stream. Off until measured on a
+  /// GPU (docs/PERFORMANCE.md); SRGAN_CUDA_GRAPHS=1 or 0 overrides it either way. Checkpoints
+  /// only (TorchScript modules run eagerly); ignored on the CPU.
+  TORCH_ARG(bool, cuda_graphs) = false;
 };
 
 /// One tile of an input frame: the region it produces (core) and the region it reads (with
