@@ -82,8 +82,7 @@ struct Upscaler::State {
   UpscalerOptions options;
   Model model;
   std::shared_ptr<InferenceNetwork> network;  // checkpoints; TorchScript runs through `model`
-  // The network's forward as CUDA graphs, where they are on; declared after the network, so
-  // that it goes first (its graphs read the network's weights).
+  // The network's forward as CUDA graphs, where they are on (it holds the network it replays).
   std::shared_ptr<detail::CudaGraphForward> graphs;
   c10::Device device = c10::kCPU;
   at::ScalarType dtype = at::kFloat;
