@@ -114,6 +114,66 @@ TEST(WinogradBody, PReLUAndNoActivationMatchFloat64) {
   EXPECT_LT(max_abs_difference(body.forward(x.clone()), reference), 1e-4 * scale);
 }
 
+// oneDNN's F(4x4, 3x3) keeps as many tiles in registers as the largest divisor of the tile count
+// below 32, and runs slower than a direct convolution with fewer than 7: the rows are padded
+// until there are 7 or more (at most 31 rows; a multiple of 8 tiles comes within 8).
+TEST(WinogradBody, PadsRowsOnlyWhereTheTilesBlockPoorly) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  auto in_registers = [](int64_t tiles) {
+    int64_t best = 1;
+    for (int64_t d = 1; d < 32 && d <= tiles; ++d) best = tiles % d == 0 ? d : best;
+    return best;
+  };
+  auto tiles = [](int64_t n, int64_t h, int64_t w) { return n * ((h + 3) / 4) * ((w + 3) / 4); };
+  EXPECT_EQ(detail::WinogradBody::padded_height(1, 284, 268), 288);  // 71 x 67 -> 72 x 67
+  EXPECT_EQ(detail::WinogradBody::padded_height(1, 283, 268), 288);
+  EXPECT_EQ(detail::WinogradBody::padded_height(1, 540, 960), 540);  // 135 x 240: 30
+  EXPECT_EQ(detail::WinogradBody::padded_height(2, 284, 268), 288);  // 2 x 71 x 67: 2
+  for (int64_t n : {1, 2}) {
+    for (int64_t h = 1; h < 300; h += 3) {
+      for (int64_t w = 1; w < 300; w += 11) {
+        const int64_t padded = detail::WinogradBody::padded_height(n, h, w);
+        if (in_registers(tiles(n, h, w)) >= 7) {
+          ASSERT_EQ(padded, h) << n << " x " << h << " x " << w;
+        } else {
+          ASSERT_GT(padded, h) << n << " x " << h << " x " << w;
+          ASSERT_LT(padded, h + 32);
+          ASSERT_EQ(padded % 4, 0);
+          ASSERT_GE(in_registers(tiles(n, padded, w)), 7) << n << " x " << h << " x " << w;
+          ASSERT_LT(in_registers(tiles(n, padded - 4, w)), 7) << "not the fewest rows";
+        }
+      }
+    }
+  }
+}
+
+// A map whose tiles block poorly runs on padded rows: the rows below it must be zero for every
+// layer, or the last rows of the result take what the layers wrote there.
+TEST(WinogradBody, PaddedRowsLeaveTheResultAsItWas) {
+  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+  torch::manual_seed(21);
+  using A = Layers::Activation;
+  const Layers layers({A::kLeakyReLU, A::kPReLU, A::kNone}, 32);
+  const auto body = layers.body();
+  ASSERT_EQ(detail::WinogradBody::padded_height(1, 283, 268), 288);
+  c10::InferenceMode guard;
+  const auto x = at::rand({1, 32, 283, 268}) * 2 - 1;
+  const auto reference = layers.reference(x);
+  const auto out = body.forward(x.clone());
+  ASSERT_EQ(out.sizes(), reference.sizes());
+  EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
+  const double scale = reference.abs().max().item<double>();
+  EXPECT_GT(scale, 0.5);
+  EXPECT_LT(max_abs_difference(out, reference), 1e-4 * scale);
+  // The last rows, where padding that was not zero would show first.
+  using at::indexing::Slice;
+  EXPECT_LT(max_abs_difference(out.index({Slice(), Slice(), Slice(279, 283)}),
+                               reference.index({Slice(), Slice(), Slice(279, 283)})),
+            1e-4 * scale);
+  // It ran Winograd, not the direct convolution.
+  EXPECT_GT(max_abs_difference(out, layers.direct(x)), 1e-7);
+}
+
 TEST(WinogradBody, RunsWinogradNotTheDirectConvolution) {
   SKIP_WITHOUT_ONEDNN_WINOGRAD();
   torch::manual_seed(12);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -41,7 +42,30 @@ dnnl::convolution_forward::primitive_desc winograd_desc(int64_t n, int64_t chann
   return {conv, attr, cpu_engine()};
 }
 
+/// The largest divisor of `tiles` below 32: the number of tiles oneDNN 2.x's F(4x4, 3x3) kernel
+/// keeps in registers at once (its dimN_reg_block, chosen among the divisors of the tile count).
+int64_t register_block(int64_t tiles) {
+  for (int64_t d = std::min<int64_t>(31, tiles); d > 1; --d) {
+    if (tiles % d == 0) return d;
+  }
+  return 1;
+}
+
+// Below this many tiles in registers the F(4x4, 3x3) kernel runs slower than a direct
+// convolution (a 32-channel layer of 268x284, 67 x 71 tiles, one in registers: 4.7 against 2.8
+// ms; 3 to 6: 0.67-0.73x of direct; 7 and more: 1.2-1.4x faster; docs/PERFORMANCE.md).
+constexpr int64_t kMinRegisterBlock = 7;
+
 }  // namespace
+
+int64_t padded_height(int64_t n, int64_t h, int64_t w) {
+  const int64_t column_tiles = (w + 3) / 4;
+  const int64_t row_tiles = (h + 3) / 4;
+  // One of any eight consecutive row counts is a multiple of 8: at most 31 rows are added.
+  int64_t padded = row_tiles;
+  while (register_block(n * column_tiles * padded) < kMinRegisterBlock) ++padded;
+  return padded == row_tiles ? h : padded * 4;
+}
 
 bool winograd_available() {
   static const bool available = [] {
@@ -59,7 +83,11 @@ bool winograd_available() {
 /// threads share them; each call brings its own buffers.
 struct Prepared {
   memory::desc nhwc;
+  // The maps the layers run on: nChw16c of `padded_height` rows (padded_height()), of which
+  // `real` describes the input's.
   memory::desc blocked;
+  memory::desc real;
+  int64_t n = 0, channels = 0, height = 0, padded_height = 0, width = 0;
   memory::desc scratchpad;
   dnnl::reorder to_blocked;
   dnnl::reorder from_blocked;
@@ -116,12 +144,27 @@ std::shared_ptr<const Prepared> WinogradLayers::Impl::prepare(int64_t n, int64_t
     return nullptr;
   }
   auto p = std::make_shared<Prepared>();
+  p->n = n;
+  p->channels = channels;
+  p->height = h;
+  p->width = w;
+  // Only F(4x4, 3x3) blocks by divisors of the tile count (F(2x2, 3x3), which oneDNN takes for
+  // small maps, does not slow down so): where the count has none of a useful size, the layers
+  // run on a few more rows, kept zero as the convolution's padding would be.
+  p->padded_height = h;
+  if (std::string(conv.impl_info_str()).find("wino_4x3") != std::string::npos) {
+    p->padded_height = padded_height(n, h, w);
+    if (p->padded_height != h) conv = winograd_desc(n, channels, p->padded_height, w);
+  }
   p->nhwc = memory::desc({n, channels, h, w}, kF32, Tag::nhwc);
   p->blocked = conv.dst_desc();
+  // zero_padding() writes into plain nChw16c planes.
+  if (p->blocked != memory::desc({n, channels, p->padded_height, w}, kF32, Tag::nChw16c))
+    return nullptr;
+  p->real = p->blocked.submemory_desc({n, channels, h, w}, {0, 0, 0, 0});
   p->scratchpad = conv.scratchpad_desc();
-  p->to_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->nhwc, engine, p->blocked));
-  p->from_blocked =
-      dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->blocked, engine, p->nhwc));
+  p->to_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->nhwc, engine, p->real));
+  p->from_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(engine, p->real, engine, p->nhwc));
   p->conv = dnnl::convolution_forward(conv);
   for (size_t i = 0; i < weights.size(); ++i) p->activations.push_back(activation(i, p->blocked));
   dnnl::stream stream(engine);
@@ -176,19 +219,43 @@ WinogradLayers::WinogradLayers(int64_t channels, const std::vector<WinogradLayer
 
 WinogradLayers::~WinogradLayers() = default;
 
-int WinogradLayers::run(int64_t n, int64_t h, int64_t w, float* first, float* second) const {
+int64_t WinogradLayers::buffer_elements(int64_t n, int64_t h, int64_t w) const {
+  const auto p = impl_->prepared(n, h, w);
+  return p ? p->n * p->channels * p->padded_height * p->width : 0;
+}
+
+namespace {
+
+// The rows below the input's in every nChw16c plane of a padded map: zero, as the convolution's
+// own padding is, before the next layer reads them.
+void zero_padding(dnnl::stream& stream, const Prepared& p, float* map) {
+  if (p.padded_height == p.height) return;
+  stream.wait();  // what the stream queued has written the map
+  const int64_t row = p.width * 16;
+  for (int64_t plane = 0; plane < p.n * p.channels / 16; ++plane) {
+    float* rows = map + (plane * p.padded_height + p.height) * row;
+    std::fill(rows, rows + (p.padded_height - p.height) * row, 0.0f);
+  }
+}
+
+}  // namespace
+
+int WinogradLayers::run(int64_t n, int64_t h, int64_t w, const float* input, float* first,
+                        float* second) const {
   const auto p = impl_->prepared(n, h, w);
   if (!p) return -1;
   const auto& engine = cpu_engine();
   dnnl::stream stream(engine);
   // nChw16c and NHWC of a multiple of 16 channels take the same bytes: each buffer holds
-  // either, in turn.
+  // either, in turn (the input may be `first`).
   float* buffers[2] = {first, second};
-  memory input(p->nhwc, engine, first);
+  memory nhwc_input(p->nhwc, engine, const_cast<float*>(input));
   memory blocked[2] = {memory(p->blocked, engine, first), memory(p->blocked, engine, second)};
+  memory real[2] = {memory(p->real, engine, first), memory(p->real, engine, second)};
   const memory scratchpad(p->scratchpad, engine);
   int current = 1;
-  p->to_blocked.execute(stream, input, blocked[current]);
+  p->to_blocked.execute(stream, nhwc_input, real[current]);
+  zero_padding(stream, *p, buffers[current]);
   for (size_t i = 0; i < p->weights.size(); ++i) {
     p->conv.execute(stream, {{DNNL_ARG_SRC, blocked[current]},
                              {DNNL_ARG_WEIGHTS, p->weights[i]},
@@ -196,17 +263,19 @@ int WinogradLayers::run(int64_t n, int64_t h, int64_t w, float* first, float* se
                              {DNNL_ARG_DST, blocked[1 - current]},
                              {DNNL_ARG_SCRATCHPAD, scratchpad}});
     current = 1 - current;
-    const auto& activation = p->activations[i];
-    if (!activation) continue;
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, blocked[current]},
-                                         {DNNL_ARG_DST, blocked[current]}};
-    if (activation.get_kind() == dnnl::primitive::kind::prelu) {
-      args.emplace(DNNL_ARG_WEIGHTS, impl_->slope_memories[i]);
+    if (const auto& activation = p->activations[i]) {
+      std::unordered_map<int, memory> args{{DNNL_ARG_SRC, blocked[current]},
+                                           {DNNL_ARG_DST, blocked[current]}};
+      if (activation.get_kind() == dnnl::primitive::kind::prelu) {
+        args.emplace(DNNL_ARG_WEIGHTS, impl_->slope_memories[i]);
+      }
+      activation.execute(stream, args);
     }
-    activation.execute(stream, args);
+    // The padding rows took the bias: zero again before the next layer reads them.
+    if (i + 1 < p->weights.size()) zero_padding(stream, *p, buffers[current]);
   }
   memory output(p->nhwc, engine, buffers[1 - current]);
-  p->from_blocked.execute(stream, blocked[current], output);
+  p->from_blocked.execute(stream, real[current], output);
   stream.wait();
   return 1 - current;
 }

@@ -1,5 +1,6 @@
 #include "winograd_body.h"
 
+#include <array>
 #include <string>
 
 #include <ATen/ATen.h>
@@ -15,6 +16,16 @@ bool WinogradBody::available() {
   return onednn::winograd_available();
 #else
   return false;
+#endif
+}
+
+int64_t WinogradBody::padded_height(int64_t n, int64_t h, int64_t w) {
+#if defined(SRGAN_WITH_ONEDNN)
+  return onednn::padded_height(n, h, w);
+#else
+  (void)n;
+  (void)w;
+  return h;
 #endif
 }
 
@@ -68,10 +79,27 @@ at::Tensor WinogradBody::forward(at::Tensor&& x) const {
   // oneDNN runs on this thread's OpenMP team: the size ATen gives its own ops here (a frame in
   // flight's share of the cores), set on a thread's first ATen op, perhaps not yet run.
   at::internal::lazy_init_num_threads();
-  auto second = at::empty_like(first, at::MemoryFormat::ChannelsLast);
-  const int output = layers_->run(first.size(0), first.size(2), first.size(3),
-                                  first.data_ptr<float>(), second.data_ptr<float>());
-  if (output >= 0) return output == 0 ? first : second;
+  const int64_t n = first.size(0), channels = first.size(1), h = first.size(2), w = first.size(3);
+  const int64_t elements = layers_->buffer_elements(n, h, w);
+  if (elements == first.numel()) {
+    auto second = at::empty_like(first, at::MemoryFormat::ChannelsLast);
+    const int output = layers_->run(n, h, w, first.data_ptr<float>(), first.data_ptr<float>(),
+                                    second.data_ptr<float>());
+    if (output >= 0) return output == 0 ? first : second;
+  } else if (elements > 0) {
+    // Padded rows (onednn::padded_height): two maps of their own, the output NHWC at the start
+    // of one of them.
+    std::array<at::Tensor, 2> maps = {at::empty({elements}, first.options()),
+                                      at::empty({elements}, first.options())};
+    const int output = layers_->run(n, h, w, first.data_ptr<float>(), maps[0].data_ptr<float>(),
+                                    maps[1].data_ptr<float>());
+    if (output >= 0) {
+      return maps[output]
+          .narrow(0, 0, first.numel())
+          .view({n, h, w, channels})
+          .permute({0, 3, 1, 2});
+    }
+  }
 #endif
   auto y = std::move(first);
   for (size_t i = 0; i < weights_.size(); ++i) {

@@ -6,6 +6,7 @@
 // on the CPU. Shapes oneDNN has no Winograd for run ATen's convolutions instead. Internal to the
 // runtime library.
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -21,6 +22,9 @@ class WinogradBody {
  public:
   /// Whether the build has oneDNN's Winograd and this CPU runs it.
   static bool available();
+  /// The rows the layers run an [n, C, h, w] map on: h, or up to 31 more, kept zero, where
+  /// oneDNN's F(4x4, 3x3) would block h rows' tiles poorly (onednn_winograd.h); h without it.
+  static int64_t padded_height(int64_t n, int64_t h, int64_t w);
   /// Whether layers of these weights (each [C, C, 3, 3] float32 on the CPU, C a multiple of 16)
   /// can run by it.
   static bool fits(const std::vector<at::Tensor>& weights);
