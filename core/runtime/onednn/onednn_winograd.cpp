@@ -53,7 +53,7 @@ int64_t register_block(int64_t tiles) {
 
 // Below this many tiles in registers the F(4x4, 3x3) kernel runs slower than a direct
 // convolution (a 32-channel layer of 268x284, 67 x 71 tiles, one in registers: 4.7 against 2.8
-// ms; 3 to 6: 0.67-0.73x of direct; 7 and more: 1.2-1.4x faster; docs/PERFORMANCE.md).
+// ms; 3 to 6: 0.66-0.76x of direct; 7 and more: 1.2-1.4x faster; docs/PERFORMANCE.md).
 constexpr int64_t kMinRegisterBlock = 7;
 
 }  // namespace
