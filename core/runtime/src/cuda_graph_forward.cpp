@@ -113,17 +113,20 @@ void end_failed_capture(cudaStream_t stream) {
   (void)cudaGetLastError();
 }
 
-// Stops both caching allocators routing `pool`'s allocations to it. Either may have stopped
-// already (capture_end() got that far) or never started: then it throws, harmlessly.
+// Runs one step of the cleanup after a failed capture. A step that capture_end() already took,
+// or that capture_begin() never needed, throws: harmless, and the next step still runs.
+template <typename Step>
+void tolerating_errors(Step step) {
+  try {
+    step();
+  } catch (const std::exception&) {
+  }
+}
+
+// Stops both caching allocators routing `pool`'s allocations to it.
 void end_allocating_to(c10::DeviceIndex device, c10::MempoolId_t pool) {
-  try {
-    c10::cuda::CUDACachingAllocator::endAllocateToPool(device, pool);
-  } catch (const std::exception&) {
-  }
-  try {
-    at::getHostAllocator(at::kCUDA)->end_allocate_to_pool(pool);
-  } catch (const std::exception&) {
-  }
+  tolerating_errors([&] { c10::cuda::CUDACachingAllocator::endAllocateToPool(device, pool); });
+  tolerating_errors([&] { at::getHostAllocator(at::kCUDA)->end_allocate_to_pool(pool); });
 }
 
 // After a capture that got past capture_begin() failed: what capture_end() and the graph's reset()
@@ -134,14 +137,8 @@ void abandon_capture(InspectableGraph& graph, cudaStream_t stream, c10::DeviceIn
   end_failed_capture(stream);
   if (graph.capture_ended()) return;
   end_allocating_to(device, pool);
-  try {
-    c10::cuda::CUDACachingAllocator::releasePool(device, pool);
-  } catch (const std::exception&) {
-  }
-  try {
-    at::getHostAllocator(at::kCUDA)->release_pool(pool);
-  } catch (const std::exception&) {
-  }
+  tolerating_errors([&] { c10::cuda::CUDACachingAllocator::releasePool(device, pool); });
+  tolerating_errors([&] { at::getHostAllocator(at::kCUDA)->release_pool(pool); });
 }
 
 }  // namespace
