@@ -4,7 +4,6 @@
 // CUDA GPU: tests/gpu/device-check.sh runs the suites with SRGAN_TEST_DEVICE=cuda.
 
 #include <array>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +14,7 @@
 #include <torch/utils.h>
 
 #include "cuda_graph_forward.h"
+#include "generator_testing.h"
 #include "srgan/checkpoint.h"
 #include "srgan/cuda_device.h"
 #include "srgan/error.h"
@@ -26,16 +26,13 @@
 namespace srgan {
 namespace {
 
+using test::max_abs_difference;
 using test::test_device;
 
 #define SKIP_WITHOUT_CUDA()                                                              \
   if (!test_device().is_cuda())                                                          \
   GTEST_SKIP() << "needs a CUDA GPU: the suites run on one with SRGAN_TEST_DEVICE=cuda " \
                   "(tests/gpu/device-check.sh)"
-
-double max_abs_difference(const at::Tensor& a, const at::Tensor& b) {
-  return (a.cpu().to(at::kFloat) - b.cpu().to(at::kFloat)).abs().max().item<double>();
-}
 
 at::TensorOptions on_device() { return at::TensorOptions().device(test_device()); }
 
