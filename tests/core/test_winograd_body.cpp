@@ -1,7 +1,11 @@
-// The compact networks' body by oneDNN's AVX-512 Winograd (winograd_body.h) against direct
-// convolutions computed in float64, and where the inference networks and the Upscaler choose it.
+// The compact networks' body by Winograd (winograd_body.h), oneDNN's AVX-512 one and our AVX2
+// kernels, each where this CPU runs it, against direct convolutions computed in float64, and
+// where the inference networks and the Upscaler choose it.
 
 #include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,11 +22,16 @@
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
 #include "srgan/upscaler.h"
+#include "winograd_avx2.h"
 #include "winograd_body.h"
 #include "winograd_convolution.h"
 #include "winograd_testing.h"
 
 namespace srgan {
+namespace detail {
+// gtest names the parameter in failures.
+void PrintTo(WinogradLibrary library, std::ostream* out) { *out << to_string(library); }
+}  // namespace detail
 namespace {
 
 using test::compact_options;
@@ -31,10 +40,17 @@ using test::trained_looking;
 
 constexpr double kSlope = 0.2;
 
-#define SKIP_WITHOUT_ONEDNN_WINOGRAD()                                                         \
-  if (!detail::WinogradBody::available())                                                      \
-  GTEST_SKIP() << "needs oneDNN's Winograd: a CPU with AVX-512 and a build with the system's " \
-                  "oneDNN 2.x (libdnnl-dev)"
+using detail::WinogradLibrary;
+
+constexpr const char* kOneDnnNeeds =
+    "needs oneDNN's Winograd: a CPU with AVX-512 and a build with the system's oneDNN 2.x "
+    "(libdnnl-dev)";
+constexpr const char* kAvx2Needs = "needs a CPU with AVX2 and FMA";
+
+#define SKIP_WITHOUT(library)                    \
+  if (!detail::WinogradBody::available(library)) \
+  GTEST_SKIP() << ((library) == WinogradLibrary::kOneDnn ? kOneDnnNeeds : kAvx2Needs)
+#define SKIP_WITHOUT_ONEDNN_WINOGRAD() SKIP_WITHOUT(WinogradLibrary::kOneDnn)
 
 // He-uniform weights (each layer's output at its input's scale through its activation, as
 // trained layers keep it), biases +-0.1, and each layer's activation: LeakyReLU's slope in every
@@ -54,7 +70,9 @@ struct Layers {
   }
   Layers(int64_t layers, int64_t channels)
       : Layers(std::vector<Activation>(layers, Activation::kLeakyReLU), channels) {}
-  detail::WinogradBody body() const { return detail::WinogradBody(weights, biases, slopes); }
+  detail::WinogradBody body(WinogradLibrary library) const {
+    return detail::WinogradBody(library, weights, biases, slopes);
+  }
   at::Tensor run(const at::Tensor& x, at::ScalarType dtype) const {
     auto y = x.to(dtype);
     for (size_t i = 0; i < weights.size(); ++i) {
@@ -67,11 +85,20 @@ struct Layers {
   at::Tensor direct(const at::Tensor& x) const { return run(x, at::kFloat); }
 };
 
-TEST(WinogradBody, MatchesDirectLayersComputedInFloat64) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+// Each test of this suite runs once for each library, where this CPU runs it.
+class WinogradBodyTest : public ::testing::TestWithParam<WinogradLibrary> {
+ protected:
+  void SetUp() override { SKIP_WITHOUT(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Libraries, WinogradBodyTest,
+                         ::testing::Values(WinogradLibrary::kOneDnn, WinogradLibrary::kAvx2),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+TEST_P(WinogradBodyTest, MatchesDirectLayersComputedInFloat64) {
   torch::manual_seed(11);
   const Layers layers(3, 48);
-  const auto body = layers.body();
+  const auto body = layers.body(GetParam());
   c10::InferenceMode guard;
   // Sizes that are not multiples of the 4x4 output tiles, a batch of two, and maps smaller
   // than one tile (which oneDNN may decline: the direct convolutions run them, same bound).
@@ -99,12 +126,11 @@ TEST(WinogradBody, MatchesDirectLayersComputedInFloat64) {
 }
 
 // The compact PReLU networks' activations, and the x4's last layer (no activation).
-TEST(WinogradBody, PReLUAndNoActivationMatchFloat64) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+TEST_P(WinogradBodyTest, PReLUAndNoActivationMatchFloat64) {
   torch::manual_seed(18);
   using A = Layers::Activation;
   const Layers layers({A::kPReLU, A::kPReLU, A::kNone}, 32);
-  const auto body = layers.body();
+  const auto body = layers.body(GetParam());
   c10::InferenceMode guard;
   const auto x = at::rand({1, 32, 30, 41}) * 2 - 1;
   const auto reference = layers.reference(x);
@@ -154,7 +180,7 @@ TEST(WinogradBody, PaddedRowsLeaveTheResultAsItWas) {
   torch::manual_seed(21);
   using A = Layers::Activation;
   const Layers layers({A::kLeakyReLU, A::kPReLU, A::kNone}, 32);
-  const auto body = layers.body();
+  const auto body = layers.body(WinogradLibrary::kOneDnn);
   ASSERT_EQ(detail::WinogradBody::padded_height(1, 283, 268), 288);
   c10::InferenceMode guard;
   const auto x = at::rand({1, 32, 283, 268}) * 2 - 1;
@@ -169,11 +195,10 @@ TEST(WinogradBody, PaddedRowsLeaveTheResultAsItWas) {
   EXPECT_GT(max_abs_difference(out, layers.direct(x)), 1e-7);
 }
 
-TEST(WinogradBody, RunsWinogradNotTheDirectConvolution) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+TEST_P(WinogradBodyTest, RunsWinogradNotTheDirectConvolution) {
   torch::manual_seed(12);
   const Layers layers(2, 32);
-  const auto body = layers.body();
+  const auto body = layers.body(GetParam());
   const auto x = at::rand({1, 32, 40, 52}) * 2 - 1;
   c10::InferenceMode guard;
   // Winograd's rounding differs from the direct convolution's; the fallback would match it to
@@ -182,11 +207,10 @@ TEST(WinogradBody, RunsWinogradNotTheDirectConvolution) {
   EXPECT_GT(max_abs_difference(body.forward(x.clone()), direct), 1e-7);
 }
 
-TEST(WinogradBody, LeavesAnInputItHadToConvertAlone) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+TEST_P(WinogradBodyTest, LeavesAnInputItHadToConvertAlone) {
   torch::manual_seed(13);
   const Layers layers(2, 16);
-  const auto body = layers.body();
+  const auto body = layers.body(GetParam());
   const auto x = at::rand({1, 16, 20, 24});  // NCHW: forward converts it, into a new map
   const auto kept = x.clone();
   c10::InferenceMode guard;
@@ -196,11 +220,10 @@ TEST(WinogradBody, LeavesAnInputItHadToConvertAlone) {
 }
 
 // Frames in flight: one body, several threads at once, new shapes met by both at the same time.
-TEST(WinogradBody, ThreadsRunItAtOnce) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+TEST_P(WinogradBodyTest, ThreadsRunItAtOnce) {
   torch::manual_seed(14);
   const Layers layers(3, 32);
-  const auto body = layers.body();
+  const auto body = layers.body(GetParam());
   std::vector<at::Tensor> inputs;
   for (int64_t i = 0; i < 6; ++i) inputs.push_back(at::rand({1, 32, 17 + 4 * (i % 3), 30}));
   std::vector<at::Tensor> alone;
@@ -225,61 +248,124 @@ TEST(WinogradBody, ThreadsRunItAtOnce) {
   }
 }
 
-TEST(WinogradBody, RefusesWhatItCannotRun) {
-  SKIP_WITHOUT_ONEDNN_WINOGRAD();
+TEST_P(WinogradBodyTest, RefusesWhatItCannotRun) {
+  const auto library = GetParam();
   const Layers layers(2, 32);
-  const auto body = layers.body();
+  const auto body = layers.body(library);
   c10::InferenceMode guard;
   EXPECT_THROW(body.forward(at::rand({1, 16, 8, 8})), Error);
   EXPECT_THROW(body.forward(at::rand({1, 32, 8, 8}, at::kDouble)), Error);
   EXPECT_THROW(body.forward(at::rand({32, 8, 8})), Error);
-  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({24, 24, 3, 3})}));  // not a multiple of 16
-  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}), at::empty({48, 32, 3, 3})}));
-  EXPECT_FALSE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}, at::kBFloat16)}));
-  EXPECT_FALSE(detail::WinogradBody::fits({}));
-  EXPECT_TRUE(detail::WinogradBody::fits({at::empty({32, 32, 3, 3}), at::empty({32, 32, 3, 3})}));
-  EXPECT_THROW(detail::WinogradBody({at::empty({24, 24, 3, 3})}, {at::empty({24})}, {at::Tensor()}),
-               Error);
+  using detail::WinogradBody;
+  // Whole channel blocks: 16 for oneDNN's AVX-512 layouts, 8 for AVX2's registers.
+  EXPECT_EQ(WinogradBody::fits(library, {at::empty({24, 24, 3, 3})}),
+            library == WinogradLibrary::kAvx2);
+  EXPECT_FALSE(WinogradBody::fits(library, {at::empty({20, 20, 3, 3})}));
+  EXPECT_FALSE(WinogradBody::fits(library, {at::empty({32, 32, 3, 3}), at::empty({48, 32, 3, 3})}));
+  EXPECT_FALSE(WinogradBody::fits(library, {at::empty({32, 32, 3, 3}, at::kBFloat16)}));
+  EXPECT_FALSE(WinogradBody::fits(library, {at::empty({32, 32, 5, 5})}));
+  EXPECT_FALSE(WinogradBody::fits(library, {}));
+  EXPECT_TRUE(WinogradBody::fits(library, {at::empty({32, 32, 3, 3}), at::empty({32, 32, 3, 3})}));
+  EXPECT_THROW(
+      WinogradBody(library, {at::empty({20, 20, 3, 3})}, {at::empty({20})}, {at::Tensor()}), Error);
   EXPECT_THROW(  // a slope per layer
-      detail::WinogradBody({at::empty({32, 32, 3, 3})}, {at::empty({32})}, {}), Error);
+      WinogradBody(library, {at::empty({32, 32, 3, 3})}, {at::empty({32})}, {}), Error);
+}
+
+// The AVX2 kernels' convolution alone, of unequal widths (the body runs equal ones): against
+// float64 on sizes around the 4x4 tiles and the 12-tile blocks (49 columns: 13 tiles, one
+// more than a block), a batch of two, and without an activation.
+TEST(WinogradAvx2, ConvolutionOfUnequalWidthsMatchesFloat64) {
+  SKIP_WITHOUT(WinogradLibrary::kAvx2);
+  torch::manual_seed(22);
+  c10::InferenceMode guard;
+  for (const bool activation : {true, false}) {
+    const auto weight = (at::rand({40, 16, 3, 3}) * 2 - 1) * std::sqrt(6.0 / (9.0 * 16));
+    const auto bias = at::rand({40}) * 0.2 - 0.1;
+    const auto slopes = at::rand({40}) * 0.5;
+    const detail::avx2::WinogradConvolution convolution(
+        16, 40, weight.data_ptr<float>(), bias.data_ptr<float>(),
+        activation ? slopes.data_ptr<float>() : nullptr);
+    for (const auto& size : std::vector<std::vector<int64_t>>{
+             {1, 16, 1, 1}, {2, 16, 5, 7}, {1, 16, 17, 49}, {1, 16, 8, 48}}) {
+      const auto x = (at::rand(size) * 2 - 1).contiguous(at::MemoryFormat::ChannelsLast);
+      auto y =
+          at::empty({size[0], 40, size[2], size[3]}).contiguous(at::MemoryFormat::ChannelsLast);
+      convolution.run(size[0], size[2], size[3], x.data_ptr<float>(), y.data_ptr<float>());
+      auto reference =
+          at::conv2d(x.to(at::kDouble), weight.to(at::kDouble), bias.to(at::kDouble), 1, 1);
+      if (activation) reference = at::prelu(reference, slopes.to(at::kDouble));
+      const double scale = reference.abs().max().item<double>();
+      EXPECT_GT(scale, 0.3);
+      // As in MatchesDirectLayersComputedInFloat64: 1e-4 of the largest output.
+      EXPECT_LT(max_abs_difference(y, reference), 1e-4 * scale)
+          << "size " << c10::str(size) << (activation ? ", PReLU" : ", no activation");
+    }
+  }
+  EXPECT_THROW(detail::avx2::WinogradConvolution(12, 16, nullptr, nullptr, nullptr), Error);
 }
 
 // The networks as the Upscaler builds them, every rewrite on, against the plain generator in
-// float64: the x4's and the x2's shapes (48 and 32 channels, LeakyReLU).
-class OneDnnWinogradNetwork : public ::testing::Test {
+// float64: the x4's and the x2's shapes (48 and 32 channels, LeakyReLU), by each library this
+// CPU runs. SRGAN_WINOGRAD=avx2 makes a CPU with AVX-512 choose the AVX2 kernels too.
+class WinogradNetwork : public ::testing::TestWithParam<WinogradLibrary> {
  protected:
   void SetUp() override {
-    SKIP_WITHOUT_ONEDNN_WINOGRAD();
+    SKIP_WITHOUT(GetParam());
     if (detail::winograd_turned_off()) GTEST_SKIP() << "SRGAN_WINOGRAD=0 is set";
+    const char* setting = std::getenv("SRGAN_WINOGRAD");
+    if (setting) kept_setting_ = setting;
+    if (GetParam() == WinogradLibrary::kAvx2) {
+      setenv("SRGAN_WINOGRAD", "avx2", 1);
+    } else {
+      unsetenv("SRGAN_WINOGRAD");
+    }
+    ASSERT_EQ(detail::WinogradBody::chosen(), GetParam());
   }
+  void TearDown() override {
+    if (kept_setting_) {
+      setenv("SRGAN_WINOGRAD", kept_setting_->c_str(), 1);
+    } else {
+      unsetenv("SRGAN_WINOGRAD");
+    }
+  }
+  std::optional<std::string> kept_setting_;
+
   static Generator make(const GeneratorOptions& options) { return test::scale_keeping(options); }
   // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it, a
   // wrong tap, tile edge or layer far above.
-  static void compare(const GeneratorOptions& options, const at::Tensor& lr) {
-    test::expect_winograd_matches_the_plain_generator(options, lr, 4e-4, "oneDNN");
+  void compare(const GeneratorOptions& options, const at::Tensor& lr) const {
+    test::expect_winograd_matches_the_plain_generator(options, lr, 4e-4, to_string(GetParam()));
   }
 };
 
-TEST_F(OneDnnWinogradNetwork, CompactX4MatchesThePlainGenerator) {
+INSTANTIATE_TEST_SUITE_P(Libraries, WinogradNetwork,
+                         ::testing::Values(WinogradLibrary::kOneDnn, WinogradLibrary::kAvx2),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+TEST_P(WinogradNetwork, CompactX4MatchesThePlainGenerator) {
   torch::manual_seed(15);
   compare(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU),
           at::rand({1, 3, 19, 26}) * 2 - 1);
 }
 
-TEST_F(OneDnnWinogradNetwork, CompactX2MatchesThePlainGenerator) {
+TEST_P(WinogradNetwork, CompactX2MatchesThePlainGenerator) {
   torch::manual_seed(16);
   compare(compact_options(3, 32, 2, SkipUpscale::kNearest, BodyActivation::kLeakyReLU),
           at::rand({2, 3, 21, 17}) * 2 - 1);
 }
 
-TEST_F(OneDnnWinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
+TEST_P(WinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
   torch::manual_seed(19);
   compare(compact_options(3, 48, 2), at::rand({1, 3, 15, 13}) * 2 - 1);
 }
 
-TEST_F(OneDnnWinogradNetwork, OnlyFloat32BodiesOfSixteenChannelBlocks) {
+TEST_P(WinogradNetwork, OnlyFloat32BodiesOfWholeChannelBlocks) {
+  // 24 channels are whole blocks of AVX2's 8, not of oneDNN's 16; 20 are neither.
   auto narrow = make(compact_options(3, 24, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
-  EXPECT_FALSE(narrow->inference_network()->runs_winograd());
+  EXPECT_EQ(narrow->inference_network()->runs_winograd(), GetParam() == WinogradLibrary::kAvx2);
+  auto odd = make(compact_options(3, 20, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  EXPECT_FALSE(odd->inference_network()->runs_winograd());
   auto bf16 = make(compact_options(3, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
   bf16->to(at::kBFloat16);
   EXPECT_FALSE(bf16->inference_network()->runs_winograd());
@@ -292,9 +378,20 @@ TEST_F(OneDnnWinogradNetwork, OnlyFloat32BodiesOfSixteenChannelBlocks) {
   EXPECT_TRUE(network->runs_winograd());
 }
 
-TEST_F(OneDnnWinogradNetwork, UpscalerTilesEqualTheWholeImage) {
+// Where the compact network runs a Winograd body, it never runs NNPACK's as well (which the
+// network's NCHW layers would need), on any thread count.
+TEST_P(WinogradNetwork, TheBodyTakesPrecedenceOverNnpack) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  auto wide = make(compact_options(3, 48, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
+  EXPECT_EQ(wide->inference_network()->winograd_library(), std::string(to_string(GetParam())));
+  at::set_num_threads(threads);
+}
+
+TEST_P(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {
   torch::manual_seed(17);
-  test::expect_tiles_equal_the_whole_image(UpscalerOptions(), "fp32, Winograd 3x3 (oneDNN)");
+  test::expect_tiles_equal_the_whole_image(
+      UpscalerOptions(), std::string("fp32, Winograd 3x3 (") + to_string(GetParam()) + ")");
 }
 
 }  // namespace

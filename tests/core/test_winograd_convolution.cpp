@@ -84,8 +84,10 @@ TEST(WinogradConvolution, PaysOnlyForWideFloat32LayersOnCpusWithoutAvx512) {
 }
 
 // The networks as the Upscaler builds them: every rewrite on, against the plain generator in
-// float64, on one thread. Runs where Winograd is chosen (CPUs with NNPACK and without
-// AVX-512); elsewhere the same networks run oneDNN, which the other suites check.
+// float64, on one thread. Runs where NNPACK's Winograd is chosen (CPUs with NNPACK and without
+// AVX-512): the paper's network, and compact ones whose width no Winograd body takes (52
+// channels: not whole blocks of 8); the compact networks of 48 and 32 channels run a Winograd
+// body instead, which test_winograd_body.cpp checks.
 class WinogradNetwork : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -107,6 +109,9 @@ class WinogradNetwork : public ::testing::Test {
   static void compare(const GeneratorOptions& options, const at::Tensor& lr, double bound) {
     test::expect_winograd_matches_the_plain_generator(options, lr, bound, "NNPACK");
   }
+  static GeneratorOptions odd_x4() {
+    return compact_options(4, 52, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU);
+  }
 };
 
 TEST_F(WinogradNetwork, CompactX4WithLeakyReLUMatchesThePlainGenerator) {
@@ -114,13 +119,13 @@ TEST_F(WinogradNetwork, CompactX4WithLeakyReLUMatchesThePlainGenerator) {
   const auto lr = at::rand({1, 3, 19, 26}) * 2 - 1;
   // A tenth of a grey level is 4e-4 in [-1, 1]; float32 Winograd rounding is far below it,
   // a wrong tap or tile edge far above.
-  compare(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU), lr, 4e-4);
+  compare(odd_x4(), lr, 4e-4);
 }
 
 TEST_F(WinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
   torch::manual_seed(6);
   const auto lr = at::rand({1, 3, 15, 13}) * 2 - 1;
-  compare(compact_options(3, 48, 2), lr, 4e-4);
+  compare(compact_options(3, 52, 2), lr, 4e-4);
 }
 
 TEST_F(WinogradNetwork, SrganMatchesThePlainGenerator) {
@@ -131,7 +136,8 @@ TEST_F(WinogradNetwork, SrganMatchesThePlainGenerator) {
 
 TEST_F(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {
   torch::manual_seed(8);
-  test::expect_tiles_equal_the_whole_image(UpscalerOptions().threads(1), "Winograd 3x3 (NNPACK)");
+  test::expect_tiles_equal_the_whole_image(UpscalerOptions().threads(1), "Winograd 3x3 (NNPACK)",
+                                           odd_x4());
 }
 
 // An Upscaler built for both of two threads runs oneDNN; told it is one of two upscales at once
@@ -139,9 +145,7 @@ TEST_F(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {
 TEST_F(WinogradNetwork, SharingTheCoresChoosesWinogradAgain) {
   test::TempDir dir;
   const auto path = dir.file("wide-x4.pt");
-  save_checkpoint(
-      path, *make(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
-      {});
+  save_checkpoint(path, *make(odd_x4()), {});
   setenv("OMP_NUM_THREADS", "2", 1);
   Upscaler upscaler(UpscalerOptions().model_path(path).device("cpu").precision(Precision::kFp32));
   EXPECT_EQ(upscaler.describe().find("Winograd"), std::string::npos) << upscaler.describe();
@@ -150,7 +154,7 @@ TEST_F(WinogradNetwork, SharingTheCoresChoosesWinogradAgain) {
   const auto both_cores = upscaler.upscale_rgb(image);
   EXPECT_EQ(upscaler.share_cores(2), 1);
   EXPECT_EQ(at::get_num_threads(), 1);
-  EXPECT_NE(upscaler.describe().find("(1 thread), fp32, Winograd 3x3"), std::string::npos)
+  EXPECT_NE(upscaler.describe().find("(1 thread), fp32, Winograd 3x3 (NNPACK)"), std::string::npos)
       << upscaler.describe();
   // [0, 1] output: Winograd's rounding against oneDNN's, far below a tenth of a grey level.
   EXPECT_LT(max_abs_difference(upscaler.upscale_rgb(image), both_cores), 4e-4);
@@ -159,11 +163,10 @@ TEST_F(WinogradNetwork, SharingTheCoresChoosesWinogradAgain) {
   unsetenv("OMP_NUM_THREADS");
 }
 
-TEST_F(WinogradNetwork, NarrowNetworksKeepOneDnn) {
-  auto generator =
-      trained_looking(compact_options(2, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
-  EXPECT_FALSE(generator->inference_network()->runs_winograd());
-  auto wide = trained_looking(compact_options(2, 48, 2));
+TEST_F(WinogradNetwork, NarrowNetworksAndBf16KeepOneDnn) {
+  auto narrow = trained_looking(GeneratorOptions().blocks(1).channels(32).scale(2));
+  EXPECT_FALSE(narrow->inference_network()->runs_winograd());
+  auto wide = trained_looking(compact_options(2, 52, 2));
   wide->to(at::kBFloat16);
   EXPECT_FALSE(wide->inference_network()->runs_winograd());
 }

@@ -52,16 +52,16 @@ inline void expect_winograd_matches_the_plain_generator(const GeneratorOptions& 
 }
 
 // Winograd's tiles start at each Upscaler tile's corner, so tiles round differently from the
-// whole image, by float32 rounding only: the overlap still hides every seam. A compact x4 of 48
-// channels, fp32 on the CPU with `options`' threads, whose description names `description`.
-inline void expect_tiles_equal_the_whole_image(const UpscalerOptions& options,
-                                               const std::string& description) {
+// whole image, by float32 rounding only: the overlap still hides every seam. A compact x4 (48
+// channels unless `network` says), fp32 on the CPU with `options`' threads, whose description
+// names `description`.
+inline void expect_tiles_equal_the_whole_image(
+    const UpscalerOptions& options, const std::string& description,
+    const GeneratorOptions& network = compact_options(4, 48, 4, SkipUpscale::kBicubic,
+                                                      BodyActivation::kLeakyReLU)) {
   TempDir dir;
   const auto path = dir.file("x4.pt");
-  save_checkpoint(
-      path,
-      *scale_keeping(compact_options(4, 48, 4, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
-      {});
+  save_checkpoint(path, *scale_keeping(network), {});
   const auto fp32 =
       UpscalerOptions(options).model_path(path).device("cpu").precision(Precision::kFp32);
   const auto image = at::rand({1, 3, 37, 45});

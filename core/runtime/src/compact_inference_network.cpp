@@ -35,7 +35,8 @@ CompactInferenceNetwork::CompactInferenceNetwork(const CompactGeneratorImpl& g,
 CompactInferenceNetwork::~CompactInferenceNetwork() = default;
 
 const char* CompactInferenceNetwork::winograd_library() const {
-  return winograd_body_ ? "oneDNN" : InferenceNetwork::winograd_library();
+  return winograd_body_ ? detail::to_string(winograd_body_->library())
+                        : InferenceNetwork::winograd_library();
 }
 
 std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
@@ -45,32 +46,47 @@ std::vector<at::Tensor*> CompactInferenceNetwork::tensors() {
   return all;
 }
 
+CompactInferenceNetwork::Body CompactInferenceNetwork::winograd_body_layers(
+    c10::Device device, c10::ScalarType dtype) const {
+  Body body;
+  const auto library = detail::WinogradBody::chosen();
+  if (!device.is_cpu() || dtype != at::kFloat || !rewrites_.winograd() || !library ||
+      weights_.size() < 3) {
+    return body;
+  }
+  // Every layer between the first (3 channels in) and the last, with its activation; the last
+  // too where it is as wide (the x4's 48 -> 3 x 4^2), without one.
+  body.weights.assign(weights_.begin() + 1, weights_.end() - 1);
+  body.biases.assign(biases_.begin() + 1, biases_.end() - 1);
+  for (size_t i = 1; i + 1 < weights_.size(); ++i) {
+    body.slopes.push_back(body_activation_ == BodyActivation::kPReLU
+                              ? slopes_[i]
+                              : at::full({weights_[i].size(0)}, kCompactLeakySlope));
+  }
+  body.weights.push_back(weights_.back());
+  body.takes_last = detail::WinogradBody::fits(*library, body.weights);
+  if (body.takes_last) {
+    body.biases.push_back(biases_.back());
+    body.slopes.emplace_back();
+  } else {
+    body.weights.pop_back();
+  }
+  if (detail::WinogradBody::fits(*library, body.weights)) body.library = library;
+  return body;
+}
+
+bool CompactInferenceNetwork::runs_own_winograd(c10::Device device, c10::ScalarType dtype) const {
+  return winograd_body_layers(device, dtype).library.has_value();
+}
+
 void CompactInferenceNetwork::moved_to(c10::Device device, c10::ScalarType dtype) {
   winograd_body_.reset();
   winograd_takes_last_ = false;
-  if (device.is_cpu() && dtype == at::kFloat && rewrites_.winograd() && !winograd_ &&
-      !detail::winograd_turned_off() && weights_.size() >= 3 && detail::WinogradBody::available()) {
-    // Every layer between the first (3 channels in) and the last, with its activation; the last
-    // too where it is as wide (the x4's 48 -> 3 x 4^2), without one.
-    std::vector<at::Tensor> weights(weights_.begin() + 1, weights_.end() - 1);
-    std::vector<at::Tensor> biases(biases_.begin() + 1, biases_.end() - 1);
-    std::vector<at::Tensor> slopes;
-    for (size_t i = 1; i + 1 < weights_.size(); ++i) {
-      slopes.push_back(body_activation_ == BodyActivation::kPReLU
-                           ? slopes_[i]
-                           : at::full({weights_[i].size(0)}, kCompactLeakySlope));
-    }
-    weights.push_back(weights_.back());
-    winograd_takes_last_ = detail::WinogradBody::fits(weights);
-    if (winograd_takes_last_) {
-      biases.push_back(biases_.back());
-      slopes.emplace_back();
-    } else {
-      weights.pop_back();
-    }
-    if (detail::WinogradBody::fits(weights)) {
-      winograd_body_ = std::make_shared<const detail::WinogradBody>(weights, biases, slopes);
-    }
+  const auto body = winograd_body_layers(device, dtype);
+  if (body.library) {
+    winograd_body_ = std::make_shared<const detail::WinogradBody>(*body.library, body.weights,
+                                                                  body.biases, body.slopes);
+    winograd_takes_last_ = body.takes_last;
   }
   skip_kernel_on_device_ = at::Tensor();
   if (!skip_taps_.defined() || device.is_cpu()) return;  // the CPU reads skip_taps_
@@ -94,7 +110,7 @@ at::Tensor CompactInferenceNetwork::forward(const at::Tensor& lr) const {
   // (the 3-channel first layer: 19 against 8 ms at 270x480).
   const bool fuse =
       body_activation_ == BodyActivation::kLeakyReLU && rewrites_.fuse_activation() && !winograd_;
-  // oneDNN's Winograd takes every layer after the first (3 channels in), or all but the last.
+  // The Winograd body takes every layer after the first (3 channels in), or all but the last.
   const size_t direct_layers = winograd_body_ ? 1 : last;
   auto y = x;
   for (size_t i = 0; i < direct_layers; ++i) {

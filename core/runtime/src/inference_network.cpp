@@ -10,7 +10,8 @@ namespace srgan {
 
 void InferenceNetwork::to(c10::Device device, c10::ScalarType dtype) {
   c10::InferenceMode guard;
-  winograd_ = rewrites_.winograd() && detail::winograd_pays(device, dtype, width());
+  winograd_ = rewrites_.winograd() && !runs_own_winograd(device, dtype) &&
+              detail::winograd_pays(device, dtype, width());
   if (winograd_) detail::prepare_winograd();
   for (at::Tensor* t : tensors()) {
     if (!t->defined()) continue;

@@ -1,22 +1,45 @@
 #include "winograd_body.h"
 
 #include <array>
+#include <cstdlib>
+#include <cstring>
 #include <string>
+#include <utility>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include "onednn_winograd.h"
+#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
+#include "winograd_avx2.h"
+#include "winograd_convolution.h"
 
 namespace srgan::detail {
 
-bool WinogradBody::available() {
+const char* to_string(WinogradLibrary library) {
+  return library == WinogradLibrary::kOneDnn ? "oneDNN" : "AVX2";
+}
+
+bool WinogradBody::available(WinogradLibrary library) {
+  if (library == WinogradLibrary::kAvx2) return avx2::available();
 #if defined(SRGAN_WITH_ONEDNN)
   return onednn::winograd_available();
 #else
   return false;
 #endif
+}
+
+std::optional<WinogradLibrary> WinogradBody::chosen() {
+  if (winograd_turned_off()) return std::nullopt;
+  const char* setting = std::getenv("SRGAN_WINOGRAD");
+  const bool avx2_asked = setting != nullptr && std::strcmp(setting, "avx2") == 0;
+  if (!avx2_asked && available(WinogradLibrary::kOneDnn)) return WinogradLibrary::kOneDnn;
+  // One 32-channel layer of 270x480 on 2 threads of an AVX-512 EPYC: ATen's direct AVX-512
+  // convolution 4.7 ms, these kernels 6.3 (docs/PERFORMANCE.md).
+  static const bool avx512 = cpu_has_capability("avx512_f");
+  if (available(WinogradLibrary::kAvx2) && (avx2_asked || !avx512)) return WinogradLibrary::kAvx2;
+  return std::nullopt;
 }
 
 int64_t WinogradBody::padded_height(int64_t n, int64_t h, int64_t w) {
@@ -29,7 +52,7 @@ int64_t WinogradBody::padded_height(int64_t n, int64_t h, int64_t w) {
 #endif
 }
 
-bool WinogradBody::fits(const std::vector<at::Tensor>& weights) {
+bool WinogradBody::fits(WinogradLibrary library, const std::vector<at::Tensor>& weights) {
   if (weights.empty()) return false;
   const int64_t channels = weights.front().size(0);
   for (const auto& w : weights) {
@@ -38,15 +61,22 @@ bool WinogradBody::fits(const std::vector<at::Tensor>& weights) {
       return false;
     }
   }
-  return channels % 16 == 0;
+  return channels % (library == WinogradLibrary::kOneDnn ? 16 : 8) == 0;
 }
 
-WinogradBody::WinogradBody(const std::vector<at::Tensor>& weights,
+WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor>& weights,
                            const std::vector<at::Tensor>& biases,
-                           const std::vector<at::Tensor>& slopes) {
-  if (!available()) throw Error("Winograd body: oneDNN's Winograd is not available here");
-  if (!fits(weights) || biases.size() != weights.size() || slopes.size() != weights.size()) {
-    throw Error("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a multiple of 16");
+                           const std::vector<at::Tensor>& slopes)
+    : library_(library) {
+  if (!available(library)) {
+    throw Error(std::string("Winograd body: ") + to_string(library) +
+                "'s Winograd is not available here");
+  }
+  if (!fits(library, weights) || biases.size() != weights.size() ||
+      slopes.size() != weights.size()) {
+    throw Error(std::string("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a "
+                            "multiple of ") +
+                (library == WinogradLibrary::kOneDnn ? "16" : "8"));
   }
   const int64_t channels = weights.front().size(0);
   std::vector<at::Tensor> oihw;  // what oneDNN copies from
@@ -60,9 +90,15 @@ WinogradBody::WinogradBody(const std::vector<at::Tensor>& weights,
     oihw.push_back(weights[i].contiguous());
     layers.push_back({oihw.back().data_ptr<float>(), biases_.back().data_ptr<float>(),
                       slopes_.back().defined() ? slopes_.back().data_ptr<float>() : nullptr});
+    if (library == WinogradLibrary::kAvx2) {
+      avx2_layers_.emplace_back(channels, channels, layers.back().weights, layers.back().bias,
+                                layers.back().slopes);
+    }
   }
 #if defined(SRGAN_WITH_ONEDNN)
-  layers_ = std::make_unique<onednn::WinogradLayers>(channels, layers);
+  if (library == WinogradLibrary::kOneDnn) {
+    layers_ = std::make_unique<onednn::WinogradLayers>(channels, layers);
+  }
 #endif
 }
 
@@ -75,6 +111,15 @@ at::Tensor WinogradBody::forward(at::Tensor&& x) const {
                 ", H, W] float32 on the CPU, got " + c10::str(x.sizes()));
   }
   auto first = std::move(x).contiguous(at::MemoryFormat::ChannelsLast);
+  if (library_ == WinogradLibrary::kAvx2) {
+    const int64_t n = first.size(0), h = first.size(2), w = first.size(3);
+    auto second = at::empty_like(first, at::MemoryFormat::ChannelsLast);
+    for (const auto& layer : avx2_layers_) {
+      layer.run(n, h, w, first.data_ptr<float>(), second.data_ptr<float>());
+      std::swap(first, second);
+    }
+    return first;
+  }
 #if defined(SRGAN_WITH_ONEDNN)
   // oneDNN runs on this thread's OpenMP team: the size ATen gives its own ops here (a frame in
   // flight's share of the cores), set on a thread's first ATen op, perhaps not yet run.

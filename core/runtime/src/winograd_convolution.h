@@ -6,9 +6,10 @@
 // convolution and pays for that with transforms of every input and output tile, so it wins
 // only on wide layers, and only against AVX2's 8-wide FMA: one 48-channel layer of 270x480 ran
 // 1.32x faster than oneDNN, a 64-channel one 1.64x, a 32-channel one no faster (1 thread, AVX2
-// EPYC, docs/PERFORMANCE.md); with two threads NNPACK's pool scales worse than oneDNN. NNPACK has
-// no AVX-512 kernels: where the CPU has AVX-512, oneDNN's own Winograd runs the compact networks'
-// body instead (winograd_body.h). Internal to the runtime library.
+// EPYC, docs/PERFORMANCE.md); with two threads NNPACK's pool scales worse than oneDNN. The compact
+// networks' body runs a faster Winograd of its own wherever it fits (winograd_body.h: oneDNN's
+// with AVX-512, our AVX2 kernels without), so NNPACK runs the paper's network, and compact ones
+// of a width those do not take. Internal to the runtime library.
 
 #include <cstdint>
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -15,7 +16,8 @@ namespace srgan {
 
 namespace detail {
 class WinogradBody;
-}
+enum class WinogradLibrary;
+}  // namespace detail
 class SrganGeneratorImpl;
 class CompactGeneratorImpl;
 
@@ -72,6 +74,11 @@ class InferenceNetwork {
   virtual std::vector<at::Tensor*> tensors() = 0;
   /// Called by to() after the weights moved, for what does not take the weights' dtype.
   virtual void moved_to(c10::Device /*device*/, c10::ScalarType /*dtype*/) {}
+  /// Whether the network runs a Winograd of its own on that device and dtype, in which case
+  /// to() does not choose NNPACK's.
+  virtual bool runs_own_winograd(c10::Device /*device*/, c10::ScalarType /*dtype*/) const {
+    return false;
+  }
   /// The channels of the network's body, the width that decides Winograd.
   virtual int64_t width() const = 0;
   /// conv2d(x, weight, bias, stride 1, padding 1): by Winograd where runs_winograd() and the
@@ -130,7 +137,7 @@ class SrganInferenceNetwork final : public InferenceNetwork {
 
 /// The compact family for inference: its convolutions and PReLU slopes as plain tensors; with
 /// LeakyReLU, each convolution and its activation fused where the device allows; in float32 on
-/// a CPU with AVX-512, the body by oneDNN's Winograd.
+/// the CPU, the body by Winograd (oneDNN's with AVX-512, our AVX2 kernels without).
 class CompactInferenceNetwork final : public InferenceNetwork {
  public:
   CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
@@ -146,6 +153,16 @@ class CompactInferenceNetwork final : public InferenceNetwork {
 
   std::vector<at::Tensor> weights_, biases_, slopes_;  // PReLU slopes_: one per layer but the last
   void moved_to(c10::Device device, c10::ScalarType dtype) override;
+  bool runs_own_winograd(c10::Device device, c10::ScalarType dtype) const override;
+
+  // The layers the Winograd body would take on that device and dtype, and by whose Winograd
+  // (none: no library, or the layers do not fit it).
+  struct Body {
+    std::optional<detail::WinogradLibrary> library;
+    std::vector<at::Tensor> weights, biases, slopes;
+    bool takes_last = false;
+  };
+  Body winograd_body_layers(c10::Device device, c10::ScalarType dtype) const;
 
   // The skip's taps along one axis (float64, on the CPU), which the CPU's one pass after the
   // last convolution reads (image_from_phases.h); on other devices the skip as a convolution
@@ -153,8 +170,8 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   // (float32 under bf16 and fp16) when the network moves there, so that no tile copies it.
   at::Tensor skip_taps_, skip_kernel_on_device_;
   BodyActivation body_activation_;
-  // Every layer but the first (and the last, unless winograd_takes_last_), by oneDNN's
-  // Winograd; null where it does not run.
+  // Every layer but the first (and the last, unless winograd_takes_last_), by Winograd; null
+  // where it does not run.
   std::shared_ptr<const detail::WinogradBody> winograd_body_;
   bool winograd_takes_last_ = false;
 };
