@@ -1,5 +1,5 @@
-// The compact networks' body by Winograd (winograd_body.h), oneDNN's AVX-512 one and our AVX2
-// kernels, each where this CPU runs it, against direct convolutions computed in float64, and
+// The compact networks' body by Winograd (winograd_body.h), oneDNN's and our kernels in AVX2
+// and AVX-512, each where this CPU runs it, against direct convolutions computed in float64, and
 // where the inference networks and the Upscaler choose it.
 
 #include <cmath>
@@ -22,9 +22,9 @@
 #include "srgan/generator.h"
 #include "srgan/inference_network.h"
 #include "srgan/upscaler.h"
-#include "winograd_avx2.h"
 #include "winograd_body.h"
 #include "winograd_convolution.h"
+#include "winograd_kernels.h"
 #include "winograd_testing.h"
 
 namespace srgan {
@@ -45,11 +45,26 @@ using detail::WinogradLibrary;
 constexpr const char* kOneDnnNeeds =
     "needs oneDNN's Winograd: a CPU with AVX-512 and a build with the system's oneDNN 2.x "
     "(libdnnl-dev)";
-constexpr const char* kAvx2Needs = "needs a CPU with AVX2 and FMA";
 
-#define SKIP_WITHOUT(library)                    \
-  if (!detail::WinogradBody::available(library)) \
-  GTEST_SKIP() << ((library) == WinogradLibrary::kOneDnn ? kOneDnnNeeds : kAvx2Needs)
+const char* needs(WinogradLibrary library) {
+  switch (library) {
+    case WinogradLibrary::kOneDnn:
+      return kOneDnnNeeds;
+    case WinogradLibrary::kAvx2:
+      return "needs a CPU with AVX2 and FMA";
+    default:
+      return "needs a CPU with AVX-512";
+  }
+}
+
+const auto kLibraries =
+    ::testing::Values(WinogradLibrary::kOneDnn, WinogradLibrary::kAvx2, WinogradLibrary::kAvx512);
+std::string library_name(const ::testing::TestParamInfo<WinogradLibrary>& info) {
+  return info.param == WinogradLibrary::kAvx512 ? "AVX512" : to_string(info.param);
+}
+
+#define SKIP_WITHOUT(library) \
+  if (!detail::WinogradBody::available(library)) GTEST_SKIP() << needs(library)
 #define SKIP_WITHOUT_ONEDNN_WINOGRAD() SKIP_WITHOUT(WinogradLibrary::kOneDnn)
 
 // He-uniform weights (each layer's output at its input's scale through its activation, as
@@ -91,9 +106,7 @@ class WinogradBodyTest : public ::testing::TestWithParam<WinogradLibrary> {
   void SetUp() override { SKIP_WITHOUT(GetParam()); }
 };
 
-INSTANTIATE_TEST_SUITE_P(Libraries, WinogradBodyTest,
-                         ::testing::Values(WinogradLibrary::kOneDnn, WinogradLibrary::kAvx2),
-                         [](const auto& info) { return std::string(to_string(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Libraries, WinogradBodyTest, kLibraries, library_name);
 
 TEST_P(WinogradBodyTest, MatchesDirectLayersComputedInFloat64) {
   torch::manual_seed(11);
@@ -257,7 +270,7 @@ TEST_P(WinogradBodyTest, RefusesWhatItCannotRun) {
   EXPECT_THROW(body.forward(at::rand({1, 32, 8, 8}, at::kDouble)), Error);
   EXPECT_THROW(body.forward(at::rand({32, 8, 8})), Error);
   using detail::WinogradBody;
-  // Whole channel blocks: 16 for oneDNN's AVX-512 layouts, 8 for AVX2's registers.
+  // Whole channel blocks: 8 for AVX2's registers, 16 for AVX-512's (and oneDNN's layouts).
   EXPECT_EQ(WinogradBody::fits(library, {at::empty({24, 24, 3, 3})}),
             library == WinogradLibrary::kAvx2);
   EXPECT_FALSE(WinogradBody::fits(library, {at::empty({20, 20, 3, 3})}));
@@ -272,25 +285,38 @@ TEST_P(WinogradBodyTest, RefusesWhatItCannotRun) {
       WinogradBody(library, {at::empty({32, 32, 3, 3})}, {at::empty({32})}, {}), Error);
 }
 
-// The AVX2 kernels' convolution alone, of unequal widths (the body runs equal ones): against
-// float64 on sizes around the 4x4 tiles and the 12-tile blocks (49 columns: 13 tiles, one
-// more than a block), a batch of two, and without an activation.
-TEST(WinogradAvx2, ConvolutionOfUnequalWidthsMatchesFloat64) {
-  SKIP_WITHOUT(WinogradLibrary::kAvx2);
+// Our kernels' convolution alone, of unequal widths (the body runs equal ones), in each
+// instruction set this CPU runs: against float64 on sizes around the 4x4 tiles and the 12-tile
+// blocks (49 columns: 13 tiles, one more than a block), a batch of two, and without an
+// activation.
+class WinogradKernels : public ::testing::TestWithParam<detail::winograd::Isa> {};
+
+INSTANTIATE_TEST_SUITE_P(Isas, WinogradKernels,
+                         ::testing::Values(detail::winograd::Isa::kAvx2,
+                                           detail::winograd::Isa::kAvx512),
+                         [](const auto& info) {
+                           return info.param == detail::winograd::Isa::kAvx2 ? "AVX2" : "AVX512";
+                         });
+
+TEST_P(WinogradKernels, ConvolutionOfUnequalWidthsMatchesFloat64) {
+  const auto isa = GetParam();
+  if (!detail::winograd::available(isa)) {
+    GTEST_SKIP() << "needs a CPU with " << detail::winograd::to_string(isa);
+  }
   torch::manual_seed(22);
   c10::InferenceMode guard;
   for (const bool activation : {true, false}) {
-    const auto weight = (at::rand({40, 16, 3, 3}) * 2 - 1) * std::sqrt(6.0 / (9.0 * 16));
-    const auto bias = at::rand({40}) * 0.2 - 0.1;
-    const auto slopes = at::rand({40}) * 0.5;
-    const detail::avx2::WinogradConvolution convolution(
-        16, 40, weight.data_ptr<float>(), bias.data_ptr<float>(),
+    const auto weight = (at::rand({48, 16, 3, 3}) * 2 - 1) * std::sqrt(6.0 / (9.0 * 16));
+    const auto bias = at::rand({48}) * 0.2 - 0.1;
+    const auto slopes = at::rand({48}) * 0.5;
+    const detail::winograd::Convolution convolution(
+        isa, 16, 48, weight.data_ptr<float>(), bias.data_ptr<float>(),
         activation ? slopes.data_ptr<float>() : nullptr);
     for (const auto& size : std::vector<std::vector<int64_t>>{
              {1, 16, 1, 1}, {2, 16, 5, 7}, {1, 16, 17, 49}, {1, 16, 8, 48}}) {
       const auto x = (at::rand(size) * 2 - 1).contiguous(at::MemoryFormat::ChannelsLast);
       auto y =
-          at::empty({size[0], 40, size[2], size[3]}).contiguous(at::MemoryFormat::ChannelsLast);
+          at::empty({size[0], 48, size[2], size[3]}).contiguous(at::MemoryFormat::ChannelsLast);
       convolution.run(size[0], size[2], size[3], x.data_ptr<float>(), y.data_ptr<float>());
       auto reference =
           at::conv2d(x.to(at::kDouble), weight.to(at::kDouble), bias.to(at::kDouble), 1, 1);
@@ -302,12 +328,16 @@ TEST(WinogradAvx2, ConvolutionOfUnequalWidthsMatchesFloat64) {
           << "size " << c10::str(size) << (activation ? ", PReLU" : ", no activation");
     }
   }
-  EXPECT_THROW(detail::avx2::WinogradConvolution(12, 16, nullptr, nullptr, nullptr), Error);
+  // Channels must be whole registers (8 floats in AVX2, 16 in AVX-512).
+  EXPECT_THROW(detail::winograd::Convolution(isa, 12, 16, nullptr, nullptr, nullptr), Error);
+  EXPECT_THROW(detail::winograd::Convolution(isa, 16, detail::winograd::lanes(isa) * 3 / 2, nullptr,
+                                             nullptr, nullptr),
+               Error);
 }
 
 // The networks as the Upscaler builds them, every rewrite on, against the plain generator in
 // float64: the x4's and the x2's shapes (48 and 32 channels, LeakyReLU), by each library this
-// CPU runs. SRGAN_WINOGRAD=avx2 makes a CPU with AVX-512 choose the AVX2 kernels too.
+// CPU runs, chosen through SRGAN_WINOGRAD as a user would.
 class WinogradNetwork : public ::testing::TestWithParam<WinogradLibrary> {
  protected:
   void SetUp() override {
@@ -315,11 +345,11 @@ class WinogradNetwork : public ::testing::TestWithParam<WinogradLibrary> {
     if (detail::winograd_turned_off()) GTEST_SKIP() << "SRGAN_WINOGRAD=0 is set";
     const char* setting = std::getenv("SRGAN_WINOGRAD");
     if (setting) kept_setting_ = setting;
-    if (GetParam() == WinogradLibrary::kAvx2) {
-      setenv("SRGAN_WINOGRAD", "avx2", 1);
-    } else {
-      unsetenv("SRGAN_WINOGRAD");
-    }
+    setenv("SRGAN_WINOGRAD",
+           GetParam() == WinogradLibrary::kAvx2     ? "avx2"
+           : GetParam() == WinogradLibrary::kAvx512 ? "avx512"
+                                                    : "onednn",
+           1);
     ASSERT_EQ(detail::WinogradBody::chosen(), GetParam());
   }
   void TearDown() override {
@@ -339,9 +369,7 @@ class WinogradNetwork : public ::testing::TestWithParam<WinogradLibrary> {
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Libraries, WinogradNetwork,
-                         ::testing::Values(WinogradLibrary::kOneDnn, WinogradLibrary::kAvx2),
-                         [](const auto& info) { return std::string(to_string(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Libraries, WinogradNetwork, kLibraries, library_name);
 
 TEST_P(WinogradNetwork, CompactX4MatchesThePlainGenerator) {
   torch::manual_seed(15);
@@ -361,7 +389,7 @@ TEST_P(WinogradNetwork, CompactWithPReLUMatchesThePlainGenerator) {
 }
 
 TEST_P(WinogradNetwork, OnlyFloat32BodiesOfWholeChannelBlocks) {
-  // 24 channels are whole blocks of AVX2's 8, not of oneDNN's 16; 20 are neither.
+  // 24 channels are whole blocks of AVX2's 8, not of AVX-512's 16; 20 are neither.
   auto narrow = make(compact_options(3, 24, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
   EXPECT_EQ(narrow->inference_network()->runs_winograd(), GetParam() == WinogradLibrary::kAvx2);
   auto odd = make(compact_options(3, 20, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
@@ -386,6 +414,29 @@ TEST_P(WinogradNetwork, TheBodyTakesPrecedenceOverNnpack) {
   auto wide = make(compact_options(3, 48, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU));
   EXPECT_EQ(wide->inference_network()->winograd_library(), std::string(to_string(GetParam())));
   at::set_num_threads(threads);
+}
+
+// The Winograd body runs faster on tiles whose maps fit the cache (upscaler.cpp): tiles from the
+// budget keep each 32-channel fp32 map within 16 MiB where the body runs, and a frame that
+// fits the budget stays whole where it does not (bf16).
+TEST_P(WinogradNetwork, UpscalerTilesKeepEachMapWithinTheCache) {
+  test::TempDir dir;
+  const auto path = dir.file("x2.pt");
+  save_checkpoint(
+      path, *make(compact_options(3, 32, 2, SkipUpscale::kBicubic, BodyActivation::kLeakyReLU)),
+      {});
+  const auto options = UpscalerOptions().model_path(path).device("cpu");
+  Upscaler fp32(UpscalerOptions(options).precision(Precision::kFp32));
+  ASSERT_NE(fp32.describe().find("Winograd 3x3"), std::string::npos) << fp32.describe();
+  const auto tiles = fp32.plan(640, 360);
+  EXPECT_GT(tiles.size(), 1u);
+  for (const Tile& t : tiles) EXPECT_LE(t.read_width * t.read_height * 32 * 4, 16 << 20);
+  // Not cut smaller than it needs: the largest tile's map fills more than a quarter of it.
+  int64_t largest = 0;
+  for (const Tile& t : tiles) largest = std::max(largest, t.read_width * t.read_height);
+  EXPECT_GT(largest * 32 * 4, (16 << 20) / 4);
+  Upscaler bf16(UpscalerOptions(options).precision(Precision::kBf16));
+  EXPECT_EQ(bf16.plan(640, 360).size(), 1u);
 }
 
 TEST_P(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {

@@ -289,6 +289,12 @@ int64_t largest_read_area(const std::vector<Tile>& tiles) {
 // 960x540 -> 4K in one tile: 97 k faults a frame, the element at 76-85% of the bare Upscaler
 // on the main thread). Tiles sized from the budget keep every tensor under it on the CPU.
 constexpr int64_t kLargestCpuTensor = (int64_t{64} << 20) - (int64_t{64} << 10);
+// The Winograd body streams each layer's map through its blocks of tiles: a map larger than
+// the cache goes to memory and back at every layer. Tiles whose maps keep to 16 MiB (half the
+// 32 MiB L3 of the EPYC measured) ran 1.1-1.2x faster in fp32 than whole 960x540 frames (x2:
+// 133-140 against 156-158 ms, x4: 308-336 against 355-365; docs/PERFORMANCE.md), although
+// their overlaps are computed twice.
+constexpr int64_t kLargestWinogradMap = int64_t{16} << 20;
 
 }  // namespace
 
@@ -299,7 +305,9 @@ std::vector<Tile> Upscaler::plan(int64_t width, int64_t height) const {
   const bool from_budget = state_->tile_size <= 0 && state_->tile_override <= 0;
   if (state_->device.is_cpu() && from_budget) {
     const int64_t bytes = state_->largest_tensor_bytes_per_pixel();
-    while (largest_read_area(tiles) * bytes > kLargestCpuTensor && tile > kMinTileSize) {
+    const bool winograd = state_->network && state_->network->runs_cache_blocked_winograd();
+    const int64_t largest = winograd ? kLargestWinogradMap : kLargestCpuTensor;
+    while (largest_read_area(tiles) * bytes > largest && tile > kMinTileSize) {
       tile = std::max(kMinTileSize, tile * 7 / 8);
       tiles = split_into_tiles(width, height, tile, overlap);
     }

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <utility>
 
@@ -10,19 +9,30 @@
 #include <ATen/Parallel.h>
 
 #include "onednn_winograd.h"
-#include "srgan/cpu_precision.h"
 #include "srgan/error.h"
-#include "winograd_avx2.h"
 #include "winograd_convolution.h"
+#include "winograd_kernels.h"
 
 namespace srgan::detail {
 
+namespace {
+
+winograd::Isa isa_of(WinogradLibrary library) {
+  return library == WinogradLibrary::kAvx2 ? winograd::Isa::kAvx2 : winograd::Isa::kAvx512;
+}
+
+int64_t channel_block(WinogradLibrary library) {
+  return library == WinogradLibrary::kOneDnn ? 16 : winograd::lanes(isa_of(library));
+}
+
+}  // namespace
+
 const char* to_string(WinogradLibrary library) {
-  return library == WinogradLibrary::kOneDnn ? "oneDNN" : "AVX2";
+  return library == WinogradLibrary::kOneDnn ? "oneDNN" : winograd::to_string(isa_of(library));
 }
 
 bool WinogradBody::available(WinogradLibrary library) {
-  if (library == WinogradLibrary::kAvx2) return avx2::available();
+  if (library != WinogradLibrary::kOneDnn) return winograd::available(isa_of(library));
 #if defined(SRGAN_WITH_ONEDNN)
   return onednn::winograd_available();
 #else
@@ -33,12 +43,15 @@ bool WinogradBody::available(WinogradLibrary library) {
 std::optional<WinogradLibrary> WinogradBody::chosen() {
   if (winograd_turned_off()) return std::nullopt;
   const char* setting = std::getenv("SRGAN_WINOGRAD");
-  const bool avx2_asked = setting != nullptr && std::strcmp(setting, "avx2") == 0;
-  if (!avx2_asked && available(WinogradLibrary::kOneDnn)) return WinogradLibrary::kOneDnn;
-  // One 32-channel layer of 270x480 on 2 threads of an AVX-512 EPYC: ATen's direct AVX-512
-  // convolution 4.7 ms, these kernels 6.3 (docs/PERFORMANCE.md).
-  static const bool avx512 = cpu_has_capability("avx512_f");
-  if (available(WinogradLibrary::kAvx2) && (avx2_asked || !avx512)) return WinogradLibrary::kAvx2;
+  const std::string asked = setting ? setting : "";
+  for (const auto& [name, library] : {std::pair{"avx512", WinogradLibrary::kAvx512},
+                                      {"avx2", WinogradLibrary::kAvx2},
+                                      {"onednn", WinogradLibrary::kOneDnn}}) {
+    if (asked == name && available(library)) return library;
+  }
+  for (const auto library : {WinogradLibrary::kAvx512, WinogradLibrary::kAvx2}) {
+    if (available(library)) return library;
+  }
   return std::nullopt;
 }
 
@@ -61,7 +74,7 @@ bool WinogradBody::fits(WinogradLibrary library, const std::vector<at::Tensor>& 
       return false;
     }
   }
-  return channels % (library == WinogradLibrary::kOneDnn ? 16 : 8) == 0;
+  return channels % channel_block(library) == 0;
 }
 
 WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor>& weights,
@@ -74,9 +87,8 @@ WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor
   }
   if (!fits(library, weights) || biases.size() != weights.size() ||
       slopes.size() != weights.size()) {
-    throw Error(std::string("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a "
-                            "multiple of ") +
-                (library == WinogradLibrary::kOneDnn ? "16" : "8"));
+    throw Error("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a multiple of " +
+                std::to_string(channel_block(library)));
   }
   const int64_t channels = weights.front().size(0);
   std::vector<at::Tensor> oihw;  // what oneDNN copies from
@@ -90,9 +102,9 @@ WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor
     oihw.push_back(weights[i].contiguous());
     layers.push_back({oihw.back().data_ptr<float>(), biases_.back().data_ptr<float>(),
                       slopes_.back().defined() ? slopes_.back().data_ptr<float>() : nullptr});
-    if (library == WinogradLibrary::kAvx2) {
-      avx2_layers_.emplace_back(channels, channels, layers.back().weights, layers.back().bias,
-                                layers.back().slopes);
+    if (library != WinogradLibrary::kOneDnn) {
+      kernel_layers_.emplace_back(isa_of(library), channels, channels, layers.back().weights,
+                                  layers.back().bias, layers.back().slopes);
     }
   }
 #if defined(SRGAN_WITH_ONEDNN)
@@ -111,10 +123,10 @@ at::Tensor WinogradBody::forward(at::Tensor&& x) const {
                 ", H, W] float32 on the CPU, got " + c10::str(x.sizes()));
   }
   auto first = std::move(x).contiguous(at::MemoryFormat::ChannelsLast);
-  if (library_ == WinogradLibrary::kAvx2) {
+  if (library_ != WinogradLibrary::kOneDnn) {
     const int64_t n = first.size(0), h = first.size(2), w = first.size(3);
     auto second = at::empty_like(first, at::MemoryFormat::ChannelsLast);
-    for (const auto& layer : avx2_layers_) {
+    for (const auto& layer : kernel_layers_) {
       layer.run(n, h, w, first.data_ptr<float>(), second.data_ptr<float>());
       std::swap(first, second);
     }

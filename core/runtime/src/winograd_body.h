@@ -2,10 +2,9 @@
 
 // The compact networks' body (every channels -> channels layer with its activation, LeakyReLU
 // or PReLU, and the last convolution too where it is as wide) by Winograd's F(4x4, 3x3), float32
-// on the CPU: oneDNN's, where the build has the system's oneDNN (core/runtime/onednn) and the CPU
-// has AVX-512; our AVX2 kernels (winograd_avx2.h) where the CPU has AVX2 and FMA but no AVX-512.
-// Shapes oneDNN has no Winograd for run ATen's convolutions instead. Internal to the runtime
-// library.
+// on the CPU: our kernels (winograd_kernels.h) in AVX-512 or AVX2, or oneDNN's AVX-512 one where
+// the build has the system's oneDNN (core/runtime/onednn). Shapes oneDNN has no Winograd for run
+// ATen's convolutions instead. Internal to the runtime library.
 
 #include <cstdint>
 #include <memory>
@@ -19,29 +18,30 @@ namespace srgan::detail {
 namespace onednn {
 class WinogradLayers;
 }
-namespace avx2 {
-class WinogradConvolution;
+namespace winograd {
+class Convolution;
 }
 
-enum class WinogradLibrary { kOneDnn, kAvx2 };
+/// Whose Winograd: oneDNN's, or our kernels in AVX2 or AVX-512.
+enum class WinogradLibrary { kOneDnn, kAvx2, kAvx512 };
 
-/// "oneDNN" or "AVX2", as descriptions name them.
+/// "oneDNN", "AVX2" or "AVX-512", as descriptions name them.
 const char* to_string(WinogradLibrary library);
 
 class WinogradBody {
  public:
   /// Whether the build and this CPU run `library`'s Winograd.
   static bool available(WinogradLibrary library);
-  /// What the networks run: oneDNN's where available, else the AVX2 kernels on a CPU without
-  /// AVX-512 (where it has AVX-512, ATen's direct convolutions beat AVX2 Winograd); none where
-  /// neither runs or SRGAN_WINOGRAD=0. SRGAN_WINOGRAD=avx2 chooses the AVX2 kernels wherever the
-  /// CPU has AVX2 (to compare them on any machine). Reads the environment on every call.
+  /// What the networks run: our AVX-512 kernels where the CPU has AVX-512 (measured faster than
+  /// oneDNN's), else our AVX2 kernels; none where neither runs or SRGAN_WINOGRAD=0.
+  /// SRGAN_WINOGRAD=avx2, avx512 or onednn chooses that one where available (to compare them on
+  /// one machine). Reads the environment on every call.
   static std::optional<WinogradLibrary> chosen();
   /// The rows the layers run an [n, C, h, w] map on: h, or up to 31 more, kept zero, where
   /// oneDNN's F(4x4, 3x3) would block h rows' tiles poorly (onednn_winograd.h); h without it.
   static int64_t padded_height(int64_t n, int64_t h, int64_t w);
-  /// Whether layers of these weights (each [C, C, 3, 3] float32 on the CPU, C a multiple of 16
-  /// for oneDNN, of 8 for AVX2) can run by `library`.
+  /// Whether layers of these weights (each [C, C, 3, 3] float32 on the CPU, C a multiple of 8
+  /// for AVX2, of 16 for the others) can run by `library`.
   static bool fits(WinogradLibrary library, const std::vector<at::Tensor>& weights);
 
   /// Each layer's weight and bias, and its activation's negative slopes: a [C] tensor (PReLU,
@@ -64,8 +64,8 @@ class WinogradBody {
   std::vector<at::Tensor> biases_;
   std::vector<at::Tensor> slopes_;
   WinogradLibrary library_;
-  std::unique_ptr<onednn::WinogradLayers> layers_;  // oneDNN's
-  std::vector<avx2::WinogradConvolution> avx2_layers_;
+  std::unique_ptr<onednn::WinogradLayers> layers_;    // oneDNN's
+  std::vector<winograd::Convolution> kernel_layers_;  // ours
 };
 
 }  // namespace srgan::detail

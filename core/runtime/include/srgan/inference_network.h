@@ -66,6 +66,9 @@ class InferenceNetwork {
   bool runs_winograd() const { return winograd_library() != nullptr; }
   /// Whose Winograd forward() runs ("NNPACK", "oneDNN"); nullptr where it runs none.
   virtual const char* winograd_library() const { return winograd_ ? "NNPACK" : nullptr; }
+  /// Whether the layers run by Winograd kernels that keep each block of tiles in cache (not
+  /// NNPACK's), which then run faster on tiles whose maps fit the cache too.
+  virtual bool runs_cache_blocked_winograd() const { return false; }
 
  protected:
   InferenceNetwork(int64_t scale, const InferenceRewrites& rewrites)
@@ -144,6 +147,7 @@ class CompactInferenceNetwork final : public InferenceNetwork {
   ~CompactInferenceNetwork() override;
   at::Tensor forward(const at::Tensor& lr) const override;
   const char* winograd_library() const override;
+  bool runs_cache_blocked_winograd() const override { return winograd_body_ != nullptr; }
 
  private:
   std::vector<at::Tensor*> tensors() override;
