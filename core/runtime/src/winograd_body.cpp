@@ -91,7 +91,7 @@ WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor
                 std::to_string(channel_block(library)));
   }
   const int64_t channels = weights.front().size(0);
-  std::vector<at::Tensor> oihw;  // what oneDNN copies from
+  std::vector<at::Tensor> oihw;  // what oneDNN or our kernels copy the weights from
   std::vector<onednn::WinogradLayer> layers;
   for (size_t i = 0; i < weights.size(); ++i) {
     weights_.push_back(weights[i].contiguous(at::MemoryFormat::ChannelsLast));

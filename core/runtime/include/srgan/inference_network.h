@@ -64,7 +64,8 @@ class InferenceNetwork {
   int64_t scale() const { return scale_; }
   /// Whether forward() runs 3x3 layers by Winograd (InferenceRewrites::winograd).
   bool runs_winograd() const { return winograd_library() != nullptr; }
-  /// Whose Winograd forward() runs ("NNPACK", "oneDNN"); nullptr where it runs none.
+  /// Whose Winograd forward() runs ("NNPACK", "AVX-512", "AVX2", "oneDNN"); nullptr where it
+  /// runs none.
   virtual const char* winograd_library() const { return winograd_ ? "NNPACK" : nullptr; }
   /// Whether the layers run by Winograd kernels that keep each block of tiles in cache (not
   /// NNPACK's), which then run faster on tiles whose maps fit the cache too.
@@ -140,7 +141,7 @@ class SrganInferenceNetwork final : public InferenceNetwork {
 
 /// The compact family for inference: its convolutions and PReLU slopes as plain tensors; with
 /// LeakyReLU, each convolution and its activation fused where the device allows; in float32 on
-/// the CPU, the body by Winograd (oneDNN's with AVX-512, our AVX2 kernels without).
+/// the CPU, the body by Winograd (our AVX-512 or AVX2 kernels; oneDNN's where asked).
 class CompactInferenceNetwork final : public InferenceNetwork {
  public:
   CompactInferenceNetwork(const CompactGeneratorImpl& generator, const InferenceRewrites& rewrites);
