@@ -72,6 +72,7 @@ struct Settings {
   std::string size = "480x270";
   int frames = 60;
   std::vector<int> frames_in_flight;  // --element: one table per value (empty: the default)
+  int rounds = 3;                     // --element: bare Upscaler and element alternate
 };
 
 void synchronize(const c10::Device& device) {
@@ -549,6 +550,7 @@ int run_element(const Settings& s) {
       resolve_model_argument(s.model.empty() ? "x4" : s.model, bundled_model_folders_of_program());
   e.device = s.device;
   e.frames = s.frames;
+  e.rounds = s.rounds;
   if (std::sscanf(s.size.c_str(), "%dx%d", &e.width, &e.height) != 2 || e.width < 1 ||
       e.height < 1) {
     throw Error("--size takes WIDTHxHEIGHT, e.g. 480x270, got '" + s.size + "'");
@@ -603,8 +605,13 @@ int main(int argc, char** argv) {
           "x4-srgan is the paper's network)");
   app.add_option("--size", s.size, "input size for --element, WxH")->capture_default_str();
   app.add_option("--frames-in-flight", s.frames_in_flight,
-                 "frames in flight for --element, one table per value (default: the element's)")
-      ->check(CLI::Range(1, 16));
+                 "frames in flight for --element, one table per value (0 or none given: the "
+                 "element's own choice)")
+      ->check(CLI::Range(0, 16));
+  app.add_option("--rounds", s.rounds,
+                 "--element: times the bare Upscaler and the element take turns")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   app.add_option("--frames", s.frames, "frames per pipeline for --element")
       ->capture_default_str()
       ->check(CLI::Range(10, 100000));

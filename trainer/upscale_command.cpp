@@ -89,15 +89,18 @@ void check_output_name(const fs::path& output) {
 }
 
 // On the CPU the images upscaled at once share the cores out (one thread each on 2 cores, where
-// the wide models run by Winograd); one network serves them all.
+// the wide models run by Winograd) and the cache (tiles); one network serves them all.
 Upscaler make_upscaler(const UpscaleArguments& args, int jobs) {
   auto options = UpscalerOptions()
                      .model_path(args.model)
                      .device(args.device)
                      .precision(precision_from_string(args.precision))
                      .tile_size(args.tile);
-  if (resolve_device(args.device).is_cpu()) options.threads(intra_op_threads_per_job(jobs));
-  return Upscaler(options);
+  const bool cpu = resolve_device(args.device).is_cpu();
+  if (cpu) options.threads(intra_op_threads_per_job(jobs));  // precision=auto times on these
+  Upscaler upscaler(options);
+  if (cpu && jobs > 1) upscaler.share_cores(jobs);
+  return upscaler;
 }
 
 // Every image of the INPUT tree into the same tree under OUTPUT: those already done (an output

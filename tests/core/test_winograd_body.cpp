@@ -436,8 +436,21 @@ TEST_P(WinogradNetwork, UpscalerTilesKeepEachMapWithinTheCache) {
   int64_t largest = 0;
   for (const Tile& t : tiles) largest = std::max(largest, t.read_width * t.read_height);
   EXPECT_GT(largest * 32 * 4, (16 << 20) / 4);
+  // Two frames in flight share the cache: each keeps to half of it.
+  fp32.share_cores(2);
+  int64_t largest_shared = 0;
+  for (const Tile& t : fp32.plan(640, 360)) {
+    EXPECT_LE(t.read_width * t.read_height * 32 * 4, 8 << 20);
+    largest_shared = std::max(largest_shared, t.read_width * t.read_height);
+  }
+  EXPECT_GT(largest_shared * 32 * 4, (8 << 20) / 4);
+  fp32.share_cores(1);
+  EXPECT_EQ(fp32.plan(640, 360).size(), tiles.size());
   Upscaler bf16(UpscalerOptions(options).precision(Precision::kBf16));
   EXPECT_EQ(bf16.plan(640, 360).size(), 1u);
+  bf16.share_cores(2);
+  EXPECT_EQ(bf16.plan(640, 360).size(), 1u);
+  bf16.share_cores(1);
 }
 
 TEST_P(WinogradNetwork, UpscalerTilesEqualTheWholeImage) {

@@ -74,7 +74,8 @@ class Upscaler {
   void set_tiling(int64_t tile_size, int64_t tile_overlap);
   /// On the CPU, runs as one of `jobs` upscales at once (frames in flight) on its share of the
   /// cores (intra_op_threads_per_job(), set for the process) and chooses again what depends on
-  /// the thread count (Winograd pays on one thread). Not while a frame is being upscaled. A GPU
+  /// the thread count (Winograd pays on one thread), and the tiles of the cache-blocked Winograd
+  /// body, whose share of the cache is one job's. Not while a frame is being upscaled. A GPU
   /// upscaler is left as it is. Returns the intra-op threads in effect.
   int share_cores(int jobs);
   /// The tile edge used for a width x height input (the option, or derived from the budget).
