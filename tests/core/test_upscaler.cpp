@@ -1,6 +1,7 @@
 #include <sys/resource.h>
 
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,7 @@
 #include "srgan/error.h"
 #include "srgan/generator.h"
 #include "srgan/generator_options.h"
+#include "srgan/threads.h"
 #include "srgan/upscaler.h"
 #include "test_support.h"
 
@@ -384,5 +386,36 @@ TEST_F(UpscalerTest, TilingChangesFromTheNextFrameAndStaysSeamless) {
   EXPECT_THROW(upscaler.set_tiling(7, -1), Error);
   upscaler.set_tiling(0, 2);
   EXPECT_EQ(upscaler.tile_overlap(), 2);
+}
+
+// LibTorch's intra-op count is per thread, and a thread that never set one takes the last
+// count any thread set. GStreamer pools its streaming threads: one that an element with two
+// frames in flight set to one thread (share_cores) streams the next pipeline, whose element
+// then ran every frame on one core of two. A frame runs on its upscaler's count, whichever
+// thread calls it and whatever that thread ran before.
+TEST_F(UpscalerTest, AFrameRunsOnItsUpscalersThreadsWhateverItsThreadRanBefore) {
+  if (!test_device().is_cpu()) GTEST_SKIP() << "intra-op threads are the CPU's";
+  setenv("OMP_NUM_THREADS", "2", 1);
+  Upscaler whole(options());  // both threads on each frame
+  Upscaler shared(options());
+  const auto rgb = at::rand({1, 3, 6, 8});
+  FrameBuffer in(PixelFormat::kI420, 8, 6), out(PixelFormat::kI420, 32, 24);
+  rgb_to_frame({rgb, at::Tensor()}, in.view());
+  std::thread([&] {
+    EXPECT_EQ(shared.share_cores(2), 1);  // this thread now at one
+    whole.upscale_rgb(rgb);
+    EXPECT_EQ(at::get_num_threads(), 2) << "upscale_rgb after share_cores(2) on this thread";
+    shared.upscale(in.view(), out.view());
+    EXPECT_EQ(at::get_num_threads(), 1) << "the shared upscaler";
+    whole.upscale(in.view(), out.view());
+    EXPECT_EQ(at::get_num_threads(), 2) << "upscale after the shared upscaler";
+    shared.upscale_rgb(rgb);  // the last count set: one
+  }).join();
+  std::thread([&] {
+    whole.upscale(in.view(), out.view());
+    EXPECT_EQ(at::get_num_threads(), 2) << "a new thread";
+  }).join();
+  unsetenv("OMP_NUM_THREADS");
+  configure_intra_op_threads();
 }
 }  // namespace srgan

@@ -216,6 +216,42 @@ TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive)
   EXPECT_EQ(chosen("2", false, "1200"), 1u) << "two frames do not fit";
 }
 
+// GStreamer pools its streaming threads, and LibTorch's intra-op count is per thread (a new
+// thread takes the last count any thread set): after a file (two frames in flight, one thread
+// each), a live stream's element ran every frame on one core of two. Each frame now runs on its
+// element's count: the sink's handoff, on the thread that upscaled the frame, sees it.
+TEST_F(Streaming, ALiveStreamAfterAFileRunsOnEveryThread) {
+  g_setenv("OMP_NUM_THREADS", "2", TRUE);
+  const auto threads_per_frame = [&](bool live) {
+    GstElement* pipeline = srgan::test::launch(
+        std::string("videotestsrc num-buffers=3 is-live=") + (live ? "true" : "false") +
+        " ! video/x-raw,format=I420,width=64,height=36,framerate=30/1 ! srganupscale "
+        "name=up device=cpu precision=fp32 model-location=" +
+        model_ + " ! fakesink name=sink signal-handoffs=true");
+    EXPECT_NE(pipeline, nullptr);
+    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    std::vector<int> threads;  // the handoffs come one at a time, from one thread
+    g_signal_connect(sink, "handoff",
+                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer data) {
+                       static_cast<std::vector<int>*>(data)->push_back(at::get_num_threads());
+                     }),
+                     &threads);
+    EXPECT_EQ(play_to_end(pipeline), "eos");
+    guint in_flight = 0;
+    g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
+    EXPECT_EQ(in_flight, live ? 1u : 2u) << (live ? "live" : "not live");
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(sink);
+    gst_object_unref(up);
+    gst_object_unref(pipeline);
+    return threads;
+  };
+  EXPECT_EQ(threads_per_frame(false).size(), 3u) << "a file: two frames, one thread each";
+  EXPECT_EQ(threads_per_frame(true), (std::vector<int>{2, 2, 2})) << "then a live stream";
+  g_unsetenv("OMP_NUM_THREADS");
+}
+
 // Frames still in flight at a flush never come out after it. Large frames (320x240 -> 1280x960)
 // keep them in flight when the flush arrives.
 TEST_F(Streaming, AFlushDropsTheFramesInFlight) {

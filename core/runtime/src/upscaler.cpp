@@ -105,7 +105,14 @@ struct Upscaler::State {
                     3 * s * s * static_cast<int64_t>(sizeof(float)));
   }
   std::atomic<int64_t> tile_override{0};  // a smaller tile after running out of memory
-  int jobs = 1;  // upscales at once on the CPU (share_cores): they share the cache
+  int jobs = 1;     // upscales at once on the CPU (share_cores): they share the cache
+  int threads = 0;  // intra-op threads of each of them
+  // LibTorch's count is the calling thread's (OpenMP's), and a thread that never set one takes
+  // the last count set by any thread. A frame may run on a thread that another upscaler set
+  // (GStreamer's pooled streaming threads: a live stream after a file ran on one core of two).
+  void use_own_threads() const {
+    if (device.is_cpu()) configure_intra_op_threads(threads);
+  }
   int64_t default_budget_mb = 1024;  // activation memory for tiles when the options set none
 
   std::string precision_reason;  // why precision=auto chose what it did; empty otherwise
@@ -175,7 +182,7 @@ struct Upscaler::State {
 };
 
 Upscaler::Upscaler(const UpscalerOptions& options) {
-  configure_intra_op_threads(options.threads());
+  const int threads = configure_intra_op_threads(options.threads());
   const c10::Device device = resolve_device(options.device());
   const at::ScalarType dtype = resolve_precision(options.precision(), device);
   check_tile_size(options.tile_size());
@@ -183,6 +190,7 @@ Upscaler::Upscaler(const UpscalerOptions& options) {
   Model model = load_model(options.model_path());
   if (device.is_cpu()) begin_heap_reuse();  // the State's destructor releases it
   state_ = std::make_unique<State>(options, model, device, dtype);
+  state_->threads = threads;
   state_->tile_size = options.tile_size();
   if (auto generator = model.generator()) {
     state_->model_overlap = generator->receptive_field_radius();
@@ -239,6 +247,7 @@ int Upscaler::share_cores(int jobs) {
   if (!state_->device.is_cpu()) return at::get_num_threads();
   const int threads = configure_intra_op_threads(intra_op_threads_per_job(jobs));
   state_->jobs = std::max(1, jobs);
+  state_->threads = threads;
   state_->move_to(state_->dtype);  // the network again, with the choices for this thread count
   return threads;
 }
@@ -363,6 +372,7 @@ int64_t Upscaler::working_memory_bytes(int64_t width, int64_t height, bool alpha
 
 void Upscaler::for_each_tile(const at::Tensor& rgb, const TileWriter& write) {
   c10::InferenceMode guard;
+  state_->use_own_threads();
   const int64_t s = scale();
   const int64_t height = rgb.size(2);
   const int64_t width = rgb.size(3);
@@ -429,6 +439,7 @@ void Upscaler::upscale(const FrameView& in, const FrameView& out) {
                 std::to_string(out.height));
   }
   c10::InferenceMode guard;
+  state_->use_own_threads();  // the conversions run on them too
   // Validated once above; the conversions do not validate again.
   const RgbImage image = detail::convert_frame_to_rgb(in, state_->device, at::kFloat);
   // Each tile goes straight into its part of the output frame: float only per tile, never a

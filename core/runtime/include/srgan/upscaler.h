@@ -55,7 +55,8 @@ struct Tile {
 /// reparametrised, channels-last) and throws srgan::Error (ModelFileError for the file) with a
 /// message that says what is wrong and what is available. upscale() and upscale_rgb() may run
 /// on several threads at once (the element's frames in flight); share_cores() may not run
-/// while they do.
+/// while they do. On the CPU each runs on the upscaler's intra-op thread count (the option, or
+/// share_cores()'s), whatever its calling thread was set to before.
 class Upscaler {
  public:
   explicit Upscaler(const UpscalerOptions& options);
@@ -73,10 +74,10 @@ class Upscaler {
   /// of 1 to 7.
   void set_tiling(int64_t tile_size, int64_t tile_overlap);
   /// On the CPU, runs as one of `jobs` upscales at once (frames in flight) on its share of the
-  /// cores (intra_op_threads_per_job(), set for the process) and chooses again what depends on
-  /// the thread count (Winograd pays on one thread), and the tiles of the cache-blocked Winograd
-  /// body, whose share of the cache is one job's. Not while a frame is being upscaled. A GPU
-  /// upscaler is left as it is. Returns the intra-op threads in effect.
+  /// cores (intra_op_threads_per_job()) and chooses again what depends on the thread count
+  /// (Winograd pays on one thread), and the tiles of the cache-blocked Winograd body, whose
+  /// share of the cache is one job's. Not while a frame is being upscaled. A GPU upscaler is
+  /// left as it is. Returns the intra-op threads in effect.
   int share_cores(int jobs);
   /// The tile edge used for a width x height input (the option, or derived from the budget).
   int64_t tile_size_for(int64_t width, int64_t height) const;
