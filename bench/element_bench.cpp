@@ -97,9 +97,7 @@ PipelineTiming time_pipeline(const std::string& middle, const std::vector<FrameB
   return timing;
 }
 
-// Frames per second of the Upscaler alone, after a warm-up; `scale` is set to the model's. A
-// new Upscaler each time: it sets this thread's intra-op threads again, which an element with
-// frames in flight may have changed.
+// Frames per second of the Upscaler alone, after a warm-up; `scale` is set to the model's.
 double bare_upscaler_fps(const ElementBenchSettings& s, const std::vector<FrameBuffer>& inputs,
                          int64_t* scale) {
   Upscaler upscaler(UpscalerOptions().model_path(s.model).device(s.device).precision(
