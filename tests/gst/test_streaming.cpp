@@ -113,6 +113,37 @@ class Streaming : public ::testing::Test {
     if (end) gst_message_unref(end);
     return text;
   }
+  // What one run of "videotestsrc num-buffers=3 ! WIDTHxHEIGHT I420 ! srganupscale
+  // frames-in-flight=0 ! fakesink" did: the frames in flight the element chose and, for each
+  // frame, the intra-op thread count on the thread that handed it to the sink.
+  struct VideoTestRun {
+    guint frames_in_flight = 0;
+    std::vector<int> threads_per_frame;  // the handoffs come one at a time, from one thread
+  };
+  static VideoTestRun run_videotestsrc(bool live, int width, int height) {
+    GstElement* pipeline = srgan::test::launch(
+        std::string("videotestsrc num-buffers=3 is-live=") + (live ? "true" : "false") +
+        " ! video/x-raw,format=I420,width=" + std::to_string(width) +
+        ",height=" + std::to_string(height) +
+        ",framerate=30/1 ! srganupscale name=up device=cpu precision=fp32 model-location=" +
+        model_ + " ! fakesink name=sink signal-handoffs=true");
+    EXPECT_NE(pipeline, nullptr);
+    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
+    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    VideoTestRun run;
+    g_signal_connect(sink, "handoff",
+                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer data) {
+                       static_cast<std::vector<int>*>(data)->push_back(at::get_num_threads());
+                     }),
+                     &run.threads_per_frame);
+    EXPECT_EQ(play_to_end(pipeline), "eos");
+    g_object_get(up, "active-frames-in-flight", &run.frames_in_flight, nullptr);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(sink);
+    gst_object_unref(up);
+    gst_object_unref(pipeline);
+    return run;
+  }
 
   // The pipeline's minimum latency, as a live sink computes it.
   static GstClockTime min_latency(GstElement* pipeline) {
@@ -188,27 +219,11 @@ TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive)
   const auto chosen = [&](const char* threads, bool live, const char* limit_mb = nullptr) {
     g_setenv("OMP_NUM_THREADS", threads, TRUE);
     if (limit_mb) g_setenv("SRGAN_MEMORY_LIMIT_MB", limit_mb, TRUE);
-    GstElement* pipeline = srgan::test::launch(
-        std::string("videotestsrc num-buffers=3 is-live=") + (live ? "true" : "false") +
-        " ! video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! srganupscale "
-        "name=up device=cpu precision=fp32 model-location=" +
-        model_ + " ! fakesink name=sink signal-handoffs=true");
-    EXPECT_NE(pipeline, nullptr);
-    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
-    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
-    std::atomic<int> frames{0};
-    count_handoffs(sink, &frames);
-    EXPECT_EQ(play_to_end(pipeline), "eos");
-    guint in_flight = 0;
-    g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
-    EXPECT_EQ(frames.load(), 3);
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(sink);
-    gst_object_unref(up);
-    gst_object_unref(pipeline);
+    const VideoTestRun run = run_videotestsrc(live, 640, 360);
+    EXPECT_EQ(run.threads_per_frame.size(), 3u);
     g_unsetenv("OMP_NUM_THREADS");
     g_unsetenv("SRGAN_MEMORY_LIMIT_MB");
-    return in_flight;
+    return run.frames_in_flight;
   };
   EXPECT_EQ(chosen("2", false), 2u) << "not live, two threads";
   EXPECT_EQ(chosen("2", true), 1u) << "live";
@@ -222,33 +237,12 @@ TEST_F(Streaming, AutomaticFramesInFlightOnTheCpuAreTwoForStreamsThatAreNotLive)
 // element's count: the sink's handoff, on the thread that upscaled the frame, sees it.
 TEST_F(Streaming, ALiveStreamAfterAFileRunsOnEveryThread) {
   g_setenv("OMP_NUM_THREADS", "2", TRUE);
-  const auto threads_per_frame = [&](bool live) {
-    GstElement* pipeline = srgan::test::launch(
-        std::string("videotestsrc num-buffers=3 is-live=") + (live ? "true" : "false") +
-        " ! video/x-raw,format=I420,width=64,height=36,framerate=30/1 ! srganupscale "
-        "name=up device=cpu precision=fp32 model-location=" +
-        model_ + " ! fakesink name=sink signal-handoffs=true");
-    EXPECT_NE(pipeline, nullptr);
-    GstElement* up = gst_bin_get_by_name(GST_BIN(pipeline), "up");
-    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
-    std::vector<int> threads;  // the handoffs come one at a time, from one thread
-    g_signal_connect(sink, "handoff",
-                     G_CALLBACK(+[](GstElement*, GstBuffer*, GstPad*, gpointer data) {
-                       static_cast<std::vector<int>*>(data)->push_back(at::get_num_threads());
-                     }),
-                     &threads);
-    EXPECT_EQ(play_to_end(pipeline), "eos");
-    guint in_flight = 0;
-    g_object_get(up, "active-frames-in-flight", &in_flight, nullptr);
-    EXPECT_EQ(in_flight, live ? 1u : 2u) << (live ? "live" : "not live");
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(sink);
-    gst_object_unref(up);
-    gst_object_unref(pipeline);
-    return threads;
-  };
-  EXPECT_EQ(threads_per_frame(false).size(), 3u) << "a file: two frames, one thread each";
-  EXPECT_EQ(threads_per_frame(true), (std::vector<int>{2, 2, 2})) << "then a live stream";
+  const VideoTestRun file = run_videotestsrc(false, 64, 36);
+  EXPECT_EQ(file.frames_in_flight, 2u);
+  EXPECT_EQ(file.threads_per_frame.size(), 3u);
+  const VideoTestRun live = run_videotestsrc(true, 64, 36);
+  EXPECT_EQ(live.frames_in_flight, 1u);
+  EXPECT_EQ(live.threads_per_frame, (std::vector<int>{2, 2, 2})) << "a live stream after a file";
   g_unsetenv("OMP_NUM_THREADS");
 }
 
