@@ -90,26 +90,30 @@ WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor
     throw Error("Winograd body: needs equal [C, C, 3, 3] float32 layers, C a multiple of " +
                 std::to_string(channel_block(library)));
   }
-  const int64_t channels = weights.front().size(0);
-  std::vector<at::Tensor> oihw;  // what oneDNN or our kernels copy the weights from
+  channels_ = weights.front().size(0);
+  std::vector<at::Tensor> oihw;  // what oneDNN copies the weights from
   std::vector<onednn::WinogradLayer> layers;
   for (size_t i = 0; i < weights.size(); ++i) {
-    weights_.push_back(weights[i].contiguous(at::MemoryFormat::ChannelsLast));
-    biases_.push_back(biases[i].to(at::kFloat).contiguous());
-    slopes_.push_back(slopes[i].defined()
-                          ? slopes[i].to(at::kCPU, at::kFloat).expand({channels}).contiguous()
-                          : at::Tensor());
-    oihw.push_back(weights[i].contiguous());
-    layers.push_back({oihw.back().data_ptr<float>(), biases_.back().data_ptr<float>(),
-                      slopes_.back().defined() ? slopes_.back().data_ptr<float>() : nullptr});
-    if (library != WinogradLibrary::kOneDnn) {
-      kernel_layers_.emplace_back(isa_of(library), channels, channels, layers.back().weights,
-                                  layers.back().bias, layers.back().slopes);
+    const auto bias = biases[i].to(at::kFloat).contiguous();
+    const auto slope = slopes[i].defined()
+                           ? slopes[i].to(at::kCPU, at::kFloat).expand({channels_}).contiguous()
+                           : at::Tensor();
+    const float* slope_data = slope.defined() ? slope.data_ptr<float>() : nullptr;
+    if (library != WinogradLibrary::kOneDnn) {  // our kernels copy what they need
+      kernel_layers_.emplace_back(isa_of(library), channels_, channels_,
+                                  weights[i].contiguous().data_ptr<float>(), bias.data_ptr<float>(),
+                                  slope_data);
+      continue;
     }
+    weights_.push_back(weights[i].contiguous(at::MemoryFormat::ChannelsLast));
+    biases_.push_back(bias);
+    slopes_.push_back(slope);
+    oihw.push_back(weights[i].contiguous());
+    layers.push_back({oihw.back().data_ptr<float>(), bias.data_ptr<float>(), slope_data});
   }
 #if defined(SRGAN_WITH_ONEDNN)
   if (library == WinogradLibrary::kOneDnn) {
-    layers_ = std::make_unique<onednn::WinogradLayers>(channels, layers);
+    layers_ = std::make_unique<onednn::WinogradLayers>(channels_, layers);
   }
 #endif
 }
@@ -117,9 +121,9 @@ WinogradBody::WinogradBody(WinogradLibrary library, const std::vector<at::Tensor
 WinogradBody::~WinogradBody() = default;
 
 at::Tensor WinogradBody::forward(at::Tensor&& x) const {
-  if (x.dim() != 4 || x.size(1) != weights_.front().size(1) || x.scalar_type() != at::kFloat ||
+  if (x.dim() != 4 || x.size(1) != channels_ || x.scalar_type() != at::kFloat ||
       !x.device().is_cpu()) {
-    throw Error("Winograd body: input must be [N, " + std::to_string(weights_.front().size(1)) +
+    throw Error("Winograd body: input must be [N, " + std::to_string(channels_) +
                 ", H, W] float32 on the CPU, got " + c10::str(x.sizes()));
   }
   auto first = std::move(x).contiguous(at::MemoryFormat::ChannelsLast);

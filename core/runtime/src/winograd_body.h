@@ -59,7 +59,9 @@ class WinogradBody {
   at::Tensor forward(at::Tensor&& x) const;
 
  private:
-  // Kept for the shapes oneDNN declines, channels-last as ATen's convolution runs them.
+  int64_t channels_ = 0;
+  // oneDNN's only: kept for the shapes it declines, channels-last as ATen's convolution runs
+  // them (our kernels run every shape and keep their own copies).
   std::vector<at::Tensor> weights_;
   std::vector<at::Tensor> biases_;
   std::vector<at::Tensor> slopes_;
